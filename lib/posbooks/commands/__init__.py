@@ -1,0 +1,1 @@
+"""Sub-commands of the ``posbooks`` CLI: one module each, with ``register(subparsers)``."""

@@ -1,0 +1,193 @@
+"""The bookkeeping vocabulary every front end and adapter shares.
+
+Money is ``Decimal`` with two places. Amounts on entry lines are always positive;
+the side is carried by ``posting``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Literal
+
+CENT = Decimal("0.01")
+
+# POS line types, as they appear in the canonical export (docs/pos-export-format.md).
+LINE_TYPES = ("item", "discount", "service_charge", "tax", "rounding", "tip", "payment")
+
+# Sources of entry lines: the POS line type that feeds them ("item" feeds "sales"),
+# plus over_short, the balancing line for a day whose POS lines do not balance.
+Source = Literal[
+    "sales", "discount", "service_charge", "tax", "rounding", "tip", "payment", "over_short"
+]
+SOURCES: tuple[str, ...] = (
+    "sales", "discount", "service_charge", "tax", "rounding", "tip", "payment", "over_short",
+)
+SOURCE_OF_LINE_TYPE = {
+    "item": "sales",
+    "discount": "discount",
+    "service_charge": "service_charge",
+    "tax": "tax",
+    "rounding": "rounding",
+    "tip": "tip",
+    "payment": "payment",
+}
+# Which side a positive POS amount of each source lands on in a journal entry.
+NATURAL_SIDE = {
+    "payment": "Debit",
+    "discount": "Debit",  # discounts are negative POS amounts: -(-x) on the debit side
+    "sales": "Credit",
+    "service_charge": "Credit",
+    "tax": "Credit",
+    "tip": "Credit",
+    "rounding": "Credit",
+    "over_short": "Credit",
+}
+
+Posting = Literal["Debit", "Credit"]
+DocType = Literal["journal", "receipt"]
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A reference to a QuickBooks list object (Account, Class, Department, Item, ...)."""
+
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Issue:
+    """Something the bookkeeper must know. ``blocking`` issues stop a send."""
+
+    code: str
+    message: str
+    blocking: bool = True
+    source: str | None = None
+    key: str | None = None
+
+
+@dataclass(frozen=True)
+class DailyTotal:
+    """The signed POS sum of one (source, key) for one business day and outlet.
+
+    ``amount`` is the sum of the POS amounts exactly as exported (sales positive,
+    discounts negative, payments = tender received). ``quantity`` is the summed item
+    quantity for sales lines (None where the POS gave none).
+    """
+
+    business_date: date
+    outlet: str
+    source: str
+    key: str | None
+    amount: Decimal
+    quantity: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class DayTotals:
+    """Every (source, key) total of one business day at one outlet."""
+
+    business_date: date
+    outlet: str
+    totals: tuple[DailyTotal, ...]
+    receipt_count: int = 0
+
+    def amount(self, source: str, key: str | None = None) -> Decimal:
+        return sum(
+            (t.amount for t in self.totals if t.source == source and t.key == key),
+            Decimal("0.00"),
+        )
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """Where each kind of POS amount goes in QuickBooks.
+
+    ``accounts`` maps (source, key) to an Account; a discount key of None is the
+    receipt-level discount and also the fallback for categories without their own.
+    ``classes`` maps POS category -> Class, ``locations`` outlet -> Department,
+    ``items`` category (or the source name for service_charge/tax/tip/rounding)
+    -> Item for sales receipts. ``version`` identifies the saved mapping.
+    """
+
+    accounts: dict[tuple[str, str | None], Ref] = field(default_factory=dict)
+    classes: dict[str, Ref] = field(default_factory=dict)
+    locations: dict[str, Ref] = field(default_factory=dict)
+    items: dict[str, Ref] = field(default_factory=dict)
+    version: int = 0
+
+
+EMPTY_MAPPING = Mapping()
+
+
+@dataclass(frozen=True)
+class EntryLine:
+    """One line of a draft journal entry."""
+
+    source: str
+    key: str | None
+    posting: Posting
+    amount: Decimal  # > 0
+    account: Ref | None = None
+    class_: Ref | None = None
+    location: Ref | None = None
+    description: str = ""
+    automatic: bool = False  # added by posbooks itself (over/short), not from a POS line
+
+
+@dataclass(frozen=True)
+class JournalDraft:
+    business_date: date
+    outlet: str
+    lines: tuple[EntryLine, ...]
+    issues: tuple[Issue, ...] = ()
+    doc_type: DocType = "journal"
+
+    @property
+    def total_debits(self) -> Decimal:
+        return sum((ln.amount for ln in self.lines if ln.posting == "Debit"), Decimal("0.00"))
+
+    @property
+    def total_credits(self) -> Decimal:
+        return sum((ln.amount for ln in self.lines if ln.posting == "Credit"), Decimal("0.00"))
+
+    @property
+    def balanced(self) -> bool:
+        return self.total_debits == self.total_credits
+
+    @property
+    def blocked(self) -> bool:
+        return any(i.blocking for i in self.issues)
+
+
+@dataclass(frozen=True)
+class ReceiptLine:
+    """One line of a draft sales receipt: an Item, quantity and unit price."""
+
+    source: str
+    key: str | None
+    amount: Decimal  # signed: negative for discounts/refunds
+    quantity: Decimal
+    unit_price: Decimal
+    item: Ref | None = None
+    class_: Ref | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class ReceiptDraft:
+    business_date: date
+    outlet: str
+    payment_method: str
+    deposit_account: Ref | None
+    lines: tuple[ReceiptLine, ...]
+    total: Decimal
+    location: Ref | None = None
+    issues: tuple[Issue, ...] = ()
+    doc_type: DocType = "receipt"
+
+    @property
+    def blocked(self) -> bool:
+        return any(i.blocking for i in self.issues)
