@@ -1,0 +1,438 @@
+"""Which QuickBooks accounts may hold which POS amounts, and what a mapping still lacks.
+
+Pure rules over ``Mapping`` and ``QboSettings``: no I/O. ``check_mapping`` returns
+issues a bookkeeper can act on; ``suggest_mapping`` proposes accounts, classes,
+locations and items by name and account type.
+
+Decisions (docs/posting.md):
+- Payments debit a Bank or Other Current Asset account (Undeposited Funds, card and
+  e-wallet clearing). A voucher or gift-card tender may instead debit an Other Current
+  Liability: redeeming a voucher sold earlier reduces the amount owed to its holder.
+- A sales receipt deposits to the payment's account, which QuickBooks only allows to be
+  Bank or Other Current Asset, so vouchers there need a clearing asset account.
+- Receipt lines use Items: category ``K`` -> ``items[K]``; service charge, tips and
+  rounding -> ``items["service_charge" | "tip" | "rounding"]``, a tax code ``C`` ->
+  ``items["tax:C"]``, discounts -> ``items["discount:K"]`` falling back to
+  ``items["discount"]``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import replace
+from difflib import SequenceMatcher
+
+from posbooks.core.model import Issue, Mapping, Ref
+from posbooks.core.qbo_settings import Account, Item, ListItem, QboSettings
+
+Key = tuple[str, str | None]
+
+BANK_LIKE = ("Bank", "Other Current Asset")
+ALLOWED_ACCOUNT_TYPES: dict[str, tuple[str, ...]] = {
+    "payment": BANK_LIKE,
+    "sales": ("Income", "Other Income"),
+    "service_charge": ("Income", "Other Income"),
+    "discount": ("Income", "Expense"),
+    "tax": ("Other Current Liability",),
+    "tip": ("Other Current Liability",),
+    "rounding": ("Income", "Other Income", "Expense", "Other Expense"),
+    "over_short": ("Expense", "Other Expense", "Income", "Other Income"),
+}
+VOUCHER_WORDS = ("voucher", "gift")
+SOURCE_LABELS = {
+    "sales": "Sales",
+    "discount": "Discount",
+    "service_charge": "Service charge",
+    "tax": "Tax",
+    "rounding": "Rounding",
+    "tip": "Tips",
+    "payment": "Payment",
+    "over_short": "Over/short",
+}
+TRACK_CLASSES_STEPS = (
+    "In QuickBooks: Settings > Account and settings > Advanced > Categories > "
+    "Track classes (turn on), Save, then refresh settings in posbooks."
+)
+TRACK_CLASSES_PER_LINE_STEPS = (
+    "In QuickBooks: Settings > Account and settings > Advanced > Categories > "
+    "Track classes, Assign classes: One to each row in transaction; then refresh settings."
+)
+TRACK_LOCATIONS_STEPS = (
+    "In QuickBooks: Settings > Account and settings > Advanced > Categories > "
+    "Track locations (turn on), Save, then refresh settings in posbooks."
+)
+
+
+def row_label(source: str, key: str | None) -> str:
+    """The row's name as a bookkeeper reads it, e.g. "Sales - Food", "Payment - Cash"."""
+    label = SOURCE_LABELS.get(source, source)
+    if source == "discount" and key is None:
+        return "Discount - whole receipt"
+    return f"{label} - {key}" if key else label
+
+
+def allowed_account_types(source: str, key: str | None) -> tuple[str, ...]:
+    """Account types that can hold the amounts of (source, key)."""
+    types = ALLOWED_ACCOUNT_TYPES.get(source, ())
+    if source == "payment" and key and any(w in key.lower() for w in VOUCHER_WORDS):
+        types = (*types, "Other Current Liability")
+    return types
+
+
+def receipt_item_key(source: str, key: str | None) -> str:
+    """The ``Mapping.items`` key a sales-receipt line of (source, key) uses."""
+    if source == "sales":
+        return key or ""
+    if source == "tax":
+        return f"tax:{key}"
+    if source == "discount":
+        return f"discount:{key}" if key else "discount"
+    return source
+
+
+def receipt_item_for(mapping: Mapping, source: str, key: str | None) -> Ref | None:
+    """The Item a receipt line of (source, key) books to, with the discount fallback."""
+    ref = mapping.items.get(receipt_item_key(source, key))
+    if ref is None and source == "discount":
+        ref = mapping.items.get("discount")
+    return ref
+
+
+def account_for(mapping: Mapping, source: str, key: str | None) -> Ref | None:
+    """The mapped account of (source, key); discounts per category fall back to (discount, None)."""
+    ref = mapping.accounts.get((source, key))
+    if ref is None and source == "discount":
+        ref = mapping.accounts.get(("discount", None))
+    return ref
+
+
+def required_keys(keys: Iterable[Key], doc_type: str) -> list[Key]:
+    """The (source, key) rows that must be mapped before ``doc_type`` can be sent.
+
+    Over/short is never required up front: the drafts block a day that needs it.
+    Receipts book every non-payment row through Items, so only payments need accounts.
+    """
+    wanted = sorted(set(keys), key=lambda k: (k[0], k[1] or ""))
+    wanted = [k for k in wanted if k[0] != "over_short"]
+    if doc_type == "receipt":
+        return [k for k in wanted if k[0] == "payment"]
+    return wanted
+
+
+def check_mapping(
+    mapping: Mapping,
+    settings: QboSettings | None,
+    keys: Iterable[Key],
+    doc_type: str = "journal",
+    *,
+    outlets: Iterable[str] = (),
+) -> list[Issue]:
+    """Everything that stops ``mapping`` from posting ``keys`` as ``doc_type`` documents.
+
+    ``settings`` None (never fetched) checks only what is unmapped, with a reminder.
+    """
+    keys = set(keys)
+    issues: list[Issue] = []
+    for source, key in required_keys(keys, doc_type):
+        ref = account_for(mapping, source, key)
+        label = row_label(source, key)
+        if ref is None:
+            issues.append(_unmapped(source, key, label))
+        elif settings is not None:
+            issues.extend(_account_issues(settings, ref, source, key, label, doc_type))
+    over_short = mapping.accounts.get(("over_short", None))
+    if over_short is not None and settings is not None and doc_type == "journal":
+        label = row_label("over_short", None)
+        issues.extend(_account_issues(settings, over_short, "over_short", None, label, doc_type))
+    if doc_type == "receipt":
+        issues.extend(_item_issues(mapping, settings, keys))
+    if settings is None:
+        issues.append(
+            Issue(
+                "settings_missing",
+                "QuickBooks settings were never fetched, so account types and active "
+                "flags are unchecked. Run `posbooks refresh-settings`.",
+                blocking=False,
+            )
+        )
+        return issues
+    categories = {k for s, k in keys if s in ("sales", "discount") and k}
+    issues.extend(_class_issues(mapping, settings, categories, doc_type))
+    issues.extend(_location_issues(mapping, settings, set(outlets)))
+    return issues
+
+
+def _unmapped(source: str, key: str | None, label: str) -> Issue:
+    types = " or ".join(allowed_account_types(source, key))
+    return Issue(
+        "unmapped",
+        f"{label} has no QuickBooks account. Map it to an account of type {types}.",
+        source=source,
+        key=key,
+    )
+
+
+def _account_issues(
+    settings: QboSettings, ref: Ref, source: str, key: str | None, label: str, doc_type: str
+) -> list[Issue]:
+    account = settings.account(ref.id)
+    if account is None:
+        return [
+            Issue(
+                "account_missing",
+                f"{label} is mapped to '{ref.name}' (Id {ref.id}), which no longer exists "
+                "in QuickBooks. Choose another account.",
+                source=source,
+                key=key,
+            )
+        ]
+    issues = []
+    if not account.active:
+        issues.append(
+            Issue(
+                "account_inactive",
+                f"{label} is mapped to '{account.name}', which is inactive in QuickBooks. "
+                "Make it active again or choose another account.",
+                source=source,
+                key=key,
+            )
+        )
+    allowed = allowed_account_types(source, key)
+    if doc_type == "receipt" and source == "payment":
+        allowed = BANK_LIKE  # QuickBooks deposits a sales receipt only to these
+    if account.account_type not in allowed:
+        what = "deposit account" if doc_type == "receipt" else "account"
+        issues.append(
+            Issue(
+                "account_type",
+                f"{label} is mapped to '{account.name}' ({account.account_type}), which "
+                f"cannot hold it as a {what}: choose a {' or '.join(allowed)} account.",
+                source=source,
+                key=key,
+            )
+        )
+    return issues
+
+
+def _item_issues(mapping: Mapping, settings: QboSettings | None, keys: set[Key]) -> list[Issue]:
+    issues = []
+    items = {i.id: i for i in settings.items} if settings else {}
+    for source, key in sorted(keys, key=lambda k: (k[0], k[1] or "")):
+        if source in ("payment", "over_short"):
+            continue
+        label = row_label(source, key)
+        ref = receipt_item_for(mapping, source, key)
+        if ref is None:
+            issues.append(
+                Issue(
+                    "item_unmapped",
+                    f"{label} has no QuickBooks Item for sales receipts. Map it to an Item "
+                    "(its income account is where QuickBooks books the amount).",
+                    source=source,
+                    key=key,
+                )
+            )
+        elif settings is not None:
+            item = items.get(ref.id)
+            if item is None or not item.active:
+                state = "no longer exists" if item is None else "is inactive"
+                issues.append(
+                    Issue(
+                        "item_inactive" if item else "item_missing",
+                        f"{label} is mapped to Item '{ref.name}', which {state} in "
+                        "QuickBooks. Choose another Item.",
+                        source=source,
+                        key=key,
+                    )
+                )
+    return issues
+
+
+def _class_issues(
+    mapping: Mapping, settings: QboSettings, categories: set[str], doc_type: str
+) -> list[Issue]:
+    used = {c: r for c, r in mapping.classes.items() if c in categories}
+    if not used:
+        return []
+    prefs = settings.preferences
+    names = ", ".join(sorted(used))
+    if not prefs.class_tracking:
+        return [
+            Issue(
+                "class_tracking_off",
+                f"Classes are mapped for {names}, but class tracking is off in QuickBooks, "
+                f"which would refuse them. {TRACK_CLASSES_STEPS} Or remove the classes.",
+            )
+        ]
+    if doc_type == "receipt" and not prefs.class_tracking_per_line:
+        return [
+            Issue(
+                "class_tracking_per_line_off",
+                f"Classes are mapped for {names}, but QuickBooks assigns one class per "
+                f"transaction, not per line. {TRACK_CLASSES_PER_LINE_STEPS}",
+            )
+        ]
+    return _list_ref_issues(used, settings.classes, "Class", "category")
+
+
+def _location_issues(mapping: Mapping, settings: QboSettings, outlets: set[str]) -> list[Issue]:
+    used = {o: r for o, r in mapping.locations.items() if not outlets or o in outlets}
+    if not used:
+        return []
+    if not settings.preferences.location_tracking:
+        return [
+            Issue(
+                "location_tracking_off",
+                f"Locations are mapped for {', '.join(sorted(used))}, but location tracking "
+                f"is off in QuickBooks. {TRACK_LOCATIONS_STEPS} Or remove the locations.",
+            )
+        ]
+    return _list_ref_issues(used, settings.departments, "Location", "outlet")
+
+
+def _list_ref_issues(
+    used: dict[str, Ref], known: tuple[ListItem, ...], what: str, pos_word: str
+) -> list[Issue]:
+    by_id = {x.id: x for x in known}
+    issues = []
+    for name, ref in sorted(used.items()):
+        found = by_id.get(ref.id)
+        if found is None or not found.active:
+            state = "no longer exists" if found is None else "is inactive"
+            issues.append(
+                Issue(
+                    f"{what.lower()}_{'missing' if found is None else 'inactive'}",
+                    f"The {pos_word} {name} is mapped to {what} '{ref.name}', which {state} "
+                    f"in QuickBooks. Choose another {what}.",
+                    key=name,
+                )
+            )
+    return issues
+
+
+# --- suggestions -------------------------------------------------------------------
+
+PATTERNS: dict[str, tuple[str, ...]] = {
+    "sales": ("Sales - {k}", "{k} Sales", "{k} Revenue", "Sales"),
+    "discount": ("Discounts Given", "Discount - {k}", "Discounts"),
+    "service_charge": ("Service Charge Income", "Service Charge"),
+    "tax": ("SST Payable - {k}", "{k} Payable", "Sales Tax Payable"),
+    "tip": ("Tips Payable", "Tips"),
+    "rounding": ("Rounding Adjustment", "Rounding"),
+    "over_short": ("Cash Over/Short", "Over and Short"),
+    "payment": ("Card Clearing - {k}", "E-Wallet Clearing - {k}", "{k} Clearing", "{k}"),
+}
+KEYWORDS: dict[str, tuple[str, ...]] = {
+    "sales": ("sales", "revenue", "income"),
+    "discount": ("discount",),
+    "service_charge": ("service",),
+    "tax": ("sst", "tax", "gst", "vat"),
+    "tip": ("tip", "gratuit"),
+    "rounding": ("round",),
+    "over_short": ("over", "short"),
+    "payment": (),
+}
+PREFERRED_SUBTYPES = {
+    "sales": "SalesOfProductIncome",
+    "discount": "DiscountsRefundsGiven",
+    "service_charge": "ServiceFeeIncome",
+    "tax": "SalesTaxPayable",
+}
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in re.split(r"[^a-z0-9]+", text.lower()) if w]
+
+
+def _word_hit(word: str, words: list[str]) -> bool:
+    # "voucher" finds "Vouchers", "tip" finds "Tips": a shared stem of 3+ letters
+    return any(
+        w == word or (min(len(w), len(word)) >= 3 and (w.startswith(word) or word.startswith(w)))
+        for w in words
+    )
+
+
+def _account_score(account: Account, source: str, key: str | None) -> tuple | None:
+    words = _words(account.name)
+    key_words = _words(key or "")
+    key_hits = sum(_word_hit(w, words) for w in key_words)
+    keyword_hit = any(_word_hit(w, words) for w in KEYWORDS.get(source, ()))
+    if key_words and source in ("sales", "tax", "payment") and not key_hits:
+        return None  # a keyed row needs its key in the name: never "Sales - Food" for Desserts
+    if source not in ("sales", "payment") and not keyword_hit:
+        return None  # a discount is never suggested into "Sales - Food" just for the word Food
+    if not key_hits and not keyword_hit:
+        return None
+    name = " ".join(words)
+    ratio = max(
+        SequenceMatcher(None, " ".join(_words(p.format(k=key or ""))), name).ratio()
+        for p in PATTERNS.get(source, ("{k}",))
+    )
+    subtype = account.account_subtype == PREFERRED_SUBTYPES.get(source)
+    return (key_hits / max(len(key_words), 1), keyword_hit, subtype, ratio)
+
+
+def suggest_account(settings: QboSettings, source: str, key: str | None) -> Ref | None:
+    """The best active account for (source, key) by account type and name, or None."""
+    allowed = allowed_account_types(source, key)
+    best: tuple[tuple, Account] | None = None
+    for account in settings.accounts:
+        if not account.active or account.account_type not in allowed:
+            continue
+        score = _account_score(account, source, key)
+        if score is not None and (best is None or score > best[0]):
+            best = (score, account)
+    return Ref(best[1].id, best[1].name) if best else None
+
+
+def _by_name(options: Iterable[ListItem | Item], *names: str) -> Ref | None:
+    wanted = [" ".join(_words(n)) for n in names if n]
+    for option in options:
+        if option.active and " ".join(_words(option.name)) in wanted:
+            return Ref(option.id, option.name)
+    return None
+
+
+def suggest_mapping(
+    keys: Iterable[Key],
+    settings: QboSettings,
+    *,
+    outlets: Iterable[str] = (),
+    base: Mapping | None = None,
+) -> Mapping:
+    """A mapping for ``keys`` proposed from ``settings``; what ``base`` maps is kept.
+
+    Accounts by type and name similarity, classes per category and locations per outlet
+    by equal name (only when tracking is on), receipt Items by "<K> Sales" or "<K>".
+    """
+    base = base or Mapping()
+    keys = sorted(set(keys), key=lambda k: (k[0], k[1] or ""))
+    accounts = dict(base.accounts)
+    for source, key in [*keys, ("over_short", None)]:
+        if (source, key) not in accounts and (ref := suggest_account(settings, source, key)):
+            accounts[(source, key)] = ref
+    prefs = settings.preferences
+    categories = sorted({k for s, k in keys if s == "sales" and k})
+    classes = dict(base.classes)
+    if prefs.class_tracking:
+        for category in categories:
+            if category not in classes and (ref := _by_name(settings.classes, category)):
+                classes[category] = ref
+    locations = dict(base.locations)
+    if prefs.location_tracking:
+        for outlet in sorted(set(outlets)):
+            if outlet not in locations and (ref := _by_name(settings.departments, outlet)):
+                locations[outlet] = ref
+    items = dict(base.items)
+    for source, key in keys:
+        if source in ("payment", "over_short"):
+            continue
+        item_key = receipt_item_key(source, key)
+        label = key if source in ("sales", "tax") else SOURCE_LABELS[source]
+        names = (f"{label} Sales", label) if source == "sales" else (label, row_label(source, None))
+        if source == "discount":
+            names = ("Discount", "Discounts", "Discounts Given")
+        if item_key not in items and (ref := _by_name(settings.items, *names)):
+            items[item_key] = ref
+    return replace(base, accounts=accounts, classes=classes, locations=locations, items=items)
