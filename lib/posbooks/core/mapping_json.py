@@ -1,0 +1,113 @@
+"""A mapping as plain JSON, for ``--mapping FILE`` and ``posbooks mapping export/import``.
+
+The format (every list optional, ``key`` null for keyless sources)::
+
+    {
+      "version": 3,
+      "accounts":  [{"source": "sales", "key": "Food", "account_id": "79",
+                     "account_name": "Sales - Food"}],
+      "classes":   [{"category": "Food", "class_id": "5", "class_name": "Kitchen"}],
+      "locations": [{"outlet": "Bangsar", "location_id": "2", "location_name": "Bangsar"}],
+      "items":     [{"key": "Food", "item_id": "11", "item_name": "Food sales"}]
+    }
+
+``accounts`` source is one of the entry-line sources (sales, discount,
+service_charge, tax, rounding, tip, payment, over_short); key is the category, tax
+code or payment method. ``items`` keys are described in ``posbooks.core.receipts``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from posbooks.core.model import SOURCES, Mapping, Ref
+
+
+class MappingFormatError(ValueError):
+    """The mapping JSON is not in the expected shape; the message says where."""
+
+
+def _text(entry: dict, field: str, where: str, *, optional: bool = False) -> str | None:
+    value = entry.get(field)
+    if value is None or value == "":
+        if optional:
+            return None
+        raise MappingFormatError(f"{where}: missing {field!r}")
+    if not isinstance(value, str | int):
+        raise MappingFormatError(f"{where}: {field!r} must be text, not {value!r}")
+    return str(value)
+
+
+def _entries(data: dict, name: str) -> list[dict]:
+    entries = data.get(name) or []
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        raise MappingFormatError(f"{name!r} must be a list of objects")
+    return entries
+
+
+def _refs(data: dict, name: str, by: str, prefix: str) -> dict[str, Ref]:
+    refs: dict[str, Ref] = {}
+    for n, entry in enumerate(_entries(data, name)):
+        where = f"{name}[{n}]"
+        refs[_text(entry, by, where)] = Ref(
+            id=_text(entry, f"{prefix}_id", where),
+            name=_text(entry, f"{prefix}_name", where, optional=True) or "",
+        )
+    return refs
+
+
+def mapping_from_json(data: dict[str, Any]) -> Mapping:
+    """Read a mapping from its JSON form; ``MappingFormatError`` names the bad entry."""
+    if not isinstance(data, dict):
+        raise MappingFormatError("a mapping must be a JSON object")
+    accounts: dict[tuple[str, str | None], Ref] = {}
+    for n, entry in enumerate(_entries(data, "accounts")):
+        where = f"accounts[{n}]"
+        source = _text(entry, "source", where)
+        if source not in SOURCES:
+            raise MappingFormatError(
+                f"{where}: unknown source {source!r} (expected one of {', '.join(SOURCES)})"
+            )
+        key = _text(entry, "key", where, optional=True)
+        accounts[(source, key)] = Ref(
+            id=_text(entry, "account_id", where),
+            name=_text(entry, "account_name", where, optional=True) or "",
+        )
+    version = data.get("version", 0)
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise MappingFormatError(f"'version' must be a whole number, not {version!r}")
+    return Mapping(
+        accounts=accounts,
+        classes=_refs(data, "classes", "category", "class"),
+        locations=_refs(data, "locations", "outlet", "location"),
+        items=_refs(data, "items", "key", "item"),
+        version=version,
+    )
+
+
+def mapping_to_json(mapping: Mapping) -> dict[str, Any]:
+    """The JSON form of ``mapping`` (sorted, so saved files diff cleanly)."""
+
+    def source_order(pair: tuple[tuple[str, str | None], Ref]) -> tuple:
+        (source, key), _ = pair
+        return (SOURCES.index(source) if source in SOURCES else len(SOURCES), key or "")
+
+    return {
+        "version": mapping.version,
+        "accounts": [
+            {"source": s, "key": k, "account_id": r.id, "account_name": r.name}
+            for (s, k), r in sorted(mapping.accounts.items(), key=source_order)
+        ],
+        "classes": [
+            {"category": c, "class_id": r.id, "class_name": r.name}
+            for c, r in sorted(mapping.classes.items())
+        ],
+        "locations": [
+            {"outlet": o, "location_id": r.id, "location_name": r.name}
+            for o, r in sorted(mapping.locations.items())
+        ],
+        "items": [
+            {"key": k, "item_id": r.id, "item_name": r.name}
+            for k, r in sorted(mapping.items.items())
+        ],
+    }
