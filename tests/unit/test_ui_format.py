@@ -6,7 +6,6 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-
 from posbooks.ui_format import (
     date_label,
     is_loopback_url,
