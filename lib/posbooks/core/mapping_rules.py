@@ -12,8 +12,8 @@ Decisions (docs/posting.md):
   Bank or Other Current Asset, so vouchers there need a clearing asset account.
 - Receipt lines use Items: category ``K`` -> ``items[K]``; service charge, tips and
   rounding -> ``items["service_charge" | "tip" | "rounding"]``, a tax code ``C`` ->
-  ``items["tax:C"]``, discounts -> ``items["discount:K"]`` falling back to
-  ``items["discount"]``.
+  ``items["tax:C"]`` falling back to ``items["tax"]``, discounts -> ``items["discount:K"]``
+  falling back to ``items["discount"]`` (as ``posbooks.core.receipts``).
 """
 
 from __future__ import annotations
@@ -81,21 +81,23 @@ def allowed_account_types(source: str, key: str | None) -> tuple[str, ...]:
 
 
 def receipt_item_key(source: str, key: str | None) -> str:
-    """The ``Mapping.items`` key a sales-receipt line of (source, key) uses."""
+    """The ``Mapping.items`` key a sales-receipt line of (source, key) uses.
+
+    Same scheme as ``posbooks.core.receipts.item_key``: sales by category, discounts
+    ``discount:<category>``, tax ``tax:<code>``, the rest by source name.
+    """
     if source == "sales":
         return key or ""
-    if source == "tax":
-        return f"tax:{key}"
-    if source == "discount":
-        return f"discount:{key}" if key else "discount"
+    if source in ("discount", "tax") and key is not None:
+        return f"{source}:{key}"
     return source
 
 
 def receipt_item_for(mapping: Mapping, source: str, key: str | None) -> Ref | None:
-    """The Item a receipt line of (source, key) books to, with the discount fallback."""
+    """The Item a receipt line of (source, key) books to; discounts and tax fall back."""
     ref = mapping.items.get(receipt_item_key(source, key))
-    if ref is None and source == "discount":
-        ref = mapping.items.get("discount")
+    if ref is None and source in ("discount", "tax"):
+        ref = mapping.items.get(source)
     return ref
 
 
