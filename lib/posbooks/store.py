@@ -67,6 +67,53 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX qbo_call_log_realm_at ON qbo_call_log (realm_id, at);
         """,
     ),
+    (
+        "0002_mapping_and_posting",
+        """
+        -- Every saved mapping (posbooks.mapping); the current one has the highest version.
+        CREATE TABLE mapping_version (
+            version INTEGER PRIMARY KEY AUTOINCREMENT,
+            saved_at TEXT NOT NULL,
+            note TEXT NOT NULL DEFAULT '',
+            mapping TEXT NOT NULL
+        );
+        -- One row per QuickBooks document posbooks sends (posbooks.ledger).
+        CREATE TABLE posting_ledger (
+            realm_id TEXT NOT NULL,
+            business_date TEXT NOT NULL,
+            outlet TEXT NOT NULL,
+            doc_type TEXT NOT NULL,
+            doc_key TEXT NOT NULL DEFAULT '',
+            doc_number TEXT NOT NULL,
+            content_hash TEXT NOT NULL,
+            mapping_version INTEGER NOT NULL,
+            request_id TEXT,
+            generation INTEGER NOT NULL DEFAULT 0,
+            qbo_id TEXT,
+            sync_token TEXT,
+            status TEXT NOT NULL,
+            message TEXT NOT NULL DEFAULT '',
+            payload TEXT,
+            reply TEXT,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            posted_at TEXT,
+            PRIMARY KEY (realm_id, business_date, outlet, doc_type, doc_key)
+        );
+        CREATE INDEX posting_ledger_doc_number ON posting_ledger (realm_id, doc_number);
+        -- Who is sending a document right now: one owner per document, with a lease.
+        CREATE TABLE posting_claim (
+            realm_id TEXT NOT NULL,
+            doc_number TEXT NOT NULL,
+            owner TEXT NOT NULL,
+            pid INTEGER NOT NULL,
+            host TEXT NOT NULL,
+            expires_at REAL NOT NULL,
+            PRIMARY KEY (realm_id, doc_number)
+        );
+        """,
+    ),
 ]
 
 
