@@ -1,0 +1,214 @@
+"""A business day's sales at one outlet as Sales Receipts, one per payment method (pure).
+
+QuickBooks allows one deposit account and one payment method per Sales Receipt, so
+a day becomes one receipt per payment method, depositing to that method's account
+(``mapping.accounts[("payment", method)]``). Each receipt carries the day's sales per
+category, discounts, service charge, tax per code, tips and rounding, pro-rated to
+that method's share of the day's takings by the largest-remainder method
+(``allocate_table``): summed over the receipts every (source, key) equals its POS
+total to the cent, and each receipt's total equals what the method took.
+
+Items (``mapping.items``): sales use the category name; a category discount uses
+``"discount:<category>"`` falling back to ``"discount"``; tax uses ``"tax:<code>"``
+falling back to ``"tax"``; the others use their source name: ``"service_charge"``,
+``"tip"``, ``"rounding"``, ``"over_short"``. Lines without an Item, or a receipt
+without a deposit account, carry blocking issues (none mapped at all: one
+``no_mapping`` issue per receipt).
+
+Quantities: 1 at a unit price equal to the amount, so amount == unit price x
+quantity exactly (QuickBooks error 6070); a category taken whole on one receipt uses
+the POS quantity when the amount divides by it exactly to the cent. Discounts are
+lines with a negative amount.
+
+Refunds: a method that paid out more than it took (a negative total) still gets its
+draft, with negative lines, but a blocking ``refund`` issue: QuickBooks Sales
+Receipts cannot be negative, so it must be booked as a Refund Receipt (or the day as
+a journal entry). A day whose payments net to zero cannot be pro-rated at all: one
+blocking draft with the unsplit lines is returned instead.
+If the POS lines do not balance, an automatic ``over_short`` row makes up the
+difference before pro-rating, as in the journal entry.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from posbooks.core.allocate import allocate_table
+from posbooks.core.journal import class_for, describe, line_order, pos_imbalance
+from posbooks.core.model import (
+    EMPTY_MAPPING,
+    DailyTotal,
+    DayTotals,
+    Issue,
+    Mapping,
+    ReceiptDraft,
+    ReceiptLine,
+    Ref,
+)
+
+ONE = Decimal("1")
+# What was sold first, then what reduced or added to it.
+RECEIPT_ORDER = ("sales", "discount", "service_charge", "tax", "tip", "rounding", "over_short")
+CENT = Decimal("0.01")
+
+
+def item_key(source: str, key: str | None) -> str:
+    """The primary ``mapping.items`` key for a receipt line (see module docstring)."""
+    if source == "sales":
+        return key or ""
+    if source in ("discount", "tax") and key is not None:
+        return f"{source}:{key}"
+    return source
+
+
+def item_for(mapping: Mapping, source: str, key: str | None) -> Ref | None:
+    """The mapped Item, with the fallback for discounts and tax."""
+    item = mapping.items.get(item_key(source, key))
+    if item is None and source in ("discount", "tax"):
+        item = mapping.items.get(source)
+    return item
+
+
+def _quantity_and_price(amount: Decimal, pos_quantity: Decimal | None) -> tuple[Decimal, Decimal]:
+    if pos_quantity and pos_quantity > 0 and pos_quantity == pos_quantity.to_integral_value():
+        price = amount / pos_quantity
+        if price == price.quantize(CENT):
+            return pos_quantity.quantize(ONE), price.quantize(CENT)
+    return ONE, amount
+
+
+def sales_receipts_for_day(
+    totals: DayTotals, mapping: Mapping = EMPTY_MAPPING
+) -> list[ReceiptDraft]:
+    """One Sales Receipt draft per payment method of the day, tying to the POS."""
+    rows = sorted(
+        (t for t in totals.totals if t.source != "payment" and t.amount),
+        key=lambda t: (RECEIPT_ORDER.index(t.source), line_order(t)),
+    )
+    difference = pos_imbalance(totals)
+    if difference:
+        rows.append(
+            DailyTotal(totals.business_date, totals.outlet, "over_short", None, -difference)
+        )
+    methods = sorted(
+        (t for t in totals.totals if t.source == "payment" and t.amount),
+        key=lambda t: t.key or "",
+    )
+    day_issues = _day_issues(totals, mapping, difference)
+    if not methods or sum(m.amount for m in methods) == 0:
+        if not rows and not methods:
+            return []
+        return [_unsplit_draft(totals, rows, mapping, day_issues)]
+    table = allocate_table([r.amount for r in rows], [m.amount for m in methods])
+    drafts = []
+    for j, method in enumerate(methods):
+        lines = [
+            _line(row, table[i][j], row.amount == table[i][j], totals, mapping)
+            for i, row in enumerate(rows)
+            if table[i][j]
+        ]
+        drafts.append(_draft(totals, method.key or "", method.amount, lines, mapping, day_issues))
+    return drafts
+
+
+def _line(
+    row: DailyTotal, amount: Decimal, whole: bool, totals: DayTotals, mapping: Mapping
+) -> ReceiptLine:
+    quantity, price = _quantity_and_price(amount, row.quantity if whole else None)
+    description = describe(row.source, row.key, totals.outlet, totals.business_date)
+    if row.source == "over_short":
+        description += " - automatic: POS payments differ from sales"
+    return ReceiptLine(
+        source=row.source,
+        key=row.key,
+        amount=amount,
+        quantity=quantity,
+        unit_price=price,
+        item=item_for(mapping, row.source, row.key),
+        class_=class_for(mapping, row.source, row.key),
+        description=description,
+    )
+
+
+def _day_issues(totals: DayTotals, mapping: Mapping, difference: Decimal) -> list[Issue]:
+    if not difference or mapping.items.get("over_short") is not None:
+        return []
+    side = "short" if difference > 0 else "over"
+    return [
+        Issue(
+            code="unbalanced_day",
+            message=(
+                f"{totals.outlet} {totals.business_date}: POS payments are {side} by "
+                f"{abs(difference)}; map an over/short item or fix the export"
+            ),
+            source="over_short",
+        )
+    ]
+
+
+def _draft(
+    totals: DayTotals,
+    method: str,
+    total: Decimal,
+    lines: list[ReceiptLine],
+    mapping: Mapping,
+    day_issues: list[Issue],
+) -> ReceiptDraft:
+    where = f"{totals.outlet} {totals.business_date} {method or 'no payment'}"
+    deposit = mapping.accounts.get(("payment", method)) if method else None
+    issues = list(day_issues)
+    if total < 0:
+        issues.append(
+            Issue(
+                code="refund",
+                message=(
+                    f"{where}: refunds exceed takings ({total}); a Sales Receipt cannot be "
+                    "negative, book it as a Refund Receipt or send the day as a journal entry"
+                ),
+                source="payment",
+                key=method,
+            )
+        )
+    if not mapping.accounts and not mapping.items:
+        issues.append(Issue("no_mapping", f"{where}: nothing mapped yet; lines show POS types"))
+    else:
+        if method and deposit is None:
+            issues.append(
+                Issue(
+                    "unmapped_deposit_account",
+                    f"{where}: no deposit account mapped",
+                    True,
+                    "payment",
+                    method,
+                )  # fmt: skip
+            )
+        issues.extend(
+            Issue("unmapped_item", f"{ln.description}: no Item mapped", True, ln.source, ln.key)
+            for ln in lines
+            if ln.item is None and ln.source != "over_short"
+        )
+    return ReceiptDraft(
+        business_date=totals.business_date,
+        outlet=totals.outlet,
+        payment_method=method,
+        deposit_account=deposit,
+        lines=tuple(lines),
+        total=total,
+        location=mapping.locations.get(totals.outlet),
+        issues=tuple(issues),
+    )
+
+
+def _unsplit_draft(
+    totals: DayTotals, rows: list[DailyTotal], mapping: Mapping, day_issues: list[Issue]
+) -> ReceiptDraft:
+    lines = [_line(row, row.amount, True, totals, mapping) for row in rows]
+    total = sum((ln.amount for ln in lines), Decimal("0.00"))
+    issue = Issue(
+        code="cannot_split",
+        message=(
+            f"{totals.outlet} {totals.business_date}: payments net to zero, so the day cannot "
+            "be split by payment method; send it as a journal entry"
+        ),
+    )
+    return _draft(totals, "", total, lines, mapping, [*day_issues, issue])

@@ -1,0 +1,117 @@
+"""Money and drafts as plain text a bookkeeper reads (pure; the CLI prints these).
+
+All number formatting of the command line lives here: amounts with two places and
+thousands separators, debits and credits in their own right-aligned columns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from posbooks.core.model import CENT, Issue, JournalDraft, ReceiptDraft, Ref
+from posbooks.core.tieout import TieOut
+
+
+def money(amount: Decimal | None) -> str:
+    """``1,234.50``; ``-12.00``; empty for None."""
+    if amount is None:
+        return ""
+    return f"{amount.quantize(CENT):,.2f}"
+
+
+def ref_name(ref: Ref | None, missing: str = "") -> str:
+    return ref.name or ref.id if ref is not None else missing
+
+
+def table(header: Sequence[str], rows: Sequence[Sequence[str]], numeric: set[int]) -> list[str]:
+    """Columns padded to their widest cell; ``numeric`` columns right-aligned."""
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+
+    def fmt(row: Sequence[str]) -> str:
+        cells = [
+            str(c).rjust(w) if i in numeric else str(c).ljust(w)
+            for i, (c, w) in enumerate(zip(row, widths, strict=True))
+        ]
+        return "  " + "  ".join(cells).rstrip()
+
+    return [fmt(header), "  " + "  ".join("-" * w for w in widths), *(fmt(r) for r in rows)]
+
+
+def issue_lines(issues: Sequence[Issue], indent: str = "  ") -> list[str]:
+    return [f"{indent}{'BLOCKING' if i.blocking else 'note'}: {i.message}" for i in issues]
+
+
+def journal_text(draft: JournalDraft) -> list[str]:
+    """A journal entry draft: one row per line, debit and credit columns, totals."""
+    state = "balanced" if draft.balanced else "NOT BALANCED"
+    head = f"{draft.business_date}  {draft.outlet}  Journal Entry ({state})"
+    rows = [
+        [
+            ref_name(ln.account, "(not mapped)"),
+            ref_name(ln.class_),
+            ref_name(ln.location),
+            ln.description + (" *" if ln.automatic else ""),
+            money(ln.amount) if ln.posting == "Debit" else "",
+            money(ln.amount) if ln.posting == "Credit" else "",
+        ]
+        for ln in draft.lines
+    ]
+    rows.append(["Total", "", "", "", money(draft.total_debits), money(draft.total_credits)])
+    header = ["Account", "Class", "Location", "Description", "Debit", "Credit"]
+    return [head, *table(header, rows, {4, 5}), *issue_lines(draft.issues)]
+
+
+def receipt_text(draft: ReceiptDraft) -> list[str]:
+    """A sales receipt draft: items, quantities, unit prices, amounts and its total."""
+    deposit = ref_name(draft.deposit_account, "(deposit account not mapped)")
+    head = (
+        f"{draft.business_date}  {draft.outlet}  Sales Receipt: {draft.payment_method or '-'}"
+        f" -> {deposit}  total {money(draft.total)}"
+    )
+    rows = [
+        [
+            ref_name(ln.item, "(not mapped)"),
+            ref_name(ln.class_),
+            ln.description,
+            f"{ln.quantity.normalize():f}",
+            money(ln.unit_price),
+            money(ln.amount),
+        ]
+        for ln in draft.lines
+    ]
+    lines_sum = sum((ln.amount for ln in draft.lines), Decimal("0.00"))
+    rows.append(["Total", "", "", "", "", money(lines_sum)])
+    header = ["Item", "Class", "Description", "Qty", "Unit price", "Amount"]
+    return [head, *table(header, rows, {3, 4, 5}), *issue_lines(draft.issues)]
+
+
+def tie_out_text(rows: Sequence[TieOut]) -> list[str]:
+    """One line saying all POS totals tie, or the ones that do not."""
+    off = [r for r in rows if not r.ties]
+    if not off:
+        return [f"Tie-out: all {len(rows)} POS totals equal the drafts to the cent."]
+    lines = [f"Tie-out: {len(off)} of {len(rows)} POS totals DO NOT equal the drafts:"]
+    lines += [
+        f"  {r.business_date} {r.outlet} {r.source} {r.key or '-'}: POS {money(r.pos_total)},"
+        f" drafts {money(r.entry_total)}"
+        for r in off
+    ]
+    return lines
+
+
+def preview_text(
+    entries: Sequence[JournalDraft | ReceiptDraft],
+    tie_outs: Sequence[TieOut],
+    issues: Sequence[Issue],
+) -> str:
+    """The whole preview: every draft, then the tie-out, then issues of the run."""
+    out: list[str] = []
+    for draft in entries:
+        out += journal_text(draft) if isinstance(draft, JournalDraft) else receipt_text(draft)
+        out.append("")
+    if not entries:
+        out.append("No drafts: no receipts in the period.")
+    out += tie_out_text(tie_outs)
+    out += issue_lines(issues, indent="")
+    return "\n".join(out) + "\n"

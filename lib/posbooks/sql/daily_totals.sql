@@ -1,0 +1,44 @@
+-- Daily totals per business day, outlet and (source, key), for all days at once.
+-- {view} is the canonical POS lines view (an identifier, quoted by the caller);
+-- every value is a parameter. DECIMAL arithmetic throughout: never DOUBLE.
+-- The plain BETWEEN on business_date lets Parquet row-group statistics prune.
+-- The first branch gives one row per (day, outlet) with its receipt count; counting
+-- distinct receipts apart from the sums is several times faster than GROUPING SETS.
+SELECT
+    business_date,
+    outlet,
+    NULL AS source,
+    NULL AS key,
+    NULL AS amount,
+    NULL AS quantity,
+    count(DISTINCT receipt_no) AS receipt_count,
+    TRUE AS is_day_row
+FROM {view}
+WHERE business_date BETWEEN $date_from AND $date_to
+  AND voided IS NOT TRUE
+  AND ($all_outlets OR list_contains($outlets, outlet))
+GROUP BY business_date, outlet
+
+UNION ALL
+
+SELECT
+    business_date,
+    outlet,
+    CASE line_type WHEN 'item' THEN 'sales' ELSE line_type END AS source,
+    CASE line_type
+        WHEN 'item' THEN category
+        WHEN 'discount' THEN NULLIF(trim(category), '')
+        WHEN 'tax' THEN tax_code
+        WHEN 'payment' THEN payment_method
+    END AS key,
+    CAST(sum(amount) AS DECIMAL(38, 2)) AS amount,
+    CAST(sum(CASE line_type WHEN 'item' THEN quantity END) AS DECIMAL(38, 3)) AS quantity,
+    NULL AS receipt_count,
+    FALSE AS is_day_row
+FROM {view}
+WHERE business_date BETWEEN $date_from AND $date_to
+  AND voided IS NOT TRUE
+  AND ($all_outlets OR list_contains($outlets, outlet))
+GROUP BY ALL
+
+ORDER BY business_date, outlet, is_day_row DESC, source, key NULLS FIRST
