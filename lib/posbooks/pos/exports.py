@@ -1,0 +1,366 @@
+"""Open POS export files as one DuckDB view of canonical sales lines, or say what is wrong.
+
+A file with any problem is rejected whole: none of its rows reaches the view. Validation is
+set-based SQL and its result is cached per (path, size, mtime), so re-opening the same
+files (every Streamlit rerun) costs almost nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from posbooks.core.model import LINE_TYPES
+from posbooks.pos import loaders
+from posbooks.pos.checks import (
+    ColumnPlan,
+    WrongColumnType,
+    column_plan,
+    literal,
+    quote,
+)
+from posbooks.pos.columns import CANONICAL_COLUMNS, VIEW_COLUMNS, match_headers
+from posbooks.pos.problems import (
+    MAX_PROBLEMS_PER_FILE,
+    ExportRejected,
+    Problem,
+    capped,
+)
+
+VIEW_NAME = "pos_lines"
+READERS = {".csv": loaders.read_csv, ".xlsx": loaders.read_xlsx}
+SUPPORTED = (".parquet", ".csv", ".xlsx")
+_CACHE_SIZE = 32
+DUPLICATE_KEY = ("business_date", "outlet", "receipt_no", "line_type", "category", "item",
+                 "tax_code", "payment_method", "amount")  # fmt: skip
+
+
+@dataclass
+class Exports:
+    """The accepted export files as the DuckDB view ``view`` on ``con``, and every problem."""
+
+    con: duckdb.DuckDBPyConnection
+    view: str
+    files: tuple[str, ...]
+    problems: tuple[Problem, ...]
+    accepted: tuple[str, ...] = field(default=())
+
+    @property
+    def ok(self) -> bool:
+        """True when every file was read without a problem (safe to preview and post)."""
+        return not self.problems
+
+    def raise_if_rejected(self) -> None:
+        """Raise ExportRejected listing every problem, if there is any."""
+        if self.problems:
+            raise ExportRejected(self.problems)
+
+
+@dataclass(frozen=True)
+class _Checked:
+    """The cached verdict on one file. Problems carry an empty file name (added on use)."""
+
+    problems: tuple[Problem, ...]
+    first_date: date | None = None
+    last_date: date | None = None
+    parquet_sql: str | None = None  # canonical SELECT over the file, for Parquet
+    table: pa.Table | None = None  # canonical lines, for CSV and Excel
+
+
+_cache: OrderedDict[tuple, _Checked] = OrderedDict()
+_duplicates_cache: OrderedDict[tuple, tuple[Problem, ...]] = OrderedDict()
+_lock = threading.Lock()
+
+
+def _remember(cache: OrderedDict, key: tuple, value: object) -> None:
+    with _lock:
+        cache[key] = value
+        cache.move_to_end(key)
+        while len(cache) > _CACHE_SIZE:
+            cache.popitem(last=False)
+
+
+def _recall(cache: OrderedDict, key: tuple) -> object | None:
+    with _lock:
+        value = cache.get(key)
+        if value is not None:
+            cache.move_to_end(key)
+        return value
+
+
+def clear_cache() -> None:
+    """Forget every cached validation (tests; a file edited within the same mtime tick)."""
+    with _lock:
+        _cache.clear()
+        _duplicates_cache.clear()
+
+
+def _file_problem(message: str, row: int | None = None, column: str | None = None) -> _Checked:
+    return _Checked((Problem(loaders.ANON, row, column, message),))
+
+
+def _canonical_select(plans: dict[str, ColumnPlan], raw_sql: str) -> str:
+    typed = ", ".join(f"{plans[n].typed} AS {quote('t_' + n)}" for n, _ in CANONICAL_COLUMNS)
+    return f"SELECT *, {typed} FROM ({raw_sql})"
+
+
+def _row_problems(con: duckdb.DuckDBPyConnection, checked_sql: str, plans: dict) -> list[Problem]:
+    rules = [rule for n, _ in CANONICAL_COLUMNS for rule in plans[n].rules]
+    if not rules:
+        return []
+    cases = ", ".join(
+        f"CASE WHEN {r.condition} THEN {{'n': {i}, 'col': {literal(r.column)}, 'msg': {r.message}}} END"
+        for i, r in enumerate(rules)
+    )
+    where = " OR ".join(f"({r.condition})" for r in rules)
+    found = f"SELECT source_row, unnest([{cases}]) AS p FROM ({checked_sql}) WHERE {where}"
+    query = (
+        f"SELECT source_row, p.col, p.msg FROM ({found}) WHERE p IS NOT NULL "
+        f"ORDER BY source_row, p.n LIMIT {MAX_PROBLEMS_PER_FILE + 1}"
+    )
+    rows = con.execute(query).fetchall()
+    problems = [Problem(loaders.ANON, row, col, msg) for row, col, msg in rows]
+    if len(problems) > MAX_PROBLEMS_PER_FILE:
+        total = con.execute(f"SELECT count(*) FROM ({found}) WHERE p IS NOT NULL").fetchone()[0]
+        return capped(loaders.ANON, problems, total)
+    return problems
+
+
+def _receipt_problems(con: duckdb.DuckDBPyConnection, lines_sql: str) -> list[Problem]:
+    """Receipts that do not balance, or that are only partly voided."""
+    known = ", ".join(literal(t) for t in LINE_TYPES)
+    query = f"""
+        SELECT first_row, business_date, outlet, receipt_no, lines, paid, any_void, all_void
+        FROM (
+            SELECT t_business_date AS business_date, t_outlet AS outlet,
+                   t_receipt_no AS receipt_no, min(source_row) AS first_row,
+                   coalesce(sum(t_amount) FILTER (t_line_type <> 'payment'), 0) AS lines,
+                   coalesce(sum(t_amount) FILTER (t_line_type = 'payment'), 0) AS paid,
+                   bool_or(t_voided) AS any_void, bool_and(t_voided) AS all_void,
+                   count(*) FILTER (t_amount IS NULL OR t_voided IS NULL
+                                    OR t_line_type IS NULL OR t_line_type NOT IN ({known})) AS unreadable
+            FROM ({lines_sql})
+            WHERE t_business_date IS NOT NULL AND t_outlet IS NOT NULL
+              AND t_receipt_no IS NOT NULL
+            GROUP BY ALL
+        )
+        WHERE unreadable = 0 AND (any_void <> all_void OR (NOT any_void AND lines <> paid))
+        ORDER BY first_row LIMIT {MAX_PROBLEMS_PER_FILE + 1}
+    """
+    problems = []
+    for row, day, outlet, receipt, lines, paid, any_void, all_void in con.execute(query).fetchall():
+        where = f"receipt {receipt} ({outlet}, {day})"
+        if any_void != all_void:
+            msg = f"{where} has voided and non-voided lines; void the whole receipt or none of it"
+            problems.append(Problem(loaders.ANON, row, "voided", msg))
+        else:
+            msg = (f"{where} does not balance: lines total {lines}, payments {paid}, "
+                   f"difference {lines - paid}")  # fmt: skip
+            problems.append(Problem(loaders.ANON, row, "amount", msg))
+    return problems
+
+
+def _check(con: duckdb.DuckDBPyConnection, headers: list[str], types: list[str],
+           raw_from: str, row_sql: str, is_parquet: bool) -> _Checked:  # fmt: skip
+    """Validate one file's raw columns (already readable as ``raw_from`` on ``con``)."""
+    match = match_headers(headers)
+    header_row = None if is_parquet else 1
+    problems = [Problem(loaders.ANON, header_row, c, m) for c, m in match.problems]
+    type_of = dict(zip(headers, types, strict=True))
+    position = {h: i for i, h in enumerate(headers)}
+    plans: dict[str, ColumnPlan] = {}
+    for name, _ in CANONICAL_COLUMNS:
+        header = match.source_of.get(name)
+        try:
+            plans[name] = column_plan(name, None if header is None else type_of[header])
+        except WrongColumnType as exc:
+            problems.append(Problem(loaders.ANON, None, name, str(exc)))
+    if problems:
+        return _Checked(tuple(problems))
+
+    def source(name: str) -> str:
+        header = match.source_of.get(name)
+        column = header if is_parquet else f"c{position[header]}"
+        return f"{quote(column)} AS {quote('r_' + name)}"
+
+    raw_cols = ", ".join(source(n) for n, _ in CANONICAL_COLUMNS if n in match.source_of)
+    raw_sql = f"SELECT {raw_cols}, {row_sql} AS source_row FROM {raw_from}"
+    checked_sql = _canonical_select(plans, raw_sql)
+    count, first, last = con.execute(
+        f"SELECT count(*), min(t_business_date), max(t_business_date) FROM ({checked_sql})"
+    ).fetchone()
+    if count == 0:
+        return _file_problem("the file has no sales lines (only a header)")
+    problems = _row_problems(con, checked_sql, plans) + _receipt_problems(con, checked_sql)
+    if problems:
+        problems.sort(key=lambda p: (p.row is None, p.row or 0))
+        return _Checked(tuple(capped(loaders.ANON, problems)))
+    canonical = ", ".join(f"{quote('t_' + n)} AS {quote(n)}" for n, _ in CANONICAL_COLUMNS)
+    lines_sql = f"SELECT {canonical}, source_row FROM ({checked_sql})"
+    if is_parquet:
+        return _Checked((), first, last, parquet_sql=lines_sql)
+    return _Checked((), first, last, table=con.sql(lines_sql).to_arrow_table())
+
+
+def _check_parquet(path: Path) -> _Checked:
+    con = duckdb.connect()
+    source = f"read_parquet({literal(str(path.resolve()))})"
+    try:
+        described = con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()
+    except duckdb.Error as exc:
+        reason = str(exc).splitlines()[0][:160]
+        return _file_problem(f"cannot be read as Parquet (damaged or not a Parquet file): {reason}")
+    headers = [d[0] for d in described]
+    types = [d[1] for d in described]
+    try:
+        return _check(con, headers, types, source, "file_row_number + 2", is_parquet=True)
+    except duckdb.Error as exc:
+        reason = str(exc).splitlines()[0][:160]
+        return _file_problem(f"cannot be read as Parquet (damaged or not a Parquet file): {reason}")
+
+
+def _check_text(path: Path, reader) -> _Checked:
+    try:
+        raw = reader(path)
+    except loaders.Unreadable as exc:
+        return _file_problem(str(exc))
+    con = duckdb.connect()
+    con.register("raw_lines", raw.table)
+    checked = _check(con, raw.headers, ["VARCHAR"] * len(raw.headers), "raw_lines",
+                     "source_row", is_parquet=False)  # fmt: skip
+    if raw.problems:
+        merged = sorted(
+            [*raw.problems, *checked.problems], key=lambda p: (p.row is None, p.row or 0)
+        )
+        return _Checked(tuple(capped(loaders.ANON, merged)))
+    return checked
+
+
+def _check_file(path: Path) -> tuple[tuple, _Checked]:
+    """The (cached) verdict on one file, and its cache key."""
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED:
+        listed = ", ".join(SUPPORTED)
+        return (str(path),), _file_problem(f"unsupported file type '{suffix}' (use {listed})")
+    try:
+        stat = path.stat()
+    except OSError:
+        return (str(path),), _file_problem("file not found or not readable")
+    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    cached = _recall(_cache, key)
+    if cached is None:
+        cached = (
+            _check_parquet(path) if suffix == ".parquet" else _check_text(path, READERS[suffix])
+        )
+        _remember(_cache, key, cached)
+    return key, cached
+
+
+def _table_name(key: tuple) -> str:
+    return "pos_file_" + hashlib.sha1(repr(key).encode()).hexdigest()[:16]
+
+
+def _lines_sql(key: tuple, checked: _Checked, name: str) -> str:
+    """SELECT of this file's canonical lines, with source_file/source_row, in view order."""
+    if checked.parquet_sql is not None:
+        body = checked.parquet_sql
+    else:
+        body = f"SELECT * FROM {_table_name(key)}"
+    columns = ", ".join(quote(n) for n, _ in CANONICAL_COLUMNS)
+    return f"SELECT {columns}, {literal(name)} AS source_file, source_row FROM ({body})"
+
+
+def _duplicates(con, later: tuple, earlier: tuple, sqls: dict, names: dict) -> tuple[Problem, ...]:
+    """Receipts of the later file whose lines also appear, identically, in the earlier one."""
+    cache_key = (later, earlier)
+    cached = _recall(_duplicates_cache, cache_key)
+    if cached is None:
+        on = " AND ".join(f"a.{c} IS NOT DISTINCT FROM b.{c}" for c in DUPLICATE_KEY)
+        query = f"""
+            SELECT min(a.source_row), a.business_date, a.outlet, a.receipt_no, count(*)
+            FROM ({sqls[later]}) a SEMI JOIN ({sqls[earlier]}) b ON {on}
+            GROUP BY ALL ORDER BY 1 LIMIT {MAX_PROBLEMS_PER_FILE + 1}
+        """
+        cached = tuple(
+            Problem(loaders.ANON, row, None,
+                    f"receipt {receipt} ({outlet}, {day}) is also in {{other}} ({n} identical "
+                    f"line{'s' if n != 1 else ''}): the same receipt exported twice")
+            for row, day, outlet, receipt, n in con.execute(query).fetchall()
+        )  # fmt: skip
+        _remember(_duplicates_cache, cache_key, cached)
+    return tuple(
+        Problem(names[later], p.row, p.column, p.message.replace("{other}", names[earlier]))
+        for p in cached
+    )
+
+
+def _overlap(a: _Checked, b: _Checked) -> bool:
+    return a.first_date <= b.last_date and b.first_date <= a.last_date
+
+
+def open_exports(
+    paths: Sequence[str | Path],
+    *,
+    names: Sequence[str] | None = None,
+    con: duckdb.DuckDBPyConnection | None = None,
+) -> Exports:
+    """Validate POS export files and expose the accepted ones as the view ``pos_lines``.
+
+    ``names`` are the names the user knows the files by (upload names); by default the
+    file names. Every problem is reported with file, row and column; a file with any
+    problem contributes no rows. The view always exists (empty when nothing was accepted).
+    """
+    paths = [Path(p) for p in paths]
+    names = [p.name for p in paths] if names is None else list(names)
+    if len(names) != len(paths):
+        raise ValueError("names must give one name per path")
+    con = duckdb.connect() if con is None else con
+    problems: list[Problem] = []
+    accepted: list[tuple[tuple, _Checked, str]] = []
+    seen: dict[tuple, str] = {}
+    for path, name in zip(paths, names, strict=True):
+        key, checked = _check_file(path)
+        if checked.problems:
+            problems.extend(p.in_file(name) for p in checked.problems)
+        elif key in seen:
+            problems.append(
+                Problem(name, None, None, f"is the same file as {seen[key]}, given twice")
+            )
+        else:
+            seen[key] = name
+            accepted.append((key, checked, name))
+    for key, checked, _ in accepted:
+        if checked.table is not None:
+            con.register(_table_name(key), checked.table)
+    sqls = {key: _lines_sql(key, checked, name) for key, checked, name in accepted}
+    names_of = {key: name for key, _, name in accepted}
+    rejected: set[tuple] = set()
+    for i, (later, checked_later, _) in enumerate(accepted):
+        for earlier, checked_earlier, _ in accepted[:i]:
+            if not _overlap(checked_later, checked_earlier):
+                continue
+            found = _duplicates(con, later, earlier, sqls, names_of)
+            if found:
+                problems.extend(capped(names_of[later], list(found)))
+                rejected.add(later)
+                break
+    kept = [(key, name) for key, _, name in accepted if key not in rejected]
+    _create_view(con, [sqls[key] for key, _ in kept])
+    return Exports(con, VIEW_NAME, tuple(names), tuple(problems), tuple(n for _, n in kept))
+
+
+def _create_view(con: duckdb.DuckDBPyConnection, selects: list[str]) -> None:
+    if not selects:
+        empty = ", ".join(f"CAST(NULL AS {t}) AS {quote(n)}" for n, t in VIEW_COLUMNS)
+        selects = [f"SELECT {empty} WHERE false"]
+    casts = ", ".join(f"CAST({quote(n)} AS {t}) AS {quote(n)}" for n, t in VIEW_COLUMNS)
+    body = " UNION ALL ".join(f"SELECT {casts} FROM ({s})" for s in selects)
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {VIEW_NAME} AS {body}")

@@ -1,0 +1,148 @@
+"""Read CSV and Excel exports into raw text columns, keeping each value's row number.
+
+Values stay text here; typing and validation happen in DuckDB (see ``checks``) so every
+format is judged by the same rules. Row numbers are what the user sees: the header is
+row 1 and blank lines still count, so a message points at the line in their editor.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+
+from posbooks.pos.problems import Problem
+
+# Problem.file is filled in by the caller, who knows the name the user gave the file.
+ANON = ""
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """A file's headers and a text table: columns c0..cN in header order, plus source_row."""
+
+    headers: list[str]
+    table: pa.Table
+    problems: list[Problem]
+
+
+class Unreadable(Exception):
+    """The file cannot be read at all; the message is in plain words."""
+
+
+def _as_table(headers: list[str], rows: list[list[str | None]], row_numbers: list[int]) -> pa.Table:
+    width = len(headers)
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in range(width)]
+    arrays = {f"c{i}": pa.array(col, type=pa.string()) for i, col in enumerate(columns)}
+    arrays["source_row"] = pa.array(row_numbers, type=pa.int64())
+    return pa.table(arrays)
+
+
+def _fit(values: list, width: int, row: int, problems: list[Problem]) -> list | None:
+    """Values padded/trimmed to the header width, or None (with a problem) if they do not fit."""
+    if len(values) > width and not any(str(v or "").strip() for v in values[width:]):
+        values = values[:width]
+    if len(values) != width:
+        problems.append(
+            Problem(
+                ANON, row, None, f"row has {len(values)} values but the header has {width} columns"
+            )
+        )
+        return None
+    return values
+
+
+def sniff_separator(header_line: str) -> str:
+    """',' or ';', whichever the header line uses more."""
+    return ";" if header_line.count(";") > header_line.count(",") else ","
+
+
+def read_csv(path: Path) -> RawTable:
+    """Read a UTF-8 (optionally BOM) CSV with ',' or ';' separators as text."""
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as f:
+            separator = sniff_separator(f.readline())
+            f.seek(0)
+            reader = csv.reader(f, delimiter=separator)
+            header = next(reader, None)
+            if header is None or not any(h.strip() for h in header):
+                raise Unreadable("the file is empty (no header row)")
+            headers = [h.strip() for h in header]
+            problems: list[Problem] = []
+            rows: list[list[str | None]] = []
+            numbers: list[int] = []
+            last_line = reader.line_num
+            for values in reader:
+                row, last_line = last_line + 1, reader.line_num
+                if not any(v.strip() for v in values):
+                    continue  # blank line
+                fitted = _fit(values, len(headers), row, problems)
+                if fitted is not None:
+                    rows.append(fitted)
+                    numbers.append(row)
+    except UnicodeDecodeError as exc:
+        raise Unreadable(
+            f"is not UTF-8 text (byte {exc.start}); save it as 'CSV UTF-8' and try again"
+        ) from None
+    except csv.Error as exc:
+        raise Unreadable(f"cannot be read as CSV near row {reader.line_num}: {exc}") from None
+    return RawTable(headers, _as_table(headers, rows, numbers), problems)
+
+
+def _cell_text(value: object) -> str | None:
+    """An Excel cell as the text a CSV export of it would hold."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, float):
+        # Ten places hide binary noise (10.600000000000001) but keep a real third decimal.
+        text = f"{value:.10f}".rstrip("0").rstrip(".")
+        return text if text not in ("", "-0") else "0"
+    return str(value)
+
+
+def read_xlsx(path: Path) -> RawTable:
+    """Read the first sheet of an .xlsx workbook as text (header in row 1)."""
+    import openpyxl  # imported here: only Excel uploads pay for it
+
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a damaged workbook
+        raise Unreadable(
+            f"cannot be read as an Excel workbook (.xlsx): {type(exc).__name__}"
+        ) from None
+    try:
+        sheet = workbook.worksheets[0]
+        lines = sheet.iter_rows(values_only=True)
+        header = next(lines, None)
+        if header is None or not any(h is not None and str(h).strip() for h in header):
+            raise Unreadable("the first sheet is empty (no header row)")
+        header_cells = list(header)
+        while header_cells and (header_cells[-1] is None or not str(header_cells[-1]).strip()):
+            header_cells.pop()  # trailing blank header cells are formatting, not columns
+        headers = ["" if h is None else str(h).strip() for h in header_cells]
+        problems: list[Problem] = []
+        rows: list[list[str | None]] = []
+        numbers: list[int] = []
+        for row, cells in enumerate(lines, start=2):
+            values = [_cell_text(c) for c in cells]
+            if not any(v is not None and v.strip() for v in values):
+                continue
+            values += [None] * (len(headers) - len(values))
+            fitted = _fit(values, len(headers), row, problems)
+            if fitted is not None:
+                rows.append(fitted)
+                numbers.append(row)
+    finally:
+        workbook.close()
+    return RawTable(headers, _as_table(headers, rows, numbers), problems)
