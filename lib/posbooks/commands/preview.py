@@ -1,0 +1,83 @@
+"""``posbooks preview``: a period's journal entries or sales receipts, without sending."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+from posbooks.core.mapping_json import MappingFormatError
+from posbooks.preview import default_source, load_mapping, preview, preview_table, preview_to_json
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add ``preview`` to the CLI."""
+    parser = subparsers.add_parser(
+        "preview",
+        help="show the drafts of a day or period, tied back to the POS totals",
+        description="Build each business day's Journal Entry or Sales Receipts from POS "
+        "exports and show them with debits, credits and issues. Nothing is sent.",
+    )
+    parser.add_argument(
+        "--source", nargs="+", metavar="PATH", help="POS export files (Parquet, CSV, .xlsx); "
+        "default: the sample data/sample_sales.parquet",
+    )  # fmt: skip
+    parser.add_argument("--date", required=True, metavar="YYYY-MM-DD", help="first business day")
+    parser.add_argument("--to", metavar="YYYY-MM-DD", help="last business day (default: --date)")
+    parser.add_argument(
+        "--outlet", action="append", metavar="NAME", help="only this outlet (repeatable)"
+    )
+    parser.add_argument("--type", choices=("journal", "receipt"), default="journal")
+    parser.add_argument("--mapping", metavar="FILE", help="mapping JSON (accounts, classes, ...)")
+    parser.add_argument("--format", choices=("table", "json"), default="table")
+    parser.set_defaults(func=run)
+
+
+def _day(text: str, option: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{option} {text!r} is not a date like 2026-11-20") from None
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print the preview; exit 1 on rejected exports or a mapping error, 2 on bad options."""
+    try:
+        date_from = _day(args.date, "--date")
+        date_to = _day(args.to, "--to") if args.to else date_from
+    except ValueError as exc:
+        print(f"posbooks preview: {exc}", file=sys.stderr)
+        return 2
+    if date_to < date_from:
+        print(f"posbooks preview: --to {date_to} is before --date {date_from}", file=sys.stderr)
+        return 2
+    paths = [Path(p) for p in args.source] if args.source else [default_source()]
+    missing = [p for p in paths if not p.is_file()]
+    if missing:
+        hint = "" if args.source else " (the sample data: run `make sample`, or pass --source)"
+        for path in missing:
+            print(f"posbooks preview: {path}: no such file{hint}", file=sys.stderr)
+        return 1
+    from posbooks.pos import ExportRejected
+
+    try:
+        mapping = load_mapping(args.mapping) if args.mapping else None
+        result = preview(paths, date_from, date_to, args.outlet, args.type, mapping)
+    except MappingFormatError as exc:
+        print(f"posbooks preview: mapping {exc}", file=sys.stderr)
+        return 1
+    except ExportRejected as exc:
+        print("posbooks preview: the exports were rejected, nothing previewed:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    if args.format == "json":
+        print(json.dumps(preview_to_json(result), indent=2, ensure_ascii=False))
+    else:
+        print(preview_table(result), end="")
+    if not result.ties:
+        print("posbooks preview: the drafts do not tie to the POS totals", file=sys.stderr)
+        return 1
+    return 0
