@@ -1,0 +1,146 @@
+"""The Mapping page's tables as plain rows, and edits back into a ``Mapping`` (pure).
+
+The grid shows names; QuickBooks identifies objects by Id. These functions translate
+between the two so the page only reads widgets and renders rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+
+from posbooks.core.mapping_rules import account_for, receipt_item_key, row_label
+from posbooks.core.model import Issue, Mapping, Ref
+from posbooks.core.qbo_settings import QboSettings
+
+NONE = "None"  # the select-box choice for "not mapped"
+Key = tuple[str, str | None]
+
+# The order a bookkeeper reads a day: money in, what was sold, what reduced it, what is owed.
+KINDS: tuple[tuple[str, str], ...] = (
+    ("payment", "Payments"),
+    ("sales", "Sales"),
+    ("discount", "Discounts"),
+    ("service_charge", "Service charge"),
+    ("tax", "Taxes"),
+    ("tip", "Tips"),
+    ("rounding", "Rounding"),
+    ("over_short", "Over/short"),
+)
+KIND_LABEL = dict(KINDS)
+_KIND_RANK = {source: n for n, (source, _) in enumerate(KINDS)}
+
+MAPPED = "✅ mapped"
+UNMAPPED = "⚠️ unmapped"
+OPTIONAL = "optional"
+
+
+def account_keys(keys: Iterable[Key]) -> list[Key]:
+    """The rows of the accounts table, grouped by kind; over/short is always offered."""
+    wanted = set(keys) | {("over_short", None)}
+    return sorted(wanted, key=lambda k: (_KIND_RANK.get(k[0], 99), k[1] or ""))
+
+
+def account_choices(settings: QboSettings | None) -> list[str]:
+    """Names offered in the account column: "None" then the active accounts by name."""
+    if settings is None:
+        return [NONE]
+    return [NONE, *sorted({a.name for a in settings.accounts if a.active})]
+
+
+def _status(source: str, key: str | None, mapped: bool, issues: list[Issue]) -> str:
+    own = [i for i in issues if i.source == source and i.key == key and i.blocking]
+    if own:
+        return "⚠️ " + own[0].message
+    if mapped:
+        return MAPPED
+    return OPTIONAL if source == "over_short" else UNMAPPED
+
+
+def account_rows(
+    keys: Iterable[Key],
+    mapping: Mapping,
+    suggestion: Mapping | None = None,
+    issues: Iterable[Issue] = (),
+) -> list[dict[str, str]]:
+    """One row per POS amount: Kind, POS amount, QuickBooks account, Suggested, Status."""
+    issues = list(issues)
+    rows = []
+    for source, key in account_keys(keys):
+        ref = mapping.accounts.get((source, key))
+        suggested = suggestion.accounts.get((source, key)) if suggestion else None
+        rows.append(
+            {
+                "Kind": KIND_LABEL.get(source, source),
+                "POS amount": row_label(source, key),
+                "QuickBooks account": ref.name if ref else NONE,
+                "Suggested": suggested.name if suggested else "",
+                "Status": _status(
+                    source, key, account_for(mapping, source, key) is not None, issues
+                ),
+            }
+        )
+    return rows
+
+
+def key_for_label(keys: Iterable[Key], label: str) -> Key | None:
+    """The (source, key) whose row is labelled ``label``."""
+    return next((k for k in account_keys(keys) if row_label(*k) == label), None)
+
+
+def with_account(
+    mapping: Mapping, settings: QboSettings | None, row: Key, account_name: str
+) -> Mapping:
+    """``mapping`` with ``row`` mapped to the active account named ``account_name`` (or unmapped)."""
+    accounts = dict(mapping.accounts)
+    if account_name in ("", NONE) or settings is None:
+        accounts.pop(row, None)
+    else:
+        account = next((a for a in settings.accounts if a.active and a.name == account_name), None)
+        if account is None:
+            raise ValueError(f"QuickBooks has no active account named {account_name!r}")
+        accounts[row] = Ref(account.id, account.name)
+    return replace(mapping, accounts=accounts)
+
+
+def with_accounts_table(
+    mapping: Mapping, settings: QboSettings | None, keys: Iterable[Key], rows: list[dict]
+) -> Mapping:
+    """Apply every row of the edited accounts table to ``mapping``."""
+    keys = list(keys)
+    for row in rows:
+        found = key_for_label(keys, row["POS amount"])
+        if found is not None:
+            mapping = with_account(mapping, settings, found, row.get("QuickBooks account") or NONE)
+    return mapping
+
+
+def list_rows(
+    names: Iterable[str], chosen: dict[str, Ref], what: str, pos_word: str
+) -> list[dict[str, str]]:
+    """Rows of a category -> Class, outlet -> Location or key -> Item table."""
+    return [{pos_word: name, what: chosen[name].name if name in chosen else NONE} for name in names]
+
+
+def refs_from_rows(rows: list[dict], options: Iterable, what: str, pos_word: str) -> dict[str, Ref]:
+    """The name -> Ref dict an edited list table stands for (``None`` rows dropped)."""
+    by_name = {o.name: o for o in options if getattr(o, "active", True)}
+    chosen: dict[str, Ref] = {}
+    for row in rows:
+        name = row.get(what) or NONE
+        if name != NONE and name in by_name:
+            chosen[row[pos_word]] = Ref(by_name[name].id, name)
+    return chosen
+
+
+def item_keys(keys: Iterable[Key]) -> list[str]:
+    """The ``Mapping.items`` keys sales receipts need for these POS amounts."""
+    found = {
+        receipt_item_key(source, key)
+        for source, key in keys
+        if source not in ("payment", "over_short")
+    }
+    return sorted(found, key=lambda k: (":" in k or k in _NON_CATEGORY, k))
+
+
+_NON_CATEGORY = {"service_charge", "tip", "rounding", "discount"}

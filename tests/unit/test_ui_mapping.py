@@ -1,0 +1,121 @@
+"""The Mapping page's tables: grouped rows, unmapped rows flagged, edits back to Ids."""
+
+from __future__ import annotations
+
+import pytest
+from posbooks.core.model import Issue, Mapping, Ref
+from posbooks.core.qbo_settings import Account, Item, ListItem, QboSettings
+from posbooks.ui_mapping import (
+    MAPPED,
+    NONE,
+    UNMAPPED,
+    account_choices,
+    account_rows,
+    item_keys,
+    key_for_label,
+    list_rows,
+    refs_from_rows,
+    with_account,
+    with_accounts_table,
+)
+
+SETTINGS = QboSettings(
+    realm_id="1",
+    company_name="Nasi & Co",
+    accounts=(
+        Account("10", "Sales - Food", "Income"),
+        Account("20", "Undeposited Funds", "Other Current Asset"),
+        Account("30", "Old Sales", "Income", active=False),
+    ),
+    classes=(ListItem("5", "Kitchen"), ListItem("6", "Bar", active=False)),
+    items=(Item("7", "Food Sales", "Service"),),
+)
+KEYS = [("sales", "Food"), ("payment", "Cash"), ("tax", "SST6"), ("discount", None)]
+
+
+def test_rows_are_grouped_payments_first_and_over_short_always_offered():
+    rows = account_rows(KEYS, Mapping())
+    assert [r["Kind"] for r in rows] == ["Payments", "Sales", "Discounts", "Taxes", "Over/short"]
+    assert [r["POS amount"] for r in rows][:2] == ["Payment - Cash", "Sales - Food"]
+    assert rows[-1]["Status"] == "optional"  # over/short only matters on a day that needs it
+
+
+def test_unmapped_rows_stand_out_and_mapped_rows_show_the_account():
+    mapping = Mapping(accounts={("sales", "Food"): Ref("10", "Sales - Food")})
+    rows = {r["POS amount"]: r for r in account_rows(KEYS, mapping)}
+    assert rows["Sales - Food"]["QuickBooks account"] == "Sales - Food"
+    assert rows["Sales - Food"]["Status"] == MAPPED
+    assert rows["Payment - Cash"]["QuickBooks account"] == NONE
+    assert rows["Payment - Cash"]["Status"] == UNMAPPED
+
+
+def test_a_blocking_issue_replaces_the_status_with_what_to_fix():
+    mapping = Mapping(accounts={("sales", "Food"): Ref("30", "Old Sales")})
+    issue = Issue(
+        "account_inactive",
+        "Sales - Food is mapped to 'Old Sales', which is inactive",
+        source="sales",
+        key="Food",
+    )
+    rows = {r["POS amount"]: r for r in account_rows(KEYS, mapping, issues=[issue])}
+    assert "inactive" in rows["Sales - Food"]["Status"]
+
+
+def test_suggestions_are_marked_in_their_own_column():
+    suggestion = Mapping(accounts={("payment", "Cash"): Ref("20", "Undeposited Funds")})
+    rows = {r["POS amount"]: r for r in account_rows(KEYS, Mapping(), suggestion)}
+    assert rows["Payment - Cash"]["Suggested"] == "Undeposited Funds"
+    assert rows["Payment - Cash"]["QuickBooks account"] == NONE  # not applied until chosen
+
+
+def test_choices_offer_none_and_only_active_accounts():
+    assert account_choices(SETTINGS) == [NONE, "Sales - Food", "Undeposited Funds"]
+    assert account_choices(None) == [NONE]
+
+
+def test_choosing_an_account_by_name_records_its_id_and_none_unmaps():
+    row = key_for_label(KEYS, "Payment - Cash")
+    assert row == ("payment", "Cash")
+    mapped = with_account(Mapping(), SETTINGS, row, "Undeposited Funds")
+    assert mapped.accounts[row] == Ref("20", "Undeposited Funds")
+    assert row not in with_account(mapped, SETTINGS, row, NONE).accounts
+
+
+def test_an_inactive_or_unknown_account_is_refused():
+    with pytest.raises(ValueError, match="Old Sales"):
+        with_account(Mapping(), SETTINGS, ("sales", "Food"), "Old Sales")
+
+
+def test_edited_grid_rows_become_the_mapping():
+    rows = account_rows(KEYS, Mapping())
+    rows[0]["QuickBooks account"] = "Undeposited Funds"
+    rows[1]["QuickBooks account"] = "Sales - Food"
+    mapping = with_accounts_table(Mapping(), SETTINGS, KEYS, rows)
+    assert mapping.accounts == {
+        ("payment", "Cash"): Ref("20", "Undeposited Funds"),
+        ("sales", "Food"): Ref("10", "Sales - Food"),
+    }
+
+
+def test_class_table_round_trips_and_drops_none_and_inactive():
+    rows = list_rows(["Food", "Alcohol"], {"Food": Ref("5", "Kitchen")}, "Class", "Category")
+    assert rows == [
+        {"Category": "Food", "Class": "Kitchen"},
+        {"Category": "Alcohol", "Class": NONE},
+    ]
+    rows[1]["Class"] = "Bar"  # inactive in QuickBooks: not offered, not kept
+    assert refs_from_rows(rows, SETTINGS.classes, "Class", "Category") == {
+        "Food": Ref("5", "Kitchen")
+    }
+
+
+def test_receipt_items_list_categories_before_other_amounts():
+    keys = [
+        ("sales", "Food"),
+        ("sales", "Alcohol"),
+        ("tax", "SST6"),
+        ("service_charge", None),
+        ("payment", "Cash"),
+        ("discount", None),
+    ]
+    assert item_keys(keys) == ["Alcohol", "Food", "discount", "service_charge", "tax:SST6"]
