@@ -114,6 +114,15 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         """,
     ),
+    (
+        "0003_posting_batch",
+        """
+        -- The batch a document was last sent in: a re-run resends that same batch (same
+        -- requestid) so a reply lost mid-batch is replayed, never created twice.
+        ALTER TABLE posting_ledger ADD COLUMN batch_request_id TEXT;
+        ALTER TABLE posting_ledger ADD COLUMN batch_members TEXT;
+        """,
+    ),
 ]
 
 
@@ -176,10 +185,16 @@ class Store:
         return conn
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """A write transaction (``BEGIN IMMEDIATE``): committed on exit, rolled back on error."""
+    def transaction(self, *, durable: bool = True) -> Iterator[sqlite3.Connection]:
+        """A write transaction (``BEGIN IMMEDIATE``): committed on exit, rolled back on error.
+
+        ``durable=False`` skips the fsync at commit (WAL stays consistent; a power cut may
+        lose the last commits): for bookkeeping of our own, like the API call log.
+        """
         conn = self._connect()
         try:
+            if not durable:
+                conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("BEGIN IMMEDIATE")
             try:
                 yield conn
