@@ -159,6 +159,11 @@ class CompanyBook(CompanyApi):
     # ----- what validation, reports and views read -------------------------------------
 
     @property
+    def lock(self) -> threading.RLock:
+        """The company's lock (re-entrant), for readers that need a consistent view."""
+        return self._lock
+
+    @property
     def class_tracking(self) -> bool:
         """Preferences "Track classes" (ClassTrackingPerTxnLine)."""
         return bool(self._preferences["AccountingInfoPrefs"]["ClassTrackingPerTxnLine"])
