@@ -1,0 +1,449 @@
+"""The workbench's service layer: what the pages, the CLI and the notebooks call.
+
+Each function composes the library's own pieces (config, store, auth, settings, mapping,
+POS readers, preview, posting, ledger) and turns expected failures into
+``WorkbenchError`` with plain words, so no page ever shows a traceback for a bad file,
+a QuickBooks refusal or a connection that needs renewing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import requests
+
+import posbooks
+from posbooks import mapping as mapping_mod
+from posbooks.config import Config, ConfigError, load_config
+from posbooks.core.mapping_rules import check_mapping, suggest_mapping
+from posbooks.core.model import DayTotals, Issue, Mapping
+from posbooks.core.qbo_settings import QboSettings
+from posbooks.pos import Problem, open_exports
+from posbooks.preview import PreviewResult, preview
+from posbooks.qbo import auth
+from posbooks.store import Store, open_store
+from posbooks.ui_format import DOC_LABELS, qbo_document_url
+
+if TYPE_CHECKING:
+    from posbooks.posting import PostOutcome
+
+ConnectionStatus = auth.ConnectionStatus
+
+
+class WorkbenchError(Exception):
+    """An expected failure, in words the bookkeeper can act on."""
+
+
+class StartupError(WorkbenchError):
+    """The workbench cannot open: bad configuration or no local sandbox."""
+
+
+@dataclass(frozen=True)
+class Workbench:
+    """Everything a page needs to talk to posbooks' state and to QuickBooks."""
+
+    config: Config
+    store: Store
+    sandbox_base_url: str | None = None  # the local sandbox, when used
+    demo_login: dict | None = None  # its public demo sign-in (local only)
+
+
+def open_workbench() -> Workbench:
+    """Resolve the configuration, open the store and, when local, make sure the sandbox runs."""
+    from posbooks.qbo.local import ensure_local_sandbox
+
+    try:
+        config = load_config()
+    except ConfigError as exc:
+        raise StartupError(f"posbooks is not configured correctly: {exc}") from None
+    store = open_store(config)
+    if not config.is_local:
+        return Workbench(config, store)
+    try:
+        info = ensure_local_sandbox(config)
+    except Exception as exc:  # noqa: BLE001 - any start failure becomes one plain message
+        raise StartupError(
+            f"The local QuickBooks sandbox did not start: {exc}. See {config.home / 'sandbox.log'}."
+        ) from None
+    base = getattr(info, "base_url", None) or config.sandbox_url
+    login = getattr(info, "demo_login", None) or {
+        "username": "demo@posbooks.local",
+        "password": "posbooks",
+    }
+    return Workbench(config, store, sandbox_base_url=base, demo_login=dict(login))
+
+
+# --- connection ---------------------------------------------------------------------
+
+
+def connection(wb: Workbench) -> ConnectionStatus:
+    """The connection and token health, as stored (no network)."""
+    return auth.connection_status(wb.config, wb.store)
+
+
+def connect_url(wb: Workbench) -> str:
+    """A fresh authorization URL (client id, redirect, scope, state: never the secret)."""
+    return auth.start_authorization(wb.config, wb.store)
+
+
+@dataclass(frozen=True)
+class ConnectResult:
+    ok: bool
+    message: str
+
+
+_CONSENT_ERRORS = {
+    "access_denied": "You chose Cancel on QuickBooks' consent page, so nothing was connected. "
+    "Click Connect to QuickBooks to try again.",
+}
+
+
+def finish_connect(wb: Workbench, params: dict[str, str]) -> ConnectResult:
+    """Complete the OAuth callback from its query parameters (code, state, realmId or error)."""
+    error = params.get("error")
+    code, state, realm = params.get("code"), params.get("state"), params.get("realmId")
+    if not state:
+        return ConnectResult(
+            False, "The answer from QuickBooks was incomplete. Click Connect to QuickBooks again."
+        )
+    try:
+        status = auth.complete_authorization(
+            wb.config, wb.store, code=code or "", state=state, realm_id=realm or "", error=error
+        )
+    except auth.AuthorizationFailed as exc:
+        # the state was checked (and used up) first, so a declined consent is a real one
+        return ConnectResult(False, _CONSENT_ERRORS.get(error or "", str(exc)))
+    except requests.RequestException as exc:
+        return ConnectResult(False, f"QuickBooks could not be reached ({type(exc).__name__}).")
+    name = status.company_name or status.realm_id
+    return ConnectResult(True, f"Connected to {name}.")
+
+
+def disconnect(wb: Workbench) -> ConnectionStatus:
+    """Revoke the tokens at QuickBooks and forget them here."""
+    return auth.disconnect(wb.config, wb.store)  # revocation failures are noted, not raised
+
+
+# --- QuickBooks settings and mapping ------------------------------------------------
+
+
+def refresh_settings(wb: Workbench) -> QboSettings:
+    """Fetch accounts, classes, locations, items and preferences from QuickBooks now."""
+    from posbooks.qbo import settings as qbo_settings
+    from posbooks.qbo.gateway import QboError
+
+    try:
+        return qbo_settings.refresh_settings(wb.config, wb.store)
+    except auth.ReconnectNeeded:
+        raise WorkbenchError(
+            "QuickBooks no longer accepts this connection. Go to Connect and reconnect."
+        ) from None
+    except QboError as exc:
+        raise WorkbenchError(
+            f"QuickBooks did not answer the refresh: {exc.detail or exc}"
+        ) from None
+
+
+def current_settings(wb: Workbench) -> QboSettings | None:
+    """The settings as last refreshed, or None."""
+    from posbooks.qbo import settings as qbo_settings
+
+    return qbo_settings.current_settings(wb.store)
+
+
+def saved_mapping(wb: Workbench) -> Mapping:
+    """The latest saved mapping (empty when none)."""
+    return mapping_mod.current_mapping(wb.store)
+
+
+def suggested_mapping(
+    wb: Workbench, summary: SourceSummary, base: Mapping | None = None
+) -> Mapping:
+    """``base`` plus suggestions for what it leaves unmapped (all suggestions when None)."""
+    settings = current_settings(wb)
+    if settings is None:
+        raise WorkbenchError("Refresh QuickBooks Online Settings first: suggestions need them.")
+    return suggest_mapping(summary.keys, settings, outlets=summary.outlets, base=base or Mapping())
+
+
+def mapping_issues(
+    wb: Workbench, mapping: Mapping, summary: SourceSummary, doc_type: str
+) -> list[Issue]:
+    """What in ``mapping`` blocks sending ``summary``'s data as ``doc_type``."""
+    return check_mapping(
+        mapping, current_settings(wb), summary.keys, doc_type, outlets=summary.outlets
+    )
+
+
+def save_mapping(wb: Workbench, mapping: Mapping, *, note: str = "") -> Mapping:
+    """Save ``mapping`` as a new version."""
+    return mapping_mod.save_mapping(wb.store, mapping, note=note or "saved in the workbench")
+
+
+# --- POS data --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DataSource:
+    """POS export files and the names the user knows them by."""
+
+    paths: tuple[Path, ...]
+    names: tuple[str, ...]
+    label: str
+
+
+@dataclass(frozen=True)
+class SourceSummary:
+    """What a data source holds, or why it was rejected."""
+
+    source: DataSource
+    problems: tuple[Problem, ...] = ()
+    first_day: date | None = None
+    last_day: date | None = None
+    outlets: tuple[str, ...] = ()
+    keys: tuple[tuple[str, str | None], ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and self.last_day is not None
+
+
+def sample_source() -> DataSource:
+    """The sample restaurant group's POS export shipped with posbooks."""
+    path = Path(posbooks.__file__).resolve().parents[2] / "data" / "sample_sales.parquet"
+    return DataSource((path,), (path.name,), "Sample data")
+
+
+def save_uploads(wb: Workbench, files: Sequence[tuple[str, bytes]]) -> DataSource:
+    """Keep uploaded exports under POSBOOKS_HOME/uploads/<sha256>/<name> and name them."""
+    paths, names = [], []
+    for name, content in files:
+        safe = Path(name).name or "upload"
+        folder = wb.config.home / "uploads" / hashlib.sha256(content).hexdigest()
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / safe
+        if not target.exists():
+            target.write_bytes(content)
+        paths.append(target)
+        names.append(safe)
+    return DataSource(tuple(paths), tuple(names), "Uploaded POS exports")
+
+
+_DAYS_SQL = "SELECT min(business_date), max(business_date) FROM {view} WHERE NOT voided"
+
+
+def summarize_source(source: DataSource) -> SourceSummary:
+    """Validate the files and list their days, outlets and POS amount kinds."""
+    missing = [n for p, n in zip(source.paths, source.names, strict=True) if not p.exists()]
+    if missing:
+        return SourceSummary(
+            source, (Problem(missing[0], None, None, "file not found (run `make sample`)"),)
+        )
+    exports = open_exports(list(source.paths), names=list(source.names))
+    if not exports.ok:
+        return SourceSummary(source, tuple(exports.problems))
+    first, last = exports.con.execute(_DAYS_SQL.format(view=exports.view)).fetchone()
+    keys, outlets = mapping_mod.pos_keys(exports)
+    return SourceSummary(
+        source,
+        (),
+        first,
+        last,
+        tuple(sorted(outlets)),
+        tuple(sorted(keys, key=lambda k: (k[0], k[1] or ""))),
+    )
+
+
+# --- preview and send -----------------------------------------------------------------
+
+
+@dataclass
+class PeriodPreview:
+    """A period's drafts with what the bookkeeper needs before pressing Send."""
+
+    result: PreviewResult
+    posted: dict[tuple[date, str], str] = field(default_factory=dict)  # -> unchanged|changed
+    blockers: list[str] = field(default_factory=list)
+    sales: list[tuple[str, str, Decimal]] = field(default_factory=list)  # outlet, category, amount
+
+    @property
+    def can_send(self) -> bool:
+        return not self.blockers
+
+
+def preview_period(
+    wb: Workbench,
+    summary: SourceSummary,
+    date_from: date,
+    date_to: date,
+    outlets: Sequence[str],
+    doc_type: str,
+) -> PeriodPreview:
+    """Build the period's drafts with the saved mapping; say what would stop a send."""
+    mapping = saved_mapping(wb)
+    paths = list(summary.source.paths)
+    result = preview(
+        paths,
+        date_from,
+        date_to,
+        outlets=list(outlets) or None,
+        doc_type=doc_type,
+        mapping=mapping,
+        names=list(summary.source.names),
+    )
+    view = PeriodPreview(result)
+    view.sales = sales_by_outlet_category(result.day_totals)
+    status = connection(wb)
+    if not status.connected or status.reconnect_needed:
+        view.blockers.append(
+            "QuickBooks is not connected: go to Connect first."
+            if not status.connected
+            else "QuickBooks needs you to reconnect: go to Connect."
+        )
+    if not result.entries:
+        view.blockers.append("Nothing to send: the POS data has no receipts in this period.")
+    issues = [i for i in mapping_issues(wb, mapping, summary, doc_type) if i.blocking]
+    if issues:
+        view.blockers.append(
+            f"The mapping is not complete ({len(issues)} to fix on the Mapping page): "
+            + "; ".join(i.message for i in issues[:3])
+            + (" ..." if len(issues) > 3 else "")
+        )
+    if status.connected and not status.reconnect_needed and result.entries:
+        view.posted = _posted_state(wb, summary, date_from, date_to, outlets, doc_type)
+        if (
+            view.posted
+            and all(s == "unchanged" for s in view.posted.values())
+            and len(view.posted) >= len({(e.business_date, e.outlet) for e in result.entries})
+        ):
+            view.blockers.append("Nothing to send: every day shown is already in QuickBooks.")
+    return view
+
+
+def _posted_state(
+    wb: Workbench,
+    summary: SourceSummary,
+    date_from: date,
+    date_to: date,
+    outlets: Sequence[str],
+    doc_type: str,
+) -> dict[tuple[date, str], str]:
+    """Which (day, outlet) are already in QuickBooks, unchanged or changed since posted."""
+    from posbooks import posting
+
+    try:
+        outcomes = posting.post_range(
+            wb.config,
+            wb.store,
+            sources=list(summary.source.paths),
+            date_from=date_from,
+            date_to=date_to,
+            outlets=list(outlets) or None,
+            doc_type=doc_type,
+            dry_run=True,
+        )
+    except Exception:  # noqa: BLE001 - the marks are a courtesy; Send reports real errors
+        return {}
+    state: dict[tuple[date, str], str] = {}
+    for o in outcomes:
+        if o.status in ("unchanged", "changed"):
+            prior = state.get((o.business_date, o.outlet))
+            state[(o.business_date, o.outlet)] = (
+                "changed" if "changed" in (prior, o.status) else "unchanged"
+            )
+    return state
+
+
+def sales_by_outlet_category(days: Sequence[DayTotals]) -> list[tuple[str, str, Decimal]]:
+    """The period's POS sales summed per (outlet, category), in Decimal."""
+    sums: dict[tuple[str, str], Decimal] = {}
+    for day in days:
+        for total in day.totals:
+            if total.source == "sales":
+                k = (day.outlet, total.key or "(none)")
+                sums[k] = sums.get(k, Decimal("0.00")) + total.amount
+    return [(o, c, a) for (o, c), a in sorted(sums.items())]
+
+
+@dataclass(frozen=True)
+class SentDocument:
+    """One document's outcome, with where to see it in QuickBooks."""
+
+    outcome: PostOutcome
+    url: str | None
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome.status in ("created", "unchanged", "updated")
+
+
+def send_period(
+    wb: Workbench,
+    summary: SourceSummary,
+    date_from: date,
+    date_to: date,
+    outlets: Sequence[str],
+    doc_type: str,
+    *,
+    progress: Callable[[int, int, PostOutcome], None] | None = None,
+) -> list[SentDocument]:
+    """Post the period to QuickBooks, exactly once per day, outlet and document."""
+    from posbooks import posting
+    from posbooks.qbo.gateway import QboError
+
+    try:
+        outcomes = posting.post_range(
+            wb.config,
+            wb.store,
+            sources=list(summary.source.paths),
+            date_from=date_from,
+            date_to=date_to,
+            outlets=list(outlets) or None,
+            doc_type=doc_type,
+            progress=progress,
+        )
+    except auth.ReconnectNeeded:
+        raise WorkbenchError(
+            "QuickBooks no longer accepts this connection, so nothing more was sent. "
+            "Go to Connect and reconnect, then send again: days already sent are kept."
+        ) from None
+    except QboError as exc:
+        raise WorkbenchError(f"QuickBooks refused the send: {exc.detail or exc}") from None
+    status = connection(wb)
+    return [SentDocument(o, document_url(wb, status, o.doc_type, o.qbo_id)) for o in outcomes]
+
+
+def document_url(
+    wb: Workbench, status: ConnectionStatus, doc_type: str, qbo_id: str | None
+) -> str | None:
+    """The QuickBooks page of a posted document (the sandbox's views when local)."""
+    if not qbo_id or not status.realm_id:
+        return None
+    return qbo_document_url(
+        environment=wb.config.environment,
+        sandbox_base_url=wb.sandbox_base_url or wb.config.sandbox_url,
+        realm_id=status.realm_id,
+        doc_type=doc_type,
+        qbo_id=qbo_id,
+    )
+
+
+def doc_label(doc_type: str) -> str:
+    """``Journal Entry`` / ``Sales Receipt``."""
+    return DOC_LABELS.get(doc_type, doc_type)
+
+
+# --- history --------------------------------------------------------------------------
+
+
+def history(wb: Workbench) -> list:
+    """The posting ledger, newest first."""
+    from posbooks.ledger import ledger_rows
+
+    return list(ledger_rows(wb.store))

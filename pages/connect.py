@@ -1,0 +1,94 @@
+"""Connect: the QuickBooks connection, its token health, connect and disconnect."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import streamlit as st
+from posbooks import services
+from posbooks.ui_format import md_escape, relative_time, same_tab_link
+
+wb: services.Workbench = st.session_state["workbench"]
+st.title("Connect to QuickBooks")
+
+result = st.session_state.pop("connect_result", None)
+if result is not None:
+    (st.success if result.ok else st.error)(md_escape(result.message))
+
+status = services.connection(wb)
+now = datetime.now(UTC)
+
+if wb.config.is_local:
+    login = wb.demo_login or {}
+    st.info(
+        "posbooks is using the **local QuickBooks sandbox**: a practice company on this "
+        "machine, no Intuit account or internet needed. Sign in on its page with "
+        f"**{md_escape(login.get('username', ''))}** / **{md_escape(login.get('password', ''))}**."
+    )
+
+if status.connected and not status.reconnect_needed:
+    st.success(f"Connected to **{md_escape(status.company_name or status.realm_id)}**.")
+elif status.reconnect_needed:
+    st.error(
+        "QuickBooks no longer accepts this connection (the authorization expired or was "
+        "revoked). Nothing can be sent until you reconnect: click **Connect to QuickBooks**. "
+        + md_escape(status.message)
+    )
+else:
+    st.warning("Not connected. Connect to QuickBooks to send the day's sales.")
+
+rows = [
+    ("Company", status.company_name or "-"),
+    ("Environment", wb.config.environment_label),
+    ("Company ID (realm)", status.realm_id or "-"),
+    (
+        "Access token",
+        f"expires {relative_time(status.access_expires_at, now)}"
+        if status.access_expires_at
+        else "-",
+    ),
+    (
+        "Refresh token",
+        f"obtained {relative_time(status.refresh_obtained_at, now)}, "
+        f"expires {relative_time(status.refresh_expires_at, now)}"
+        if status.refresh_obtained_at
+        else "-",
+    ),
+    ("Reconnect needed", "yes" if status.reconnect_needed else "no"),
+]
+st.table({"": [r[0] for r in rows], "Status": [str(r[1]) for r in rows]})
+
+if not status.connected or status.reconnect_needed:
+    # One authorization URL per visit: each carries a fresh single-use state (10 minutes).
+    url, made = st.session_state.get("connect_url", ("", now))
+    if not url or (now - made).total_seconds() > 300:
+        url = services.connect_url(wb)
+        st.session_state["connect_url"] = (url, now)
+    st.link_button("Connect to QuickBooks", url, type="primary")
+    st.markdown(
+        "Or " + same_tab_link(url, "connect in this tab") + " (QuickBooks sends you back here).",
+        unsafe_allow_html=True,
+    )
+    st.caption(
+        "If QuickBooks said no: choosing Cancel on its consent page connects nothing; "
+        "a link older than 10 minutes or used twice is refused: click Connect again. "
+        "A connection QuickBooks revoked (invalid_grant) needs a fresh Connect."
+    )
+else:
+    with st.expander("Disconnect"):
+        st.write(
+            "Disconnecting revokes posbooks' access at QuickBooks. Documents already sent "
+            "stay in QuickBooks and in History."
+        )
+        sure = st.checkbox("Yes, disconnect from this company")
+        if st.button("Disconnect", disabled=not sure):
+            try:
+                services.disconnect(wb)
+                st.session_state.pop("connect_url", None)
+            except services.WorkbenchError as exc:
+                st.error(md_escape(exc))
+            else:
+                st.session_state["connect_result"] = services.ConnectResult(
+                    True, "Disconnected. Connect again whenever you are ready."
+                )
+                st.rerun()

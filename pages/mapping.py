@@ -1,0 +1,229 @@
+"""Mapping: where each kind of POS amount goes in QuickBooks.
+
+The working copy lives in session state until Save Settings; the saved mapping lives in
+the store. Grid edits and the one-row control both change the working copy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+
+import pandas as pd
+import streamlit as st
+from posbooks import services
+from posbooks import ui_mapping as um
+from posbooks.core.mapping_rules import TRACK_CLASSES_STEPS, TRACK_LOCATIONS_STEPS
+from posbooks.ui_format import md_escape, relative_time
+
+wb: services.Workbench = st.session_state["workbench"]
+st.title("Mapping")
+
+# --- QuickBooks settings ------------------------------------------------------------------
+status = services.connection(wb)
+left, right = st.columns([1, 3], vertical_alignment="center")
+if left.button(
+    "Refresh QuickBooks Online Settings",
+    disabled=not status.connected,
+    help=None if status.connected else "Connect to QuickBooks first.",
+):
+    with st.spinner("Reading accounts, classes, locations and items from QuickBooks ..."):
+        try:
+            fresh = services.refresh_settings(wb)
+        except services.WorkbenchError as exc:
+            st.error(md_escape(exc))
+        else:
+            st.toast(f"Fetched {len(fresh.accounts)} accounts from QuickBooks.")
+settings = services.current_settings(wb)
+if settings is None:
+    right.warning("QuickBooks settings were never refreshed: the account lists are empty.")
+else:
+    fetched = settings.fetched_at
+    right.markdown(
+        f"Settings of **{md_escape(settings.company_name)}**, last refreshed "
+        + (
+            f"{fetched:%Y-%m-%d %H:%M} UTC ({relative_time(fetched, datetime.now(UTC))})."
+            if fetched
+            else "never."
+        )
+    )
+
+# --- the POS amounts to map -------------------------------------------------------------
+source = st.session_state.get("data_source") or services.sample_source()
+summary = services.summarize_source(source)
+if not summary.ok:
+    st.error(
+        f"{md_escape(source.label)} cannot be read, so its POS amounts are unknown: "
+        + md_escape(summary.problems[0] if summary.problems else "no receipts.")
+    )
+    st.stop()
+st.caption(f"POS amounts found in: {md_escape(source.label)} ({', '.join(source.names)}).")
+
+if "mapping_draft" not in st.session_state:
+    st.session_state["mapping_draft"] = services.saved_mapping(wb)
+    st.session_state["mapping_gen"] = 0
+draft = st.session_state["mapping_draft"]
+gen = st.session_state["mapping_gen"]
+keys = list(summary.keys)
+
+
+def _replace_draft(mapping) -> None:
+    st.session_state["mapping_draft"] = mapping
+    st.session_state["mapping_gen"] += 1  # a fresh grid: old cell edits must not reapply
+
+
+def _use_suggestions() -> None:
+    try:
+        _replace_draft(services.suggested_mapping(wb, summary, st.session_state["mapping_draft"]))
+    except services.WorkbenchError as exc:
+        st.session_state["mapping_error"] = str(exc)
+
+
+def _set_one() -> None:
+    row = um.key_for_label(keys, st.session_state["one_row"])
+    if row is not None:
+        mapping = um.with_account(
+            st.session_state["mapping_draft"], settings, row, st.session_state["one_account"]
+        )
+        _replace_draft(mapping)
+
+
+suggestion = None
+if settings is not None:
+    suggestion = services.suggested_mapping(wb, summary)
+issues = services.mapping_issues(wb, draft, summary, "journal")
+
+st.subheader("Accounts")
+st.button(
+    "Use suggestions",
+    on_click=_use_suggestions,
+    disabled=settings is None,
+    help="Fill every unmapped row with the suggested account, class, location and item.",
+)
+if err := st.session_state.pop("mapping_error", None):
+    st.error(md_escape(err))
+
+rows = um.account_rows(keys, draft, suggestion, issues)
+frame = pd.DataFrame(rows)
+unmapped = frame["Status"] != um.MAPPED
+styled = frame.style.apply(
+    lambda col: ["background-color: #fde2e1" if bad else "" for bad in unmapped],
+    subset=["POS amount", "Status"],
+)
+edited = st.data_editor(
+    styled,
+    key=f"accounts_{gen}",
+    hide_index=True,
+    num_rows="fixed",
+    use_container_width=True,
+    disabled=["Kind", "POS amount", "Suggested", "Status"],
+    column_config={
+        "QuickBooks account": st.column_config.SelectboxColumn(
+            options=um.account_choices(settings), required=True, width="large"
+        ),
+        "Suggested": st.column_config.TextColumn(help="What posbooks suggests for this row"),
+    },
+)
+new_draft = um.with_accounts_table(draft, settings, keys, edited.to_dict("records"))
+
+with st.container(border=True):
+    st.markdown("**Set one row** (keyboard- and screen-reader-friendly)")
+    c1, c2, c3 = st.columns([2, 2, 1], vertical_alignment="bottom")
+    c1.selectbox("POS amount", [r["POS amount"] for r in rows], key="one_row")
+    c2.selectbox("QuickBooks account", um.account_choices(settings), key="one_account")
+    c3.button("Set", on_click=_set_one)
+
+# --- classes, locations, items ------------------------------------------------------------
+categories = sorted({k for s, k in keys if s == "sales" and k})
+st.subheader("Classes (category -> Class)")
+if settings is not None and settings.preferences.class_tracking:
+    class_rows = st.data_editor(
+        pd.DataFrame(um.list_rows(categories, draft.classes, "Class", "Category")),
+        key=f"classes_{gen}",
+        hide_index=True,
+        num_rows="fixed",
+        disabled=["Category"],
+        column_config={
+            "Class": st.column_config.SelectboxColumn(
+                options=[um.NONE, *sorted(c.name for c in settings.classes if c.active)],
+                required=True,
+            )
+        },
+    )
+    new_draft = replace(
+        new_draft,
+        classes=um.refs_from_rows(
+            class_rows.to_dict("records"), settings.classes, "Class", "Category"
+        ),
+    )
+else:
+    st.info(
+        "Class tracking is off in QuickBooks, so categories cannot be booked to classes. "
+        + md_escape(TRACK_CLASSES_STEPS)
+    )
+
+st.subheader("Locations (outlet -> Location)")
+if settings is not None and settings.preferences.location_tracking:
+    loc_rows = st.data_editor(
+        pd.DataFrame(um.list_rows(summary.outlets, draft.locations, "Location", "Outlet")),
+        key=f"locations_{gen}",
+        hide_index=True,
+        num_rows="fixed",
+        disabled=["Outlet"],
+        column_config={
+            "Location": st.column_config.SelectboxColumn(
+                options=[um.NONE, *sorted(d.name for d in settings.departments if d.active)],
+                required=True,
+            )
+        },
+    )
+    new_draft = replace(
+        new_draft,
+        locations=um.refs_from_rows(
+            loc_rows.to_dict("records"), settings.departments, "Location", "Outlet"
+        ),
+    )
+else:
+    st.info("Location tracking is off in QuickBooks. " + md_escape(TRACK_LOCATIONS_STEPS))
+
+st.subheader("Items for sales receipts")
+item_names = um.item_keys(keys)
+if settings is not None:
+    item_rows = st.data_editor(
+        pd.DataFrame(um.list_rows(item_names, draft.items, "Item", "POS amount")),
+        key=f"items_{gen}",
+        hide_index=True,
+        num_rows="fixed",
+        disabled=["POS amount"],
+        column_config={
+            "Item": st.column_config.SelectboxColumn(
+                options=[um.NONE, *sorted(i.name for i in settings.items if i.active)],
+                required=True,
+            )
+        },
+    )
+    new_draft = replace(
+        new_draft,
+        items=um.refs_from_rows(item_rows.to_dict("records"), settings.items, "Item", "POS amount"),
+    )
+
+if new_draft != draft:
+    st.session_state["mapping_draft"] = new_draft
+    st.rerun()  # redraw statuses from the edited working copy
+
+# --- save ---------------------------------------------------------------------------------
+st.divider()
+if st.button("Save Settings", type="primary"):
+    saved = services.save_mapping(wb, draft)
+    st.session_state["mapping_draft"] = saved
+    st.success(f"Mapping saved (version {saved.version}).")
+    for doc_type in ("journal", "receipt"):
+        blocking = [i for i in services.mapping_issues(wb, saved, summary, doc_type) if i.blocking]
+        label = services.doc_label(doc_type)
+        if blocking:
+            st.warning(
+                f"**{len(blocking)} thing(s) block sending {label}s:**\n\n"
+                + "\n".join(f"- {md_escape(i.message)}" for i in blocking)
+            )
+        else:
+            st.success(f"Nothing blocks sending {label}s.")

@@ -1,0 +1,143 @@
+"""Preview & Send: a period's journal entries or sales receipts, checked, then sent."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.express as px
+import streamlit as st
+from posbooks import services
+from posbooks import ui_preview as up
+from posbooks.ui_format import date_label, md_escape, money
+
+wb: services.Workbench = st.session_state["workbench"]
+st.title("Preview & Send")
+
+# --- data source ------------------------------------------------------------------------
+kind = st.radio("Data source", ["Sample data", "Uploaded POS exports"], horizontal=True)
+if kind == "Sample data":
+    source = services.sample_source()
+else:
+    files = st.file_uploader(
+        "POS exports (CSV, Parquet or Excel; several files at once)",
+        type=["csv", "parquet", "xlsx"],
+        accept_multiple_files=True,
+    )
+    if not files:
+        st.info("Upload one or more POS export files to preview them.")
+        st.stop()
+    source = services.save_uploads(wb, [(f.name, f.getvalue()) for f in files])
+st.session_state["data_source"] = source  # the Mapping page lists this source's amounts
+
+with st.spinner("Checking the POS export ..."):
+    summary = services.summarize_source(source)
+if not summary.ok:
+    st.error(
+        "The POS export was rejected, so nothing can be previewed or sent. "
+        "Fix these problems in the file and upload it again:"
+    )
+    st.dataframe(pd.DataFrame(up.problem_rows(summary.problems)), hide_index=True)
+    st.stop()
+
+# --- what to preview ----------------------------------------------------------------------
+c1, c2, c3, c4 = st.columns([2, 1, 1, 3])
+doc_label = c1.radio("Report type", ["Journal Entry", "Sales Receipt"], horizontal=True)
+doc_type = "journal" if doc_label == "Journal Entry" else "receipt"
+limits = {"min_value": summary.first_day, "max_value": summary.last_day}
+date_from = c2.date_input("From", value=summary.last_day, **limits)
+date_to = c3.date_input("To", value=date_from, **limits)
+outlets = c4.multiselect("Outlets", list(summary.outlets), default=list(summary.outlets))
+if date_to < date_from:
+    st.error("The To date is before the From date: pick a To date on or after From.")
+    st.stop()
+if not outlets:
+    st.warning("Pick at least one outlet.")
+    st.stop()
+
+with st.spinner("Building the preview ..."):
+    pv = services.preview_period(wb, summary, date_from, date_to, outlets, doc_type)
+result = pv.result
+
+# --- summary, chart ----------------------------------------------------------------------
+days = up.period_figures(result)
+m1, m2, m3, m4 = st.columns(4)
+m1.metric("Documents", days["documents"])
+m2.metric("POS sales", money(days["sales"]))
+m3.metric("Balanced", "yes" if days["balanced"] else "NO")
+m4.metric("Tie-out to POS", "all equal" if days["tied"] else "DIFFERENCES")
+
+if pv.sales:
+    chart = pd.DataFrame(
+        [
+            {"Outlet": o, "Category": c, "Sales": float(a)} for o, c, a in pv.sales
+        ]  # float for the chart only
+    )
+    fig = px.bar(
+        chart,
+        x="Outlet",
+        y="Sales",
+        color="Category",
+        barmode="stack",
+        title=f"Sales by outlet and category, {date_from} to {date_to}",
+    )
+    st.plotly_chart(fig, use_container_width=True)
+
+# --- the documents -----------------------------------------------------------------------
+many = len(result.entries) > 6
+for entry in result.entries:
+    mark = pv.posted.get((entry.business_date, entry.outlet))
+    title = md_escape(up.entry_title(entry, mark))
+    with st.expander(title, expanded=not many):
+        if mark == "unchanged":
+            st.info("Already in QuickBooks, unchanged: Send leaves it as it is.")
+        elif mark == "changed":
+            st.warning(
+                "Already in QuickBooks, but the POS data or the mapping changed since "
+                "it was sent. Send will not post it twice; see History."
+            )
+        st.dataframe(pd.DataFrame(up.entry_rows(entry)), hide_index=True, use_container_width=True)
+        st.markdown(md_escape(up.entry_check(entry)))
+        for issue in entry.issues:
+            (st.error if issue.blocking else st.caption)(md_escape(issue.message))
+
+with st.expander("Tie-out to POS totals"):
+    st.dataframe(pd.DataFrame(up.tieout_rows(result)), hide_index=True, use_container_width=True)
+for issue in up.period_issues(result):
+    (st.error if issue.blocking else st.info)(md_escape(issue.message))
+
+# --- send ---------------------------------------------------------------------------------
+st.divider()
+for reason in pv.blockers:
+    st.warning(md_escape(reason))
+label = f"Send {len(result.entries)} {doc_label}(s) to QuickBooks"
+if st.button(
+    label, type="primary", disabled=not pv.can_send, help=pv.blockers[0] if pv.blockers else None
+):
+    bar = st.progress(0.0, text="Sending ...") if len(result.entries) > 1 else None
+
+    def _progress(done: int, total: int, outcome: services.PostOutcome) -> None:
+        if bar is not None:
+            bar.progress(
+                done / max(total, 1),
+                text=f"{done} of {total} sent: {outcome.outlet} {outcome.business_date}",
+            )
+
+    try:
+        with st.spinner("Sending to QuickBooks ..."):
+            st.session_state["last_send"] = services.send_period(
+                wb, summary, date_from, date_to, outlets, doc_type, progress=_progress
+            )
+    except services.WorkbenchError as exc:
+        st.error(md_escape(exc))
+    if bar is not None:
+        bar.empty()
+
+for sent in st.session_state.get("last_send", []):
+    o = sent.outcome
+    text = md_escape(up.outcome_message(o, services.doc_label(o.doc_type)))
+    if sent.url:
+        text += f" [Open in QuickBooks]({sent.url})"
+    (st.success if sent.ok else st.error)(text)
+st.caption(
+    f"Business days in this data: {date_label(summary.first_day)} to "
+    f"{date_label(summary.last_day)}."
+)
