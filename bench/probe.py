@@ -1,0 +1,70 @@
+"""One measured task in a fresh interpreter: its time from a cold start and peak memory.
+
+``python bench/probe.py TASK FILE DATE_FROM DATE_TO`` prints one JSON line:
+``{"task", "seconds", "drafts", "lines", "vmhwm_kb"}``. A fresh process is the only
+honest way to see the first (validating) open of a file and its peak resident memory.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+
+def vmhwm_kb() -> int:
+    """Peak resident memory of this process so far (Linux /proc)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return 0
+
+
+def posbooks_drafts(path: Path, date_from: date, date_to: date) -> tuple[list, list]:
+    """The preview path: open the export, total the days, build a journal draft per outlet-day."""
+    from posbooks.core.journal import journal_entry_for_day
+    from posbooks.pos import open_exports
+    from posbooks.totals import daily_totals
+
+    exports = open_exports([path])
+    exports.raise_if_rejected()
+    days = daily_totals(exports, date_from, date_to)
+    exports.con.close()
+    return [journal_entry_for_day(day) for day in days], days
+
+
+def run(task: str, path: Path, date_from: date, date_to: date) -> dict:
+    """Run one task once and describe it."""
+    start = time.perf_counter()
+    if task == "posbooks":
+        drafts, days = posbooks_drafts(path, date_from, date_to)
+        lines = sum(len(d.lines) for d in drafts)
+    elif task == "pandas":
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from pandas_baseline import pandas_daily_totals
+
+        days = drafts = pandas_daily_totals(path, date_from, date_to)
+        lines = sum(len(d.totals) for d in days)
+    else:
+        raise SystemExit(f"unknown task {task!r}")
+    seconds = time.perf_counter() - start
+    return {
+        "task": task,
+        "seconds": seconds,
+        "drafts": len(drafts),
+        "lines": lines,
+        "vmhwm_kb": vmhwm_kb(),
+    }
+
+
+def main(argv: list[str]) -> int:
+    task, path, date_from, date_to = argv
+    result = run(task, Path(path), date.fromisoformat(date_from), date.fromisoformat(date_to))
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
