@@ -84,7 +84,7 @@ if pv.sales:
 # --- the documents -----------------------------------------------------------------------
 many = len(result.entries) > 6
 for entry in result.entries:
-    mark = pv.posted.get((entry.business_date, entry.outlet))
+    mark = pv.posted_mark(entry)
     title = md_escape(up.entry_title(entry, mark))
     with st.expander(title, expanded=not many):
         if mark == "unchanged":
@@ -108,7 +108,9 @@ for issue in up.period_issues(result):
 st.divider()
 for reason in pv.blockers:
     st.warning(md_escape(reason))
-label = f"Send {len(result.entries)} {doc_label}(s) to QuickBooks"
+for note in pv.notes:
+    st.info(md_escape(note))
+label = f"Send {pv.ready} {doc_label}(s) to QuickBooks" if pv.ready else "Send to QuickBooks"
 if st.button(
     label, type="primary", disabled=not pv.can_send, help=pv.blockers[0] if pv.blockers else None
 ):

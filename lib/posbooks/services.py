@@ -22,7 +22,7 @@ import posbooks
 from posbooks import mapping as mapping_mod
 from posbooks.config import Config, ConfigError, load_config
 from posbooks.core.mapping_rules import check_mapping, suggest_mapping
-from posbooks.core.model import DayTotals, Issue, Mapping
+from posbooks.core.model import DayTotals, Issue, JournalDraft, Mapping, ReceiptDraft
 from posbooks.core.qbo_settings import QboSettings
 from posbooks.pos import Problem, open_exports
 from posbooks.preview import PreviewResult, preview
@@ -268,13 +268,21 @@ class PeriodPreview:
     """A period's drafts with what the bookkeeper needs before pressing Send."""
 
     result: PreviewResult
-    posted: dict[tuple[date, str], str] = field(default_factory=dict)  # -> unchanged|changed
+    # (day, outlet, doc key) -> "unchanged" | "changed": already in QuickBooks
+    posted: dict[tuple[date, str, str], str] = field(default_factory=dict)
     blockers: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
     sales: list[tuple[str, str, Decimal]] = field(default_factory=list)  # outlet, category, amount
+    ready: int = 0  # documents Send would create now
 
     @property
     def can_send(self) -> bool:
         return not self.blockers
+
+    def posted_mark(self, entry: JournalDraft | ReceiptDraft) -> str | None:
+        """ "unchanged" / "changed" when this draft's document is already in QuickBooks."""
+        key = entry.payment_method if isinstance(entry, ReceiptDraft) else ""
+        return self.posted.get((entry.business_date, entry.outlet, key))
 
 
 def preview_period(
@@ -285,11 +293,15 @@ def preview_period(
     outlets: Sequence[str],
     doc_type: str,
 ) -> PeriodPreview:
-    """Build the period's drafts with the saved mapping; say what would stop a send."""
+    """The period's drafts with the saved mapping, what is already posted, what stops a send.
+
+    Posted marks come from a dry run of the posting engine over the local ledger (no network).
+    """
+    from posbooks import posting
+
     mapping = saved_mapping(wb)
-    paths = list(summary.source.paths)
     result = preview(
-        paths,
+        list(summary.source.paths),
         date_from,
         date_to,
         outlets=list(outlets) or None,
@@ -297,67 +309,48 @@ def preview_period(
         mapping=mapping,
         names=list(summary.source.names),
     )
-    view = PeriodPreview(result)
-    view.sales = sales_by_outlet_category(result.day_totals)
+    view = PeriodPreview(result, sales=sales_by_outlet_category(result.day_totals))
     status = connection(wb)
-    if not status.connected or status.reconnect_needed:
+    if status.reconnect_needed:
+        view.blockers.append("QuickBooks needs you to reconnect: go to Connect.")
+    elif not status.connected:
+        view.blockers.append("QuickBooks is not connected: go to Connect first.")
+    keys = {(t.source, t.key) for day in result.day_totals for t in day.totals}
+    settings = current_settings(wb)
+    issues = check_mapping(mapping, settings, keys, doc_type, outlets=outlets)
+    issues = [i for i in issues if i.blocking]
+    if issues:
         view.blockers.append(
-            "QuickBooks is not connected: go to Connect first."
-            if not status.connected
-            else "QuickBooks needs you to reconnect: go to Connect."
+            f"The mapping is not complete: {len(issues)} thing(s) to fix on the Mapping page, "
+            f"e.g. {issues[0].message}"
+        )
+    outcomes = posting.post_range(
+        wb.config,
+        wb.store,
+        sources=list(summary.source.paths),
+        date_from=date_from,
+        date_to=date_to,
+        outlets=list(outlets) or None,
+        doc_type=doc_type,
+        dry_run=True,
+    )
+    for o in outcomes:
+        if o.status in ("unchanged", "changed"):
+            view.posted[(o.business_date, o.outlet, o.doc_key)] = o.status
+    view.ready = sum(o.status == "ready" for o in outcomes)
+    blocked = [o for o in outcomes if o.status == "blocked"]
+    if blocked and not issues:
+        view.notes.append(
+            f"{len(blocked)} document(s) cannot be sent and will be skipped: {blocked[0].message}"
         )
     if not result.entries:
         view.blockers.append("Nothing to send: the POS data has no receipts in this period.")
-    issues = [i for i in mapping_issues(wb, mapping, summary, doc_type) if i.blocking]
-    if issues:
+    elif view.ready == 0 and not issues:
         view.blockers.append(
-            f"The mapping is not complete ({len(issues)} to fix on the Mapping page): "
-            + "; ".join(i.message for i in issues[:3])
-            + (" ..." if len(issues) > 3 else "")
+            "Nothing to send: every document of this period is already in QuickBooks"
+            + (" or blocked." if blocked else ".")
         )
-    if status.connected and not status.reconnect_needed and result.entries:
-        view.posted = _posted_state(wb, summary, date_from, date_to, outlets, doc_type)
-        if (
-            view.posted
-            and all(s == "unchanged" for s in view.posted.values())
-            and len(view.posted) >= len({(e.business_date, e.outlet) for e in result.entries})
-        ):
-            view.blockers.append("Nothing to send: every day shown is already in QuickBooks.")
     return view
-
-
-def _posted_state(
-    wb: Workbench,
-    summary: SourceSummary,
-    date_from: date,
-    date_to: date,
-    outlets: Sequence[str],
-    doc_type: str,
-) -> dict[tuple[date, str], str]:
-    """Which (day, outlet) are already in QuickBooks, unchanged or changed since posted."""
-    from posbooks import posting
-
-    try:
-        outcomes = posting.post_range(
-            wb.config,
-            wb.store,
-            sources=list(summary.source.paths),
-            date_from=date_from,
-            date_to=date_to,
-            outlets=list(outlets) or None,
-            doc_type=doc_type,
-            dry_run=True,
-        )
-    except Exception:  # noqa: BLE001 - the marks are a courtesy; Send reports real errors
-        return {}
-    state: dict[tuple[date, str], str] = {}
-    for o in outcomes:
-        if o.status in ("unchanged", "changed"):
-            prior = state.get((o.business_date, o.outlet))
-            state[(o.business_date, o.outlet)] = (
-                "changed" if "changed" in (prior, o.status) else "unchanged"
-            )
-    return state
 
 
 def sales_by_outlet_category(days: Sequence[DayTotals]) -> list[tuple[str, str, Decimal]]:
@@ -408,6 +401,8 @@ def send_period(
             doc_type=doc_type,
             progress=progress,
         )
+    except posting.PosDataRejected as exc:
+        raise WorkbenchError(f"The POS export was rejected, nothing was sent: {exc}") from None
     except auth.ReconnectNeeded:
         raise WorkbenchError(
             "QuickBooks no longer accepts this connection, so nothing more was sent. "
@@ -432,6 +427,12 @@ def document_url(
         doc_type=doc_type,
         qbo_id=qbo_id,
     )
+
+
+def document_link_maker(wb: Workbench) -> Callable[[str, str | None], str | None]:
+    """A function giving the QuickBooks page of (doc_type, qbo_id) for this connection."""
+    status = connection(wb)
+    return lambda doc_type, qbo_id: document_url(wb, status, doc_type, qbo_id)
 
 
 def doc_label(doc_type: str) -> str:
