@@ -85,9 +85,9 @@ class SavedMapping:
 
 def default_sources() -> list[Path]:
     """The sample POS export shipped with the repository (data/sample_sales.parquet)."""
-    import posbooks
+    from posbooks.preview import default_source
 
-    return [Path(posbooks.__file__).resolve().parents[2] / "data" / "sample_sales.parquet"]
+    return [default_source()]
 
 
 def pos_keys(exports: Exports) -> tuple[set[Key], set[str]]:

@@ -1,0 +1,138 @@
+"""``posbooks send``: post a day or a period to QuickBooks, exactly once per document."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+FAILING = ("failed", "blocked")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add ``send`` to the CLI."""
+    parser = subparsers.add_parser(
+        "send",
+        help="send journal entries or sales receipts to QuickBooks",
+        description="Post each business day and outlet of a period to QuickBooks. Days "
+        "already posted are not sent again; changed days are reported (see --replace).",
+    )
+    parser.add_argument("--date", required=True, metavar="YYYY-MM-DD", help="first business day")
+    parser.add_argument("--to", metavar="YYYY-MM-DD", help="last business day (default: --date)")
+    parser.add_argument("--outlet", action="append", metavar="NAME", help="only this outlet")
+    parser.add_argument("--type", choices=("journal", "receipt"), default="journal")
+    parser.add_argument(
+        "--source", nargs="+", metavar="PATH", help="POS exports (default: the sample data)"
+    )
+    parser.add_argument(
+        "--replace", action="store_true", help="update documents whose POS data or mapping changed"
+    )
+    parser.add_argument(
+        "--dry-run", action="store_true", help="say what would be sent; send nothing"
+    )
+    parser.add_argument("--format", choices=("table", "json"), default="table")
+    parser.set_defaults(func=run)
+
+
+def _progress_printer(stream):
+    def show(done: int, total: int, outcome) -> None:
+        what = f"{outcome.business_date} {outcome.outlet} {outcome.doc_key}".strip()
+        if stream.isatty():
+            bar = "#" * (30 * done // max(total, 1))
+            stream.write(f"\r[{bar:<30}] {done}/{total} {what}: {outcome.status}\033[K")
+            if done == total:
+                stream.write("\n")
+        else:
+            stream.write(f"{done}/{total} {what}: {outcome.status}\n")
+        stream.flush()
+
+    return show
+
+
+def _table(outcomes) -> str:
+    rows = [("Date", "Outlet", "Document", "Status", "DocNumber", "QuickBooks Id", "Message")]
+    for o in outcomes:
+        doc = "Journal entry" if o.doc_type == "journal" else f"Receipt {o.doc_key}"
+        rows.append(
+            (
+                str(o.business_date),
+                o.outlet,
+                doc,
+                o.status,
+                o.doc_number or "",
+                o.qbo_id or "",
+                o.message,
+            )  # fmt: skip
+        )
+    widths = [max(len(r[i]) for r in rows) for i in range(6)]
+    lines = [
+        "  ".join(c.ljust(w) for c, w in zip(r[:6], widths, strict=False)) + "  " + r[6]
+        for r in rows
+    ]
+    counts = Counter(o.status for o in outcomes)
+    lines.append(
+        ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "Nothing to send."
+    )
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Send; exit 1 when anything failed or was blocked, 2 on bad input, 3 to reconnect."""
+    from posbooks.config import ConfigError, load_config
+    from posbooks.posting import PosDataRejected, post_range
+    from posbooks.preview import default_source
+    from posbooks.qbo.auth import ReconnectNeeded
+    from posbooks.qbo.gateway import QboError
+    from posbooks.store import open_store
+
+    try:
+        date_from = date.fromisoformat(args.date)
+        date_to = date.fromisoformat(args.to) if args.to else date_from
+    except ValueError as exc:
+        print(f"posbooks send: {exc}; dates look like 2026-11-20", file=sys.stderr)
+        return 2
+    if date_to < date_from:
+        print(f"posbooks send: --to {date_to} is before --date {date_from}", file=sys.stderr)
+        return 2
+    sources = [Path(p) for p in args.source] if args.source else [default_source()]
+    try:
+        config = load_config()
+        store = open_store(config)
+        if config.is_local and not args.dry_run:
+            from posbooks.qbo.local import ensure_local_sandbox
+
+            ensure_local_sandbox(config)
+        outcomes = post_range(
+            config,
+            store,
+            sources=sources,
+            date_from=date_from,
+            date_to=date_to,
+            outlets=args.outlet,
+            doc_type=args.type,
+            replace=args.replace,
+            dry_run=args.dry_run,
+            progress=_progress_printer(sys.stderr) if date_to > date_from else None,
+        )
+    except PosDataRejected as exc:
+        print(
+            f"posbooks send: the POS data was rejected; nothing was sent.\n{exc}", file=sys.stderr
+        )
+        return 2
+    except ConfigError as exc:
+        print(f"posbooks send: {exc}", file=sys.stderr)
+        return 2
+    except ReconnectNeeded as exc:
+        print(f"posbooks send: {exc} Run `posbooks connect`, then send again.", file=sys.stderr)
+        return 3
+    except QboError as exc:
+        print(f"posbooks send: {exc}", file=sys.stderr)
+        return 1
+    if args.format == "json":
+        print(json.dumps([o.to_json() for o in outcomes], indent=2, ensure_ascii=False))
+    else:
+        print(_table(outcomes))
+    return 1 if any(o.status in FAILING for o in outcomes) else 0
