@@ -210,8 +210,14 @@ def _check(con: duckdb.DuckDBPyConnection, headers: list[str], types: list[str],
     return _Checked((), first, last, table=con.sql(lines_sql).to_arrow_table())
 
 
-def _check_parquet(path: Path) -> _Checked:
+def _private_connection() -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")  # validation must not draw on the terminal
+    return con
+
+
+def _check_parquet(path: Path) -> _Checked:
+    con = _private_connection()
     source = f"read_parquet({literal(str(path.resolve()))})"
     try:
         described = con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()
@@ -232,7 +238,7 @@ def _check_text(path: Path, reader) -> _Checked:
         raw = reader(path)
     except loaders.Unreadable as exc:
         return _file_problem(str(exc))
-    con = duckdb.connect()
+    con = _private_connection()
     con.register("raw_lines", raw.table)
     checked = _check(con, raw.headers, ["VARCHAR"] * len(raw.headers), "raw_lines",
                      "source_row", is_parquet=False)  # fmt: skip
