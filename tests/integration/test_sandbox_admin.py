@@ -101,3 +101,28 @@ def test_index_page_links_to_the_company_pages(fresh_sandbox, needs_accounting):
     assert home.status_code == 200 and "Nasi &amp; Co" in home.text
     missing = requests.get(f"{fresh_sandbox.base_url}/app/{fresh_sandbox.realm_id}/nope")
     assert missing.status_code == 404
+
+
+def test_preferences_toggle_track_classes_and_locations(fresh_sandbox, qb, needs_accounting):
+    from quickbooks.objects.preferences import Preferences
+
+    def tracking() -> tuple[bool, bool]:
+        prefs = Preferences.get(qb=qb).AccountingInfoPrefs
+        return prefs.ClassTrackingPerTxnLine, prefs.TrackDepartments
+
+    assert tracking() == (True, True)
+    fresh_sandbox.admin("preferences", {"class_tracking": False})
+    assert tracking() == (False, True)
+    fresh_sandbox.admin("preferences", {"location_tracking": False, "class_tracking": True})
+    assert tracking() == (True, False)
+    fresh_sandbox.admin("reset", {})  # a fresh demo company has both on again
+    assert fresh_sandbox.admin("state")["reset_preferences"] == {
+        "class_tracking": True,
+        "location_tracking": True,
+    }
+
+
+def test_state_counts_entities_of_the_demo_company(fresh_sandbox, needs_accounting):
+    counts = fresh_sandbox.admin("state")["entities"][fresh_sandbox.realm_id]
+    assert counts["Class"] >= 4 and counts["Department"] == 3
+    assert counts["JournalEntry"] == 0

@@ -92,3 +92,27 @@ def test_cli_refuses_a_non_loopback_host_without_allow_remote():
     assert proc.returncode == 2
     assert proc.stdout == ""
     assert "--allow-remote" in proc.stderr
+
+
+def test_state_file_keeps_the_company_and_flags_shape_it(tmp_path, needs_accounting):
+    from posbooks.qbo.sandbox.clients import quickbooks_client
+    from quickbooks.objects.preferences import Preferences
+    from quickbooks.objects.trackingclass import Class
+
+    state_file = tmp_path / "company.json"
+    with running("--state", str(state_file), "--no-class-tracking") as info:
+        handle = handle_from(info)
+        client = connect(handle)
+        tokens = {
+            "access_token": client.access_token,
+            "refresh_token": client.refresh_token,
+            "realm_id": client.realm_id,
+        }
+        qb = quickbooks_client(handle, tokens)
+        assert Preferences.get(qb=qb).AccountingInfoPrefs.ClassTrackingPerTxnLine is False
+        catering = Class()
+        catering.Name = "Catering"
+        catering.save(qb=qb)
+    with running("--state", str(state_file)) as info:
+        qb = quickbooks_client(handle_from(info), tokens)  # same access token, still valid
+        assert [c.Name for c in Class.filter(Name="Catering", qb=qb)] == ["Catering"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
@@ -246,3 +247,30 @@ def test_short_access_token_ttl_flag(tmp_path):
         assert client.expires_in == 60
     finally:
         handle.stop()
+
+
+def test_no_token_or_secret_reaches_the_logs(fresh_sandbox, caplog):
+    caplog.set_level(logging.DEBUG)
+    client = connect(fresh_sandbox, [Scopes.ACCOUNTING, Scopes.OPENID])
+    client.refresh()
+    qb = quickbooks_client(
+        fresh_sandbox,
+        {
+            "access_token": client.access_token,
+            "refresh_token": client.refresh_token,
+            "realm_id": client.realm_id,
+        },
+    )
+    fresh_sandbox.admin("clock", {"advance_seconds": 4000})
+    with pytest.raises(AuthorizationException):
+        Account.all(qb=qb)
+    client.revoke()
+    # only the server's loggers: requests_oauthlib itself logs tokens at DEBUG (client side)
+    logged = "\n".join(
+        r.getMessage() + str(r.exc_info or "")
+        for r in caplog.records
+        if r.name.startswith(("posbooks", "tornado"))
+    )
+    assert "/oauth2/v1/tokens/bearer" in logged  # the access log did run
+    for secret in (client.access_token, client.refresh_token, fresh_sandbox.client_secret):
+        assert secret not in logged

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from html import escape
 
 from posbooks.qbo.sandbox.faults import (
@@ -13,6 +14,8 @@ from posbooks.qbo.sandbox.faults import (
     throttle_fault_xml,
 )
 from posbooks.qbo.sandbox.handlers import SandboxHandler
+
+log = logging.getLogger("posbooks.qbo.sandbox")
 
 try:  # written by the accounting half of the sandbox
     from posbooks.qbo.sandbox.views import render_view
@@ -63,13 +66,17 @@ class CompanyApiHandler(SandboxHandler):
             state.counters["throttled 429"] += 1
             return self.write_json(throttle_fault(now), 429)
         query = {k: self.get_query_argument(k) for k in self.request.query_arguments}
-        reply = book.handle(
-            self.request.method or "GET",
-            subpath,
-            query,
-            self.request.body or b"",
-            self.request.headers.get("Content-Type"),
-        )
+        try:
+            reply = book.handle(
+                self.request.method or "GET",
+                subpath,
+                query,
+                self.request.body or b"",
+                self.request.headers.get("Content-Type"),
+            )
+        except Exception:  # a sandbox bug must still look like QuickBooks failing
+            log.exception("v3 %s %s failed", self.request.method, subpath)
+            return self.write_json(system_fault(now, 500), 500)
         if self.request.method != "GET":
             state.save()
         if fault is not None and fault.kind == "drop_after_commit":
