@@ -1,0 +1,141 @@
+"""No token or client secret in logs, exception text or messages; errors mapped like QBO."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import pytest
+import requests
+from posbooks.config import Config
+from posbooks.qbo import auth
+from posbooks.qbo.gateway import QboError, RetryPolicy, open_gateway, to_qbo_error
+from posbooks.qbo.redaction import REDACTED, install_log_redaction, redact, register_secret
+from posbooks.qbo.sandbox import SandboxHandle
+from posbooks.store import Store
+from quickbooks import exceptions as qbe
+
+
+def _response(status: int, body: str, content_type: str = "application/json") -> requests.Response:
+    response = requests.Response()
+    response.status_code = status
+    response._content = body.encode()
+    response.headers["Content-Type"] = content_type
+    return response
+
+
+def test_a_lowercase_401_fault_is_an_auth_error_with_its_code():
+    body = json.dumps(
+        {
+            "fault": {
+                "error": [{"message": "AuthenticationFailed", "code": "3200"}],
+                "type": "AUTHENTICATION",
+            }
+        }
+    )
+    exc = qbe.AuthorizationException("Application authentication failed", 401, body)
+    error = to_qbo_error(exc, _response(401, body), "query Account")
+    assert (error.kind, error.code, error.status, error.retryable) == ("auth", "3200", 401, False)
+
+
+def test_an_xml_throttle_reported_as_code_10000_is_a_throttle():
+    body = (
+        '<?xml version="1.0"?><IntuitResponse><Fault type="SERVICE"><Error code="3001">'
+        "<Message>message=ThrottleExceeded; errorCode=003001; statusCode=429</Message>"
+        "</Error></Fault></IntuitResponse>"
+    )
+    exc = qbe.QuickbooksException(f"Error reading json response: {body}", 10000)
+    response = _response(429, body, "application/xml")
+    response.headers["Retry-After"] = "7"
+    error = to_qbo_error(exc, response, "query Item")
+    assert (error.kind, error.code, error.retryable, error.retry_after) == (
+        "throttle",
+        "3001",
+        True,
+        7.0,
+    )
+
+
+@pytest.mark.parametrize(
+    ("code", "kind"),
+    [
+        ("610", "not_found"),
+        ("5010", "stale"),
+        ("6140", "duplicate"),
+        ("6000", "validation"),
+        ("2010", "validation"),
+    ],
+)
+def test_fault_codes_map_to_kinds(code, kind):
+    body = json.dumps({"Fault": {"Error": [{"Message": "m", "Detail": "d", "code": code}]}})
+    exc = qbe.QuickbooksException("m", int(code), "d")
+    error = to_qbo_error(exc, _response(400, body), "create JournalEntry")
+    assert (error.kind, error.code, error.retryable) == (kind, code, False)
+
+
+def test_redact_removes_registered_secrets_and_token_shapes():
+    register_secret("RT1-very-secret-refresh-value")
+    text = (
+        "refresh RT1-very-secret-refresh-value; Authorization: Bearer eyJabcdefghijklmnopqrstuv; "
+        'body {"access_token": "zzzzzzzz1234"} and refresh_token=qqqqqqqq9999&x=1; "bearer HTTP/1.1"'
+    )
+    cleaned = redact(text)
+    for leaked in ("RT1-very-secret", "eyJabcdefghijklmnop", "zzzzzzzz1234", "qqqqqqqq9999"):
+        assert leaked not in cleaned
+    assert cleaned.count(REDACTED) == 4 and "bearer HTTP/1.1" in cleaned
+
+
+def test_log_records_from_any_library_are_redacted(caplog):
+    install_log_redaction()
+    register_secret("client-secret-for-a-log-test")
+    with caplog.at_level(logging.DEBUG):
+        logging.getLogger("urllib3.connectionpool").debug("sent %s", "client-secret-for-a-log-test")
+        try:
+            raise RuntimeError("failed with Bearer eyJ0b2tlbi10aGF0LWxlYWtz")
+        except RuntimeError:
+            logging.getLogger("somelib").exception("boom")
+    assert "client-secret-for-a-log-test" not in caplog.text
+    assert "eyJ0b2tlbi10aGF0LWxlYWtz" not in caplog.text
+    assert caplog.text.count(REDACTED) >= 2
+
+
+def test_connect_refresh_and_errors_leak_no_secret(
+    fresh_sandbox: SandboxHandle, tmp_path: Path, caplog
+):
+    config = Config(
+        home=tmp_path,
+        environment="local",
+        client_id=fresh_sandbox.client_id,
+        client_secret=fresh_sandbox.client_secret,
+        redirect_uri=fresh_sandbox.redirect_uris[0],
+        sandbox_url=fresh_sandbox.base_url,
+    )
+    store = Store(tmp_path)
+    errors: list[str] = []
+    with caplog.at_level(logging.DEBUG):
+        status = auth.auto_approve(config, store)
+        _, first = auth.current_tokens(config, store)
+        gateway = open_gateway(config, store, retry=RetryPolicy(attempts=1))
+        fresh_sandbox.admin("clock", {"advance_seconds": 4000})
+        gateway.query("Account")  # 401, refresh, retry
+        _, second = auth.current_tokens(config, store)
+        fresh_sandbox.admin("faults", {"kind": "http_500", "path": "query"})
+        for call in (lambda: gateway.query("Class"), lambda: gateway.read("Bogus", "1")):
+            try:
+                call()
+            except (QboError, Exception) as exc:  # noqa: B014 - any error text must be clean
+                errors.append(f"{exc!s} {exc!r} {getattr(exc, 'detail', '')}")
+        auth.disconnect(config, store)
+    assert first.refresh_token != second.refresh_token
+    secrets = [
+        config.client_secret,
+        first.access_token,
+        first.refresh_token,
+        second.access_token,
+        second.refresh_token,
+    ]
+    visible = "\n".join([caplog.text, repr(status), repr(first), repr(config), *errors])
+    assert len(caplog.records) > 10  # the flow was logged at DEBUG
+    for secret in secrets:
+        assert secret not in visible
