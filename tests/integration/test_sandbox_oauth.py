@@ -229,6 +229,14 @@ def test_missing_or_other_company_token_is_401_authentication_fault(fresh_sandbo
     bare = requests.get(f"{api}/{tokens['realm_id']}/companyinfo/1", timeout=5)
     assert bare.status_code == 401
     assert bare.json()["fault"]["error"][0]["code"] == "3200"  # gateway's lowercase shape
+    forged = requests.get(
+        f"{api}/{tokens['realm_id']}/companyinfo/1",
+        headers={"Authorization": "Bearer not-a-token"},
+        timeout=5,
+    )
+    assert forged.status_code == 401
+    assert forged.json()["fault"]["type"] == "AUTHENTICATION"
+    assert isinstance(forged.json()["time"], int)  # epoch milliseconds, as Intuit sends
     other = requests.get(
         f"{api}/123456789/companyinfo/1",
         headers={"Authorization": "Bearer " + tokens["access_token"]},
@@ -274,3 +282,22 @@ def test_no_token_or_secret_reaches_the_logs(fresh_sandbox, caplog):
     assert "/oauth2/v1/tokens/bearer" in logged  # the access log did run
     for secret in (client.access_token, client.refresh_token, fresh_sandbox.client_secret):
         assert secret not in logged
+
+
+def test_client_credentials_in_the_form_body_also_work(fresh_sandbox):
+    params = code_for(fresh_sandbox)
+    token_url = requests.get(fresh_sandbox.discovery_url, timeout=5).json()["token_endpoint"]
+    form = {
+        "grant_type": "authorization_code",
+        "code": params["code"],
+        "redirect_uri": fresh_sandbox.redirect_uris[0],
+        "client_id": fresh_sandbox.client_id,
+    }
+    wrong = requests.post(token_url, data={**form, "client_secret": "guess"}, timeout=5)
+    assert wrong.status_code == 401 and wrong.json()["error"] == "invalid_client"
+    right = requests.post(
+        token_url, data={**form, "client_secret": fresh_sandbox.client_secret}, timeout=5
+    )
+    assert right.status_code == 200
+    assert right.json()["token_type"] == "bearer"
+    assert right.headers["Cache-Control"] == "no-store"

@@ -41,9 +41,9 @@ class CompanyApiHandler(SandboxHandler):
         token = self.bearer_token()
         check = state.oauth.check_access(token, realm_id)
         if not check.ok:
-            # A request with no Bearer token never reaches QuickBooks: Intuit's gateway
-            # answers it, lowercase-keyed; token problems get the capitalised Fault.
-            body = authentication_fault(now, check.detail, lowercase=token is None)
+            # Missing or never-issued tokens get the gateway's lowercase body seen in the
+            # wild; expired, revoked or other-company tokens the capitalised Fault.
+            body = authentication_fault(now, check.detail, lowercase=not check.known)
             return self.write_json(body, 401)
         book = state.books.get(realm_id)
         if book is None:

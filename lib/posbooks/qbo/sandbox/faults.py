@@ -16,24 +16,41 @@ def intuit_time(now: datetime) -> str:
 
 
 def authentication_fault(now: datetime, detail: str, *, lowercase: bool = False) -> dict:
-    """401 body for a missing, expired, revoked or wrong-company access token (code 3200).
+    """401 body for a missing, malformed, expired, revoked or wrong-company token (3200).
 
-    Intuit sends this either capitalised (``Fault``/``Error``) or, from some gateways,
-    lowercase-keyed (``fault``/``error``); ``lowercase`` reproduces the latter.
+    ``lowercase`` gives the shape Intuit's gateway was seen sending (public python-quickbooks
+    issues #118, #250): lowercase keys, null-filled siblings, ``time`` in epoch ms.
     """
+    if lowercase:
+        return {
+            "warnings": None,
+            "intuitObject": None,
+            "fault": {
+                "error": [
+                    {
+                        "message": "message=AuthenticationFailed; errorCode=003200; statusCode=401",
+                        "detail": detail,
+                        "code": "3200",
+                        "element": None,
+                    }
+                ],
+                "type": "AUTHENTICATION",
+            },
+            "report": None,
+            "queryResponse": None,
+            "batchItemResponse": [],
+            "attachableResponse": [],
+            "syncErrorResponse": None,
+            "requestId": None,
+            "time": int(now.timestamp() * 1000),
+            "status": None,
+            "cdcresponse": [],
+        }
     error = {
         "Message": "message=AuthenticationFailed; errorCode=003200; statusCode=401",
         "Detail": detail,
         "code": "3200",
     }
-    if lowercase:
-        return {
-            "fault": {
-                "error": [{k.lower(): v for k, v in error.items()}],
-                "type": "AUTHENTICATION",
-            },
-            "time": intuit_time(now),
-        }
     return {"Fault": {"Error": [error], "type": "AUTHENTICATION"}, "time": intuit_time(now)}
 
 

@@ -117,6 +117,7 @@ class AccessCheck:
     ok: bool
     detail: str = ""
     grant: Grant | None = None
+    known: bool = True  # False: no token, or one this sandbox never issued
 
 
 def token_hash(token: str) -> str:
@@ -220,7 +221,7 @@ class OAuthAuthority:
             record = self.refresh_tokens.get(token_hash(refresh_token))
             grant = self.grants.get(record.grant_id) if record else None
             if record is None or grant is None or grant.client_id != client.client_id:
-                raise OAuthError("invalid_grant", description="unknown refresh token")
+                raise OAuthError("invalid_grant", description="Incorrect or invalid refresh token")
             if grant.revoked:
                 raise OAuthError("invalid_grant", description="refresh token revoked")
             if now > record.expires or now > grant.created + GRANT_MAX_AGE.total_seconds():
@@ -269,12 +270,12 @@ class OAuthAuthority:
     def check_access(self, token: str | None, realm_id: str | None = None) -> AccessCheck:
         """Whether a Bearer token may call the API (of ``realm_id`` when given)."""
         if not token:
-            return AccessCheck(False, "Authorization header missing or not Bearer")
+            return AccessCheck(False, "Authorization header missing or not Bearer", known=False)
         with self._lock:
             record = self.access_tokens.get(token_hash(token))
             grant = self.grants.get(record.grant_id) if record else None
             if record is None or grant is None:
-                return AccessCheck(False, "Token invalid")
+                return AccessCheck(False, "Malformed bearer token or unknown token", known=False)
             if grant.revoked:
                 return AccessCheck(False, "Token revoked")
             if self._now() > record.expires:

@@ -17,11 +17,17 @@ from posbooks.qbo.sandbox.oauth import SCOPES, ClientRegistration, OAuthError
 # Paths mirror Intuit's hosts (appcenter /connect/oauth2, oauth.platform /oauth2/v1/...).
 AUTHORIZE_PATH = "/connect/oauth2"
 TOKEN_PATH = "/oauth2/v1/tokens/bearer"
-REVOKE_PATH = "/oauth2/v1/tokens/revoke"
+REVOKE_PATH = "/v2/oauth2/tokens/revoke"
 USERINFO_PATH = "/v1/openid_connect/userinfo"
 JWKS_PATH = "/op/v1/jwks"
 ISSUER_PATH = "/op/v1"
 DISCOVERY_PATH = "/.well-known/openid-configuration"
+# Intuit's own discovery paths, served too (same document)
+DISCOVERY_ALIASES = (
+    "/.well-known/openid-sandbox-configuration",
+    "/.well-known/openid_sandbox_configuration",
+    "/.well-known/openid_configuration",
+)
 BROWSER_COOKIE = "qbo_sandbox_browser"
 PENDING_TTL_SECONDS = 900
 
@@ -79,7 +85,10 @@ class DiscoveryHandler(SandboxHandler):
                 "subject_types_supported": ["public"],
                 "id_token_signing_alg_values_supported": ["RS256"],
                 "scopes_supported": sorted(SCOPES),
-                "token_endpoint_auth_methods_supported": ["client_secret_basic"],
+                "token_endpoint_auth_methods_supported": [
+                    "client_secret_post",
+                    "client_secret_basic",
+                ],
                 "claims_supported": ["aud", "exp", "iat", "iss", "realmid", "sub"],
             }
         )
@@ -253,6 +262,13 @@ class _ClientAuthenticated(SandboxHandler):
         pass
 
     def client(self) -> ClientRegistration:
+        """The app authenticated by HTTP Basic or, failing that, by form fields."""
+        if "Authorization" not in self.request.headers:
+            client_id = self.get_body_argument("client_id", "")
+            secret = self.get_body_argument("client_secret", "")
+            if not client_id:
+                raise OAuthError("invalid_client", 401)
+            return self.state.oauth.authenticate_client(client_id, secret)
         scheme, _, encoded = self.request.headers.get("Authorization", "").partition(" ")
         try:
             decoded = base64.b64decode(encoded, validate=True).decode()

@@ -44,7 +44,7 @@ def build_application(state: SandboxState) -> tornado.web.Application:
     routes: list[Any] = [
         (r"/", api.IndexHandler, s),
         (o.DISCOVERY_PATH, o.DiscoveryHandler, s),
-        (r"/.well-known/openid_sandbox_configuration", o.DiscoveryHandler, s),
+        *[(alias, o.DiscoveryHandler, s) for alias in o.DISCOVERY_ALIASES],
         (o.AUTHORIZE_PATH, o.AuthorizeHandler, s),
         (o.AUTHORIZE_PATH + "/signin", o.SignInHandler, s),
         (o.AUTHORIZE_PATH + "/consent", o.ConsentHandler, s),
@@ -56,6 +56,7 @@ def build_application(state: SandboxState) -> tornado.web.Application:
         (r"/authorize", o.AuthorizeHandler, s),
         (r"/token", o.TokenHandler, s),
         (r"/revoke", o.RevokeHandler, s),
+        (r"/oauth2/v1/tokens/revoke", o.RevokeHandler, s),
         (r"/v3/company/([^/]+)/(.*)", api.CompanyApiHandler, s),
         (r"/app/([^/]+)/?(.*)", api.CompanyViewHandler, s),
         (r"/_sandbox/faults", admin.FaultsHandler, s),
