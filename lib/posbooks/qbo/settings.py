@@ -1,0 +1,152 @@
+"""The QuickBooks company's lists and preferences, fetched and kept in the store.
+
+Mapping checks run against the stored copy (``current_settings``), so the app can say
+"this account is inactive" without a network call; ``refresh_settings`` fetches anew.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from posbooks.core.qbo_settings import Account, Item, ListItem, Preferences, QboSettings
+from posbooks.store import utc_now
+
+if TYPE_CHECKING:
+    from posbooks.config import Config
+    from posbooks.qbo.gateway import QboGateway
+    from posbooks.store import Store
+
+BOTH = "Active IN (true, false)"  # QuickBooks returns active rows only unless asked
+
+
+def _name(row: dict) -> str:
+    return row.get("FullyQualifiedName") or row.get("Name") or ""
+
+
+def _list_items(rows: list[dict]) -> tuple[ListItem, ...]:
+    return tuple(ListItem(str(r["Id"]), _name(r), bool(r.get("Active", True))) for r in rows)
+
+
+def _ref(row: dict, key: str) -> str | None:
+    ref = row.get(key) or {}
+    return str(ref["value"]) if ref.get("value") is not None else None
+
+
+def _truthy(value: Any) -> bool:
+    return value is True or str(value).lower() == "true"
+
+
+def _preferences(rows: list[dict]) -> Preferences:
+    prefs = rows[0] if rows else {}
+    accounting = prefs.get("AccountingInfoPrefs", {})
+    currency = prefs.get("CurrencyPrefs", {}).get("HomeCurrency") or {}
+    per_txn = _truthy(accounting.get("ClassTrackingPerTxn"))
+    per_line = _truthy(accounting.get("ClassTrackingPerTxnLine"))
+    return Preferences(
+        class_tracking=per_txn or per_line,
+        class_tracking_per_line=per_line,
+        location_tracking=_truthy(accounting.get("TrackDepartments")),
+        home_currency=currency.get("value"),
+    )
+
+
+def fetch_settings(gateway: QboGateway) -> QboSettings:
+    """Read every list posbooks maps to (active and inactive) and the preferences."""
+    info = gateway.read("CompanyInfo", gateway.realm_id) or {}
+    accounts = tuple(
+        Account(
+            id=str(r["Id"]),
+            name=_name(r),
+            account_type=r.get("AccountType", ""),
+            account_subtype=r.get("AccountSubType"),
+            active=bool(r.get("Active", True)),
+        )
+        for r in gateway.query("Account", BOTH)
+    )
+    items = tuple(
+        Item(
+            id=str(r["Id"]),
+            name=_name(r),
+            item_type=r.get("Type", ""),
+            income_account_id=_ref(r, "IncomeAccountRef"),
+            active=bool(r.get("Active", True)),
+        )
+        for r in gateway.query("Item", BOTH)
+    )
+    return QboSettings(
+        realm_id=gateway.realm_id,
+        company_name=info.get("CompanyName") or info.get("LegalName") or "",
+        accounts=accounts,
+        classes=_list_items(gateway.query("Class", BOTH)),
+        departments=_list_items(gateway.query("Department", BOTH)),
+        items=items,
+        payment_methods=_list_items(gateway.query("PaymentMethod", BOTH)),
+        tax_codes=_list_items(gateway.query("TaxCode", BOTH)),
+        preferences=_preferences(gateway.query("Preferences")),
+        fetched_at=utc_now(),
+    )
+
+
+def settings_to_json(settings: QboSettings) -> dict:
+    """Plain JSON for the store (and ``--format json``)."""
+    data = asdict(settings)
+    data["fetched_at"] = settings.fetched_at.isoformat() if settings.fetched_at else None
+    return data
+
+
+def settings_from_json(data: dict) -> QboSettings:
+    """Inverse of ``settings_to_json``."""
+    fetched = data.get("fetched_at")
+    return QboSettings(
+        realm_id=data["realm_id"],
+        company_name=data["company_name"],
+        accounts=tuple(Account(**a) for a in data.get("accounts", [])),
+        classes=tuple(ListItem(**c) for c in data.get("classes", [])),
+        departments=tuple(ListItem(**d) for d in data.get("departments", [])),
+        items=tuple(Item(**i) for i in data.get("items", [])),
+        payment_methods=tuple(ListItem(**p) for p in data.get("payment_methods", [])),
+        tax_codes=tuple(ListItem(**t) for t in data.get("tax_codes", [])),
+        preferences=Preferences(**data.get("preferences", {})),
+        fetched_at=datetime.fromisoformat(fetched) if fetched else None,
+    )
+
+
+def refresh_settings(
+    config: Config, store: Store, gateway: QboGateway | None = None
+) -> QboSettings:
+    """Fetch the connected company's settings and store them with the time fetched."""
+    if gateway is None:
+        from posbooks.qbo.gateway import open_gateway
+
+        gateway = open_gateway(config, store)
+    settings = fetch_settings(gateway)
+    with store.transaction() as conn:
+        conn.execute(
+            "INSERT INTO qbo_settings (realm_id, fetched_at, settings) VALUES (?, ?, ?)"
+            " ON CONFLICT (realm_id) DO UPDATE SET fetched_at=excluded.fetched_at,"
+            " settings=excluded.settings",
+            (
+                settings.realm_id,
+                settings.fetched_at.isoformat(),
+                json.dumps(settings_to_json(settings)),
+            ),
+        )
+    return settings
+
+
+def current_settings(store: Store) -> QboSettings | None:
+    """The settings last fetched for the connected company; None when never fetched."""
+    with store.read() as conn:
+        connection = conn.execute("SELECT realm_id FROM qbo_connection WHERE id=1").fetchone()
+        if connection is not None:
+            row = conn.execute(
+                "SELECT settings FROM qbo_settings WHERE realm_id=?", (connection["realm_id"],)
+            ).fetchone()
+        else:  # disconnected: still show what was last known, newest first
+            row = conn.execute(
+                "SELECT settings FROM qbo_settings ORDER BY fetched_at DESC LIMIT 1"
+            ).fetchone()
+    return settings_from_json(json.loads(row["settings"])) if row else None
