@@ -20,7 +20,7 @@ def _sample_week() -> tuple[str, str]:
     """A full week of the sample: the seven days before its last one."""
     if not SAMPLE.is_file():
         return ("2026-11-10", "2026-11-16")
-    (last,) = duckdb.sql(f"SELECT max(business_date) FROM read_parquet('{SAMPLE}')").fetchone()
+    ((last,),) = duckdb.sql(f"SELECT max(business_date) FROM read_parquet('{SAMPLE}')").fetchall()
     return (str(last - timedelta(days=7)), str(last - timedelta(days=1)))
 
 
