@@ -116,12 +116,15 @@ def journal_entry(*lines: JournalEntryLine, doc: str = "POS-0001", date: str = "
     return entry
 
 
-def balanced_entry(amount: str = "118.00", doc: str = "POS-0001", **kwargs: Any) -> JournalEntry:
+def balanced_entry(
+    amount: str = "118.00", doc: str = "POS-0001", date: str = "2026-11-20", **refs: Any
+) -> JournalEntry:
     """Undeposited Funds debit against Sales - Food credit, optionally with class/location."""
     return journal_entry(
         je_line("Debit", UNDEPOSITED, amount),
-        je_line("Credit", SALES_FOOD, amount, **kwargs),
+        je_line("Credit", SALES_FOOD, amount, **refs),
         doc=doc,
+        date=date,
     )
 
 

@@ -207,6 +207,7 @@ JOURNAL_FAULTS = [
         "Amount",
     ),
     ("unknown property", _entry(Memo="not a JournalEntry field"), "2010", "Memo"),
+    ("unknown line property", _entry(_line(Memo="x"), _line("Credit", SALES_FOOD)), "2010", "Memo"),
     ("bad TxnDate", _entry(TxnDate="20/11/2026"), "2010", "TxnDate"),
     ("no lines", {"Line": []}, "2020", "Line"),
 ]

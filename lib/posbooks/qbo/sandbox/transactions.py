@@ -31,6 +31,35 @@ from posbooks.qbo.sandbox.validation import (
 )
 
 ZERO = Decimal("0")
+# Properties QBO defines on a line and on each line detail (python-quickbooks sends these).
+LINE_PROPS = frozenset(
+    {"Id", "LineNum", "Description", "Amount", "DetailType", "LinkedTxn", "CustomField"}
+    | {"JournalEntryLineDetail", "SalesItemLineDetail", "DescriptionLineDetail"}
+    | {"SubTotalLineDetail", "SubtotalLineDetail", "ProjectRef"}
+)
+DETAIL_PROPS = {
+    "JournalEntryLineDetail": frozenset(
+        {"PostingType", "Entity", "AccountRef", "ClassRef", "DepartmentRef", "TaxCodeRef"}
+        | {"TaxApplicableOn", "TaxAmount", "BillableStatus", "JournalCodeRef"}
+        | {"TaxInclusiveAmt"}
+    ),
+    "SalesItemLineDetail": frozenset(
+        {"ItemRef", "ItemAccountRef", "ClassRef", "TaxCodeRef", "PriceLevelRef", "MarkupInfo"}
+        | {"UnitPrice", "Qty", "ServiceDate", "TaxInclusiveAmt", "DiscountRate", "DiscountAmt"}
+        | {"TaxClassificationRef"}
+    ),
+}
+
+
+def _check_keys(data: dict[str, Any], allowed: frozenset[str], where: str) -> None:
+    """Unknown properties inside a line are refused too (QBO's 2010)."""
+    for key in data:
+        if key not in allowed:
+            raise invalid_property(
+                key,
+                f'Property Name:Unrecognized field "{key}" ({where}), '
+                "not marked as ignorable specified is unsupported or invalid",
+            )
 
 
 class CompanyView(BookView, Protocol):
@@ -83,6 +112,10 @@ def _lines(body: dict[str, Any]) -> list[dict[str, Any]]:
     for index, line in enumerate(lines):
         if not isinstance(line, dict):
             raise invalid_property("Line", f"Line {index + 1} is not an object")
+        _check_keys(line, LINE_PROPS, f"Line {index + 1}")
+        for name, allowed in DETAIL_PROPS.items():
+            if isinstance(line.get(name), dict):
+                _check_keys(line[name], allowed, f"Line {index + 1}.{name}")
         check_text(line, "Description", MAX_TEXT)
     return lines
 
