@@ -39,6 +39,7 @@ VIEW_NAME = "pos_lines"
 READERS = {".csv": loaders.read_csv, ".xlsx": loaders.read_xlsx}
 SUPPORTED = (".parquet", ".csv", ".xlsx")
 _CACHE_SIZE = 32
+UNREADABLE_PARQUET = "cannot be read as Parquet (the file is damaged or is not a Parquet file)"
 DUPLICATE_KEY = ("business_date", "outlet", "receipt_no", "line_type", "category", "item",
                  "tax_code", "payment_method", "amount")  # fmt: skip
 
@@ -134,8 +135,23 @@ def _row_problems(con: duckdb.DuckDBPyConnection, checked_sql: str, plans: dict)
     return problems
 
 
-def _receipt_problems(con: duckdb.DuckDBPyConnection, lines_sql: str) -> list[Problem]:
-    """Receipts that do not balance, or that are only partly voided."""
+def _receipt_problems(
+    con: duckdb.DuckDBPyConnection, lines_sql: str, damaged: str
+) -> list[Problem]:
+    """Receipts that do not balance, or that are only partly voided.
+
+    Receipts with a damaged line (``damaged`` is its SQL condition) are left out: their
+    totals mean nothing until the line is fixed. If a damaged line has no receipt number,
+    which receipt it belongs to is unknown, so no receipt is judged.
+    """
+    exclude = ""
+    if damaged is not None:
+        unknown = f"SELECT count(*) FROM ({lines_sql}) WHERE ({damaged}) AND t_receipt_no IS NULL"
+        if con.execute(unknown).fetchone()[0]:
+            return []
+        exclude = (
+            f"AND t_receipt_no NOT IN (SELECT t_receipt_no FROM ({lines_sql}) WHERE {damaged})"
+        )
     known = ", ".join(literal(t) for t in LINE_TYPES)
     query = f"""
         SELECT first_row, business_date, outlet, receipt_no, lines, paid, any_void, all_void
@@ -149,7 +165,7 @@ def _receipt_problems(con: duckdb.DuckDBPyConnection, lines_sql: str) -> list[Pr
                                     OR t_line_type IS NULL OR t_line_type NOT IN ({known})) AS unreadable
             FROM ({lines_sql})
             WHERE t_business_date IS NOT NULL AND t_outlet IS NOT NULL
-              AND t_receipt_no IS NOT NULL
+              AND t_receipt_no IS NOT NULL {exclude}
             GROUP BY ALL
         )
         WHERE unreadable = 0 AND (any_void <> all_void OR (NOT any_void AND lines <> paid))
@@ -169,7 +185,8 @@ def _receipt_problems(con: duckdb.DuckDBPyConnection, lines_sql: str) -> list[Pr
 
 
 def _check(con: duckdb.DuckDBPyConnection, headers: list[str], types: list[str],
-           raw_from: str, row_sql: str, is_parquet: bool) -> _Checked:  # fmt: skip
+           raw_from: str, row_sql: str, is_parquet: bool,
+           has_misfits: bool = False) -> _Checked:  # fmt: skip
     """Validate one file's raw columns (already readable as ``raw_from`` on ``con``)."""
     match = match_headers(headers)
     header_row = None if is_parquet else 1
@@ -192,14 +209,20 @@ def _check(con: duckdb.DuckDBPyConnection, headers: list[str], types: list[str],
         return f"{quote(column)} AS {quote('r_' + name)}"
 
     raw_cols = ", ".join(source(n) for n, _ in CANONICAL_COLUMNS if n in match.source_of)
-    raw_sql = f"SELECT {raw_cols}, {row_sql} AS source_row FROM {raw_from}"
+    misfit = "false" if is_parquet else "misfit"
+    raw_sql = f"SELECT {raw_cols}, {row_sql} AS source_row, {misfit} AS misfit FROM {raw_from}"
     checked_sql = _canonical_select(plans, raw_sql)
     count, first, last = con.execute(
         f"SELECT count(*), min(t_business_date), max(t_business_date) FROM ({checked_sql})"
     ).fetchone()
     if count == 0:
         return _file_problem("the file has no sales lines (only a header)")
-    problems = _row_problems(con, checked_sql, plans) + _receipt_problems(con, checked_sql)
+    rules = [rule.condition for n, _ in CANONICAL_COLUMNS for rule in plans[n].rules]
+    row_problems = _row_problems(con, checked_sql, plans)
+    damaged = None  # a clean file skips the extra scans that find damaged receipts
+    if row_problems or has_misfits:
+        damaged = " OR ".join(["misfit", *(f"coalesce({c}, false)" for c in rules)])
+    problems = row_problems + _receipt_problems(con, checked_sql, damaged)
     if problems:
         problems.sort(key=lambda p: (p.row is None, p.row or 0))
         return _Checked(tuple(capped(loaders.ANON, problems)))
@@ -221,27 +244,25 @@ def _check_parquet(path: Path) -> _Checked:
     source = f"read_parquet({literal(str(path.resolve()))})"
     try:
         described = con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()
-    except duckdb.Error as exc:
-        reason = str(exc).splitlines()[0][:160]
-        return _file_problem(f"cannot be read as Parquet (damaged or not a Parquet file): {reason}")
+    except duckdb.Error:
+        return _file_problem(UNREADABLE_PARQUET)
     headers = [d[0] for d in described]
     types = [d[1] for d in described]
     try:
         return _check(con, headers, types, source, "file_row_number + 2", is_parquet=True)
-    except duckdb.Error as exc:
-        reason = str(exc).splitlines()[0][:160]
-        return _file_problem(f"cannot be read as Parquet (damaged or not a Parquet file): {reason}")
+    except duckdb.Error:
+        return _file_problem(UNREADABLE_PARQUET)
 
 
 def _check_text(path: Path, reader) -> _Checked:
     try:
         raw = reader(path)
     except loaders.Unreadable as exc:
-        return _file_problem(str(exc))
+        return _file_problem(str(exc), exc.row)
     con = _private_connection()
     con.register("raw_lines", raw.table)
     checked = _check(con, raw.headers, ["VARCHAR"] * len(raw.headers), "raw_lines",
-                     "source_row", is_parquet=False)  # fmt: skip
+                     "source_row", is_parquet=False, has_misfits=bool(raw.problems))  # fmt: skip
     if raw.problems:
         merged = sorted(
             [*raw.problems, *checked.problems], key=lambda p: (p.row is None, p.row or 0)

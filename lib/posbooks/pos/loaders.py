@@ -32,27 +32,46 @@ class RawTable:
 class Unreadable(Exception):
     """The file cannot be read at all; the message is in plain words."""
 
+    def __init__(self, message: str, row: int | None = None) -> None:
+        super().__init__(message)
+        self.row = row
 
-def _as_table(headers: list[str], rows: list[list[str | None]], row_numbers: list[int]) -> pa.Table:
+
+def _undecodable_row(path: Path) -> int | None:
+    """The line holding the first byte that is not UTF-8 (only read when decoding failed)."""
+    data = path.read_bytes()
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return data[: exc.start].count(b"\n") + 1
+    return None
+
+
+def _as_table(
+    headers: list[str], rows: list[list[str | None]], row_numbers: list[int], misfits: list[bool]
+) -> pa.Table:
     width = len(headers)
     columns = list(zip(*rows, strict=True)) if rows else [() for _ in range(width)]
     arrays = {f"c{i}": pa.array(col, type=pa.string()) for i, col in enumerate(columns)}
     arrays["source_row"] = pa.array(row_numbers, type=pa.int64())
+    arrays["misfit"] = pa.array(misfits, type=pa.bool_())
     return pa.table(arrays)
 
 
-def _fit(values: list, width: int, row: int, problems: list[Problem]) -> list | None:
-    """Values padded/trimmed to the header width, or None (with a problem) if they do not fit."""
+def _fit(values: list, width: int, row: int, problems: list[Problem]) -> tuple[list, bool]:
+    """Values padded/trimmed to the header width, and whether they did not fit (a problem).
+
+    A row that does not fit is still kept (marked misfit) so its receipt is known to be
+    damaged and is not also reported as unbalanced.
+    """
     if len(values) > width and not any(str(v or "").strip() for v in values[width:]):
         values = values[:width]
-    if len(values) != width:
-        problems.append(
-            Problem(
-                ANON, row, None, f"row has {len(values)} values but the header has {width} columns"
-            )
-        )
-        return None
-    return values
+    if len(values) == width:
+        return values, False
+    problems.append(
+        Problem(ANON, row, None, f"row has {len(values)} values but the header has {width} columns")
+    )
+    return (values + [None] * width)[:width], True
 
 
 def sniff_separator(header_line: str) -> str:
@@ -74,22 +93,23 @@ def read_csv(path: Path) -> RawTable:
             problems: list[Problem] = []
             rows: list[list[str | None]] = []
             numbers: list[int] = []
+            misfits: list[bool] = []
             last_line = reader.line_num
             for values in reader:
                 row, last_line = last_line + 1, reader.line_num
                 if not any(v.strip() for v in values):
                     continue  # blank line
-                fitted = _fit(values, len(headers), row, problems)
-                if fitted is not None:
-                    rows.append(fitted)
-                    numbers.append(row)
-    except UnicodeDecodeError as exc:
+                fitted, misfit = _fit(values, len(headers), row, problems)
+                rows.append(fitted)
+                numbers.append(row)
+                misfits.append(misfit)
+    except UnicodeDecodeError:
         raise Unreadable(
-            f"is not UTF-8 text (byte {exc.start}); save it as 'CSV UTF-8' and try again"
+            "is not UTF-8 text; save it as 'CSV UTF-8' and try again", _undecodable_row(path)
         ) from None
     except csv.Error as exc:
         raise Unreadable(f"cannot be read as CSV near row {reader.line_num}: {exc}") from None
-    return RawTable(headers, _as_table(headers, rows, numbers), problems)
+    return RawTable(headers, _as_table(headers, rows, numbers, misfits), problems)
 
 
 def _cell_text(value: object) -> str | None:
@@ -134,15 +154,16 @@ def read_xlsx(path: Path) -> RawTable:
         problems: list[Problem] = []
         rows: list[list[str | None]] = []
         numbers: list[int] = []
+        misfits: list[bool] = []
         for row, cells in enumerate(lines, start=2):
             values = [_cell_text(c) for c in cells]
             if not any(v is not None and v.strip() for v in values):
                 continue
             values += [None] * (len(headers) - len(values))
-            fitted = _fit(values, len(headers), row, problems)
-            if fitted is not None:
-                rows.append(fitted)
-                numbers.append(row)
+            fitted, misfit = _fit(values, len(headers), row, problems)
+            rows.append(fitted)
+            numbers.append(row)
+            misfits.append(misfit)
     finally:
         workbook.close()
-    return RawTable(headers, _as_table(headers, rows, numbers), problems)
+    return RawTable(headers, _as_table(headers, rows, numbers, misfits), problems)
