@@ -29,7 +29,7 @@ shown = uh.filter_rows(rows, outlets=outlets, types=types, statuses=statuses, pe
 st.dataframe(
     pd.DataFrame(shown),
     hide_index=True,
-    use_container_width=True,
+    width="stretch",
     column_config={"Open": st.column_config.LinkColumn("Open", display_text="Open in QuickBooks")},
 )
 st.caption(f"{len(shown)} of {len(rows)} documents shown.")

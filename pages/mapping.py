@@ -115,7 +115,7 @@ edited = st.data_editor(
     key=f"accounts_{gen}",
     hide_index=True,
     num_rows="fixed",
-    use_container_width=True,
+    width="stretch",
     disabled=["Kind", "POS amount", "Suggested", "Status"],
     column_config={
         "QuickBooks account": st.column_config.SelectboxColumn(
@@ -134,28 +134,32 @@ with st.container(border=True):
     c3.button("Set", on_click=_set_one)
 
 # --- classes, locations, items ------------------------------------------------------------
-categories = sorted({k for s, k in keys if s == "sales" and k})
-st.subheader("Classes (category -> Class)")
-if settings is not None and settings.preferences.class_tracking:
-    class_rows = st.data_editor(
-        pd.DataFrame(um.list_rows(categories, draft.classes, "Class", "Category")),
-        key=f"classes_{gen}",
+
+
+def _list_editor(names, chosen, what: str, pos_word: str, options) -> dict:
+    """A two-column grid (POS name -> QuickBooks list object); returns the chosen refs."""
+    edited = st.data_editor(
+        pd.DataFrame(um.list_rows(names, chosen, what, pos_word)),
+        key=f"{what}_{gen}",
         hide_index=True,
         num_rows="fixed",
-        disabled=["Category"],
+        disabled=[pos_word],
         column_config={
-            "Class": st.column_config.SelectboxColumn(
-                options=[um.NONE, *sorted(c.name for c in settings.classes if c.active)],
-                required=True,
+            what: st.column_config.SelectboxColumn(
+                options=[um.NONE, *sorted(o.name for o in options if o.active)], required=True
             )
         },
     )
-    new_draft = replace(
-        new_draft,
-        classes=um.refs_from_rows(
-            class_rows.to_dict("records"), settings.classes, "Class", "Category"
-        ),
-    )
+    return um.refs_from_rows(edited.to_dict("records"), options, what, pos_word)
+
+
+categories = sorted({k for s, k in keys if s == "sales" and k})
+st.subheader("Classes (category -> Class)")
+if settings is None:
+    st.info("Refresh QuickBooks Online Settings to map categories to classes.")
+elif settings.preferences.class_tracking:
+    classes = _list_editor(categories, draft.classes, "Class", "Category", settings.classes)
+    new_draft = replace(new_draft, classes=classes)
 else:
     st.info(
         "Class tracking is off in QuickBooks, so categories cannot be booked to classes. "
@@ -163,49 +167,22 @@ else:
     )
 
 st.subheader("Locations (outlet -> Location)")
-if settings is not None and settings.preferences.location_tracking:
-    loc_rows = st.data_editor(
-        pd.DataFrame(um.list_rows(summary.outlets, draft.locations, "Location", "Outlet")),
-        key=f"locations_{gen}",
-        hide_index=True,
-        num_rows="fixed",
-        disabled=["Outlet"],
-        column_config={
-            "Location": st.column_config.SelectboxColumn(
-                options=[um.NONE, *sorted(d.name for d in settings.departments if d.active)],
-                required=True,
-            )
-        },
+if settings is None:
+    st.info("Refresh QuickBooks Online Settings to map outlets to locations.")
+elif settings.preferences.location_tracking:
+    locations = _list_editor(
+        summary.outlets, draft.locations, "Location", "Outlet", settings.departments
     )
-    new_draft = replace(
-        new_draft,
-        locations=um.refs_from_rows(
-            loc_rows.to_dict("records"), settings.departments, "Location", "Outlet"
-        ),
-    )
+    new_draft = replace(new_draft, locations=locations)
 else:
     st.info("Location tracking is off in QuickBooks. " + md_escape(TRACK_LOCATIONS_STEPS))
 
 st.subheader("Items for sales receipts")
-item_names = um.item_keys(keys)
-if settings is not None:
-    item_rows = st.data_editor(
-        pd.DataFrame(um.list_rows(item_names, draft.items, "Item", "POS amount")),
-        key=f"items_{gen}",
-        hide_index=True,
-        num_rows="fixed",
-        disabled=["POS amount"],
-        column_config={
-            "Item": st.column_config.SelectboxColumn(
-                options=[um.NONE, *sorted(i.name for i in settings.items if i.active)],
-                required=True,
-            )
-        },
-    )
-    new_draft = replace(
-        new_draft,
-        items=um.refs_from_rows(item_rows.to_dict("records"), settings.items, "Item", "POS amount"),
-    )
+if settings is None:
+    st.info("Refresh QuickBooks Online Settings to map sales-receipt lines to items.")
+else:
+    items = _list_editor(um.item_keys(keys), draft.items, "Item", "POS amount", settings.items)
+    new_draft = replace(new_draft, items=items)
 
 if new_draft != draft:
     st.session_state["mapping_draft"] = new_draft
@@ -219,11 +196,11 @@ if st.button("Save Settings", type="primary"):
     st.success(f"Mapping saved (version {saved.version}).")
     for doc_type in ("journal", "receipt"):
         blocking = [i for i in services.mapping_issues(wb, saved, summary, doc_type) if i.blocking]
-        label = services.doc_label(doc_type)
+        label = {"journal": "journal entries", "receipt": "sales receipts"}[doc_type]
         if blocking:
             st.warning(
-                f"**{len(blocking)} thing(s) block sending {label}s:**\n\n"
+                f"**{len(blocking)} thing(s) block sending {label}:**\n\n"
                 + "\n".join(f"- {md_escape(i.message)}" for i in blocking)
             )
         else:
-            st.success(f"Nothing blocks sending {label}s.")
+            st.success(f"Nothing blocks sending {label}.")

@@ -79,7 +79,7 @@ if pv.sales:
         barmode="stack",
         title=f"Sales by outlet and category, {date_from} to {date_to}",
     )
-    st.plotly_chart(fig, use_container_width=True)
+    st.plotly_chart(fig, width="stretch")
 
 # --- the documents -----------------------------------------------------------------------
 many = len(result.entries) > 6
@@ -94,13 +94,13 @@ for entry in result.entries:
                 "Already in QuickBooks, but the POS data or the mapping changed since "
                 "it was sent. Send will not post it twice; see History."
             )
-        st.dataframe(pd.DataFrame(up.entry_rows(entry)), hide_index=True, use_container_width=True)
+        st.dataframe(pd.DataFrame(up.entry_rows(entry)), hide_index=True, width="stretch")
         st.markdown(md_escape(up.entry_check(entry)))
         for issue in entry.issues:
             (st.error if issue.blocking else st.caption)(md_escape(issue.message))
 
 with st.expander("Tie-out to POS totals"):
-    st.dataframe(pd.DataFrame(up.tieout_rows(result)), hide_index=True, use_container_width=True)
+    st.dataframe(pd.DataFrame(up.tieout_rows(result)), hide_index=True, width="stretch")
 for issue in up.period_issues(result):
     (st.error if issue.blocking else st.info)(md_escape(issue.message))
 

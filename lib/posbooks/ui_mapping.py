@@ -49,7 +49,11 @@ def account_choices(settings: QboSettings | None) -> list[str]:
 
 
 def _status(source: str, key: str | None, mapped: bool, issues: list[Issue]) -> str:
-    own = [i for i in issues if i.source == source and i.key == key and i.blocking]
+    own = [
+        i
+        for i in issues
+        if i.source == source and i.key == key and i.blocking and i.code != "unmapped"
+    ]
     if own:
         return "⚠️ " + own[0].message
     if mapped:

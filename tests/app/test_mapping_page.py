@@ -1,0 +1,100 @@
+"""Mapping page: refresh settings, suggestions, the one-row control, save and validation."""
+
+from __future__ import annotations
+
+from posbooks.config import load_config
+from posbooks.mapping import current_mapping
+from posbooks.store import open_store
+from workbench_helpers import open_page, texts
+
+
+def _saved():
+    return current_mapping(open_store(load_config()))
+
+
+def _accounts(at):
+    frame = at.data_editor[0].value
+    return dict(zip(frame["POS amount"], frame["QuickBooks account"], strict=True))
+
+
+def test_disconnected_the_grid_lists_every_pos_amount_unmapped(workbench_env):
+    at = open_page("mapping")
+    assert not at.exception
+    refresh = next(b for b in at.button if b.label == "Refresh QuickBooks Online Settings")
+    assert refresh.disabled
+    assert "never refreshed" in texts(at)
+    frame = at.data_editor[0].value
+    assert list(frame.columns) == [
+        "Kind",
+        "POS amount",
+        "QuickBooks account",
+        "Suggested",
+        "Status",
+    ]
+    assert {"Payment - Cash", "Sales - Food", "Tax - SST10", "Discount - whole receipt"} <= set(
+        frame["POS amount"]
+    )
+    assert frame["Kind"].iloc[0] == "Payments"  # grouped by kind, payments first
+    assert (frame.loc[frame["POS amount"] == "Sales - Food", "Status"] == "⚠️ unmapped").all()
+
+
+def _refreshed(connected):
+    at = open_page("mapping")
+    next(b for b in at.button if b.label == "Refresh QuickBooks Online Settings").click().run()
+    assert not at.exception
+    return at
+
+
+def test_refresh_then_suggestions_then_save_leaves_nothing_blocking(connected):
+    at = _refreshed(connected)
+    assert "last refreshed" in texts(at)
+    assert "Nasi & Co Restaurant Group (sandbox)" in texts(at)
+    frame = at.data_editor[0].value
+    food = frame[frame["POS amount"] == "Sales - Food"].iloc[0]
+    assert food["Suggested"] == "Sales - Food"  # suggestion marked, not yet applied
+    assert food["QuickBooks account"] == "None"
+
+    next(b for b in at.button if b.label == "Use suggestions").click().run()
+    accounts = _accounts(at)
+    assert accounts["Sales - Food"] == "Sales - Food"
+    assert accounts["Payment - Visa/Master"] == "Card Clearing - Visa/Master"
+    assert _saved().version == 0  # nothing saved until Save Settings
+
+    next(b for b in at.button if b.label == "Save Settings").click().run()
+    assert not at.exception
+    assert "Mapping saved (version 1)." in texts(at)
+    assert "Nothing blocks sending journal entries." in texts(at)
+    saved = _saved()
+    assert saved.accounts[("sales", "Food")].name == "Sales - Food"
+    assert saved.classes and saved.locations  # the demo company tracks both
+
+
+def test_the_one_row_control_maps_a_row_and_save_lists_what_blocks(connected):
+    at = _refreshed(connected)
+    at.selectbox(key="one_row").set_value("Sales - Food")
+    at.selectbox(key="one_account").set_value("Cash on Hand")  # a Bank account cannot hold sales
+    next(b for b in at.button if b.label == "Set").click().run()
+    assert _accounts(at)["Sales - Food"] == "Cash on Hand"
+    status = at.data_editor[0].value.set_index("POS amount").loc["Sales - Food", "Status"]
+    assert "cannot hold it" in status
+
+    next(b for b in at.button if b.label == "Save Settings").click().run()
+    shown = texts(at)
+    assert "block sending journal entries" in shown
+    assert "Sales - Food is mapped to 'Cash on Hand' (Bank), which cannot hold it" in shown
+    assert "Payment - Cash has no QuickBooks account" in shown
+    assert _saved().accounts[("sales", "Food")].name == "Cash on Hand"
+
+
+def test_class_tracking_off_explains_how_to_turn_it_on(connected):
+    connected.admin("preferences", {"class_tracking": False})
+    at = _refreshed(connected)
+    shown = texts(at)
+    assert "Class tracking is off" in shown
+    assert "Settings > Account and settings > Advanced > Categories > Track classes" in shown
+
+
+def test_names_from_quickbooks_are_not_rendered_as_markup(connected):
+    at = _refreshed(connected)
+    # the company name has an ampersand; it must reach the page escaped, not as markup
+    assert any("Nasi \\& Co" in m.value for m in at.markdown)
