@@ -1,0 +1,64 @@
+"""What the connection commands share: configuration, store, and errors as plain messages."""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import sys
+from collections.abc import Callable
+from datetime import datetime
+
+from posbooks.config import Config, ConfigError, load_config
+from posbooks.crypto import CryptoError
+from posbooks.qbo.auth import AuthorizationFailed, ReconnectNeeded
+from posbooks.qbo.gateway import QboError
+from posbooks.qbo.local import SandboxUnavailable, ensure_local_sandbox
+from posbooks.qbo.redaction import install_log_redaction, redact
+from posbooks.store import Store, StoreError, open_store
+
+# Failures a bookkeeper can act on: printed as one message, exit status 1, no traceback.
+EXPECTED = (
+    ConfigError,
+    StoreError,
+    CryptoError,
+    SandboxUnavailable,
+    AuthorizationFailed,
+    ReconnectNeeded,
+    QboError,
+)
+
+
+def open_home(*, start_sandbox: bool = True) -> tuple[Config, Store]:
+    """The configuration and store; the local sandbox started first when it is used."""
+    install_log_redaction()
+    config = load_config()
+    if config.is_local and start_sandbox:
+        info = ensure_local_sandbox(config)
+        if info.started:
+            print(
+                f"Started the local QuickBooks sandbox at {info.base_url} "
+                f"(log: {config.home / 'sandbox.log'}).",
+                file=sys.stderr,
+            )
+    return config, open_store(config)
+
+
+def reports_errors(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """Turn the expected failures of ``run`` into a message on stderr and exit status 1."""
+
+    @functools.wraps(run)
+    def wrapper(args: argparse.Namespace) -> int:
+        try:
+            return run(args)
+        except EXPECTED as exc:
+            print(f"posbooks {args.command}: {redact(str(exc))}", file=sys.stderr)
+            return 1
+
+    return wrapper
+
+
+def when(value: datetime | None, *, date_only: bool = False) -> str:
+    """A time as a bookkeeper reads it, in UTC."""
+    if value is None:
+        return "unknown"
+    return f"{value:%Y-%m-%d}" if date_only else f"{value:%Y-%m-%d %H:%M} UTC"
