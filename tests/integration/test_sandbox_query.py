@@ -99,6 +99,8 @@ def test_paging_over_more_than_a_thousand_objects(api, fresh_sandbox):
         ("SELECT * FORM Account", "4000"),
         ("SELECT * FROM Account WHERE Name = ", "4000"),
         ("SELECT * FROM Account WHERE Name ~ 'x'", "4000"),
+        ("SELECT * FROM Account WHERE Name != 'x'", "4000"),
+        ("SELECT * FROM Account WHERE Name = 'x' OR Name = 'y'", "4000"),
         ("DELETE FROM Account", "4000"),
         ("SELECT * FROM Widget", "4001"),
     ],

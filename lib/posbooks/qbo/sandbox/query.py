@@ -2,7 +2,7 @@
 
 SELECT * | COUNT(*) | f1, f2 FROM Entity [WHERE cond [AND cond ...]]
 [ORDERBY|ORDER BY f [ASC|DESC][, ...]] [STARTPOSITION n] [MAXRESULTS n]
-cond: f = < > <= >= != 'v' | f IN ('a', 'b') | f LIKE '%x%'
+cond: f = < > <= >= 'v' | f IN ('a', 'b') | f LIKE '%x%'
 """
 
 from __future__ import annotations
@@ -184,9 +184,9 @@ class _Parser:
             self.take()
             return Condition(column, "LIKE", (self.value(),))
         kind, symbol = self.take()
-        if symbol not in ("=", "<", ">", "<=", ">=", "!=", "<>"):
+        if symbol not in ("=", "<", ">", "<=", ">="):  # Intuit lists no != or <>
             raise parse_error(self.text, f"unknown operator {symbol!r}")
-        return Condition(column, "!=" if symbol == "<>" else symbol, (self.value(),))
+        return Condition(column, symbol, (self.value(),))
 
 
 def parse_query(text: str) -> Query:
@@ -243,7 +243,6 @@ def _matches(obj: dict[str, Any], cond: Condition) -> bool:
     left, right = pair
     return {
         "=": left == right,
-        "!=": left != right,
         "<": left < right,
         ">": left > right,
         "<=": left <= right,
