@@ -74,7 +74,7 @@ class PreferencesHandler(AdminHandler):
             )
         for book in self.state.books.values():
             book.set_preferences(**flags)
-        self.state.save()
+        self.state.changed()
         self.write_json({"applied": {k: v for k, v in flags.items() if v is not None}})
 
 
@@ -90,7 +90,7 @@ class ClockHandler(AdminHandler):
         if not isinstance(seconds, int | float) or isinstance(seconds, bool) or seconds < 0:
             raise tornado.web.HTTPError(400, reason="advance_seconds must be a number >= 0")
         self.state.clock.advance(seconds)
-        self.state.save()
+        self.state.changed()
         self.get()
 
 

@@ -77,8 +77,8 @@ class CompanyApiHandler(SandboxHandler):
         except Exception:  # a sandbox bug must still look like QuickBooks failing
             log.exception("v3 %s %s failed", self.request.method, subpath)
             return self.write_json(system_fault(now, 500), 500)
-        if self.request.method != "GET":
-            state.save()
+        if self.request.method == "POST" and reply.status == 200 and subpath != "query":
+            state.changed()  # queries are POSTs too, but change nothing
         if fault is not None and fault.kind == "drop_after_commit":
             # The write is done; the client never hears back, as when a connection dies
             self.set_status(reply.status)

@@ -136,7 +136,12 @@ class AuthorizeHandler(SandboxHandler):
             secrets.token_urlsafe(16),
             time.monotonic(),
         )
-        self.settings["pending_authorizations"][request_id] = pending
+        store = self.settings["pending_authorizations"]
+        for stale in [
+            k for k, v in store.items() if time.monotonic() - v.created > PENDING_TTL_SECONDS
+        ]:
+            del store[stale]  # abandoned sign-ins must not pile up in memory
+        store[request_id] = pending
         self.finish(sign_in_page(request_id, pending, error=None))
 
 
@@ -251,7 +256,7 @@ class ConsentHandler(_AuthorizeStep):
             params["error"] = "access_denied"
             if pending.state is not None:
                 params["state"] = pending.state
-        self.state.save()
+        self.state.changed()
         self.redirect(with_query(pending.redirect_uri, params))
 
 
@@ -317,7 +322,7 @@ class TokenHandler(_ClientAuthenticated):
                 raise OAuthError("unsupported_grant_type")
         except OAuthError as error:
             return self.oauth_error(error)
-        self.state.save()
+        self.state.changed()
         self.write_json(reply)
 
 
@@ -340,7 +345,7 @@ class RevokeHandler(_ClientAuthenticated):
             return self.oauth_error(OAuthError("invalid_request", description="token missing"))
         # RFC 7009: an unknown token is not an error; the reply is 200 either way
         if self.state.oauth.revoke(client, token):
-            self.state.save()
+            self.state.changed()
         self.set_status(200)
         self.finish()
 

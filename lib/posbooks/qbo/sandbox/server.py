@@ -170,12 +170,14 @@ def start_sandbox(
         server = tornado.httpserver.HTTPServer(app)
         server.add_sockets(sockets)
         stop_event = asyncio.Event()
-        loop_box["loop"] = asyncio.get_running_loop()
+        loop_box["loop"] = state.loop = asyncio.get_running_loop()
         loop_box["event"] = stop_event
         started.set()
         await stop_event.wait()
         server.stop()
         await server.close_all_connections()
+        state.loop = None
+        state.save()  # flush a change still waiting for its coalesced write
 
     thread = threading.Thread(
         target=asyncio.run, args=(serve(),), daemon=True, name=f"qbo-sandbox-{bound_port}"

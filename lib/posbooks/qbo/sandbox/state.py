@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import re
@@ -46,6 +47,7 @@ COUNTED_ENTITIES = (
     "SalesReceipt",
 )
 STATE_VERSION = 1
+SAVE_DELAY_SECONDS = 0.25  # changes within this window share one write of the state file
 
 
 class SandboxState:
@@ -73,6 +75,8 @@ class SandboxState:
         self.faults = FaultQueue()
         self.counters: Counter[str] = Counter()
         self.state_file = Path(state_file) if state_file else None
+        self.loop: asyncio.AbstractEventLoop | None = None  # set by the server thread
+        self._save_pending = False
         self.books: dict[str, Any] = {}
         if self.state_file and self.state_file.exists():
             self._load(json.loads(self.state_file.read_text(encoding="utf-8")))
@@ -107,7 +111,7 @@ class SandboxState:
             self.limiter.set_limits(self.default_limits)
             self.counters.clear()
             self.books = self._fresh_books()
-            self.save()
+            self.changed()
 
     def count_request(self, method: str, path: str, status: int) -> None:
         """Tally a request by method and path (ids collapsed), and by status."""
@@ -189,11 +193,25 @@ class SandboxState:
                 for r, b in data.get("books", {}).items()
             }
 
+    def changed(self) -> None:
+        """Note a change: the state file is rewritten shortly (coalesced), if there is one."""
+        if self.state_file is None:
+            return
+        if self.loop is None:
+            self.save()
+            return
+        with self.lock:
+            if self._save_pending:
+                return
+            self._save_pending = True
+        self.loop.call_soon_threadsafe(self.loop.call_later, SAVE_DELAY_SECONDS, self.save)
+
     def save(self) -> None:
         """Write the state file atomically (temp file + rename), if one was given."""
         if self.state_file is None:
             return
         with self.lock:
+            self._save_pending = False
             text = json.dumps(self.to_json(), indent=1, sort_keys=True)
             self.state_file.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(
