@@ -67,15 +67,23 @@ def allocate_table(
         raise ValueError(f"rows add up to {_money(sum(rows))}, columns to {_money(sum(cols))}")
     if not cols or sum(cols) == 0:
         raise ValueError("cannot pro-rate over columns that add up to zero")
-    grand = Fraction(sum(cols))
-    exact = [[Fraction(r) * c / grand for c in cols] for r in rows]
-    floors = [[math.floor(x) for x in row] for row in exact]
+    grand = sum(cols)
+    if grand < 0:  # keep the divisor positive so // floors and % is the remainder
+        rows, cols, grand = [-r for r in rows], [-c for c in cols], -grand
+    # Exact share of cell (i, j) is rows[i] * cols[j] / grand cents: integer arithmetic.
+    floors = [[r * c // grand for c in cols] for r in rows]
+    remainders = [[r * c % grand for c in cols] for r in rows]
     row_need = [r - sum(f) for r, f in zip(rows, floors, strict=True)]
     col_need = [c - sum(f[j] for f in floors) for j, c in enumerate(cols)]
     # Only cells with a remainder may round up: that keeps every cell within a cent.
     candidates = sorted(
-        ((i, j) for i, row in enumerate(exact) for j, x in enumerate(row) if x != floors[i][j]),
-        key=lambda ij: (-(exact[ij[0]][ij[1]] - floors[ij[0]][ij[1]]), ij),
+        (
+            (i, j)
+            for i, row in enumerate(remainders)
+            for j, remainder in enumerate(row)
+            if remainder
+        ),
+        key=lambda ij: (-remainders[ij[0]][ij[1]], ij),
     )
     up: set[tuple[int, int]] = set()
     for i, j in candidates:
@@ -89,7 +97,8 @@ def allocate_table(
             row_need[i] -= 1
     for i, j in up:
         floors[i][j] += 1
-    return [[_money(c) for c in row] for row in floors]
+    sign = -1 if sum(column_totals) < 0 else 1
+    return [[_money(sign * c) for c in row] for row in floors]
 
 
 def _augment(

@@ -70,7 +70,7 @@ def describe(source: str, key: str | None, outlet: str, business_date: object) -
         label = f"{label} - {key}"
     elif source == "discount":
         label = f"{label} - whole receipt"
-    return f"{label} ({outlet} {business_date})"
+    return f"{label} ({outlet} {business_date!s})"
 
 
 def line_order(total: DailyTotal) -> tuple:

@@ -100,10 +100,11 @@ def sales_receipts_for_day(
             return []
         return [_unsplit_draft(totals, rows, mapping, day_issues)]
     table = allocate_table([r.amount for r in rows], [m.amount for m in methods])
+    looks = [_row_look(row, totals, mapping) for row in rows]  # same on every receipt
     drafts = []
     for j, method in enumerate(methods):
         lines = [
-            _line(row, table[i][j], row.amount == table[i][j], totals, mapping)
+            _line(row, looks[i], table[i][j], row.amount == table[i][j])
             for i, row in enumerate(rows)
             if table[i][j]
         ]
@@ -111,21 +112,33 @@ def sales_receipts_for_day(
     return drafts
 
 
-def _line(
-    row: DailyTotal, amount: Decimal, whole: bool, totals: DayTotals, mapping: Mapping
-) -> ReceiptLine:
-    quantity, price = _quantity_and_price(amount, row.quantity if whole else None)
+def _row_look(
+    row: DailyTotal, totals: DayTotals, mapping: Mapping
+) -> tuple[Ref | None, Ref | None, str]:
+    """A row's Item, Class and description."""
     description = describe(row.source, row.key, totals.outlet, totals.business_date)
     if row.source == "over_short":
         description += " - automatic: POS payments differ from sales"
+    return (
+        item_for(mapping, row.source, row.key),
+        class_for(mapping, row.source, row.key),
+        description,
+    )
+
+
+def _line(
+    row: DailyTotal, look: tuple[Ref | None, Ref | None, str], amount: Decimal, whole: bool
+) -> ReceiptLine:
+    quantity, price = _quantity_and_price(amount, row.quantity if whole else None)
+    item, class_, description = look
     return ReceiptLine(
         source=row.source,
         key=row.key,
         amount=amount,
         quantity=quantity,
         unit_price=price,
-        item=item_for(mapping, row.source, row.key),
-        class_=class_for(mapping, row.source, row.key),
+        item=item,
+        class_=class_,
         description=description,
     )
 
@@ -202,7 +215,7 @@ def _draft(
 def _unsplit_draft(
     totals: DayTotals, rows: list[DailyTotal], mapping: Mapping, day_issues: list[Issue]
 ) -> ReceiptDraft:
-    lines = [_line(row, row.amount, True, totals, mapping) for row in rows]
+    lines = [_line(row, _row_look(row, totals, mapping), row.amount, True) for row in rows]
     total = sum((ln.amount for ln in lines), Decimal("0.00"))
     issue = Issue(
         code="cannot_split",
