@@ -1,0 +1,148 @@
+"""Preview & Send: totals equal the preview service's, Send blocked with a reason or sent."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from posbooks import services
+from posbooks.config import load_config
+from posbooks.mapping import save_mapping, suggest_mapping
+from posbooks.preview import preview
+from posbooks.qbo.gateway import open_gateway
+from posbooks.qbo.settings import refresh_settings
+from posbooks.store import open_store
+from posbooks.ui_format import money
+from workbench_helpers import open_page, texts
+
+SAMPLE = services.sample_source()
+LAST_DAY = date(2026, 11, 24)  # the sample data's last business day
+
+
+def _send_button(at):
+    return next(b for b in at.button if b.label.startswith("Send"))
+
+
+def _map_with_suggestions():
+    """What a bookkeeper does on the Mapping page, done through the same services."""
+    config = load_config()
+    store = open_store(config)
+    settings = refresh_settings(config, store)
+    summary = services.summarize_source(SAMPLE)
+    save_mapping(store, suggest_mapping(summary.keys, settings, outlets=summary.outlets))
+
+
+def test_disconnected_preview_shows_the_latest_day_and_send_is_blocked(workbench_env):
+    at = open_page("preview_send")
+    assert not at.exception
+    assert at.date_input[0].value == LAST_DAY
+    expected = preview(list(SAMPLE.paths), LAST_DAY, LAST_DAY)
+    assert len(at.expander) >= len(expected.entries)
+    send = _send_button(at)
+    assert send.disabled
+    assert "QuickBooks is not connected: go to Connect first." in texts(at)
+
+
+def test_totals_match_the_preview_service_for_a_past_day(workbench_env):
+    day = date(2026, 11, 20)
+    at = open_page("preview_send")
+    at.date_input[0].set_value(day).run()
+    at.date_input[1].set_value(day).run()
+    assert not at.exception
+    expected = preview(list(SAMPLE.paths), day, day)
+    sales = sum(t.pos_total for t in expected.tie_out if t.source == "sales")
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Documents"] == str(len(expected.entries))
+    assert metrics["POS sales"] == money(sales)
+    assert metrics["Balanced"] == "yes"
+    assert metrics["Tie-out to POS"] == "all equal"
+    # every journal entry's Total row shows the service's debits and credits
+    totals = [
+        (row["Debit"], row["Credit"])
+        for frame in (d.value for d in at.dataframe)
+        if "Account" in frame.columns
+        for _, row in frame[frame["Account"] == "Total"].iterrows()
+    ]
+    assert totals == [(money(e.total_debits), money(e.total_credits)) for e in expected.entries]
+
+
+def test_unmapped_blocks_send_with_the_reason(connected):
+    at = open_page("preview_send")
+    send = _send_button(at)
+    assert send.disabled
+    assert "The mapping is not complete" in texts(at)
+    assert "has no QuickBooks account" in send.help
+
+
+def test_send_puts_the_entry_in_quickbooks_and_marks_it_posted(connected):
+    _map_with_suggestions()
+    at = open_page("preview_send")
+    at.multiselect[0].set_value(["Bangsar"]).run()
+    send = _send_button(at)
+    assert not send.disabled, texts(at)
+    send.click().run()
+    assert not at.exception
+    success = [s.value for s in at.success]
+    assert len(success) == 1, texts(at)
+    assert "sent to QuickBooks as Journal Entry" in success[0]
+    assert f"/app/{connected.realm_id}/journalentry/" in success[0]
+
+    config = load_config()
+    store = open_store(config)
+    row = services.history(services.Workbench(config, store))[0]
+    assert row.doc_number in success[0].replace("\\", "")
+    found = open_gateway(config, store).query("JournalEntry", f"DocNumber = '{row.doc_number}'")
+    assert len(found) == 1
+    entry = found[0]
+    debits = sum(
+        Decimal(str(ln["Amount"]))
+        for ln in entry["Line"]
+        if ln["JournalEntryLineDetail"]["PostingType"] == "Debit"
+    )
+    expected = preview(list(SAMPLE.paths), LAST_DAY, LAST_DAY, outlets=["Bangsar"])
+    assert debits == expected.entries[0].total_debits
+
+    again = open_page("preview_send")  # a new visit: the day is marked as already sent
+    again.multiselect[0].set_value(["Bangsar"]).run()
+    assert any(
+        "already in QuickBooks (unchanged)" in e.label.replace("\\", "") for e in again.expander
+    )
+    assert _send_button(again).disabled
+    assert "already in QuickBooks" in texts(again)
+
+
+def test_a_range_sends_each_day_with_its_own_message(connected):
+    _map_with_suggestions()
+    at = open_page("preview_send")
+    at.date_input[0].set_value(date(2026, 11, 22)).run()
+    at.date_input[1].set_value(LAST_DAY).run()
+    at.multiselect[0].set_value(["KLCC"]).run()
+    _send_button(at).click().run()
+    assert not at.exception
+    success = [s.value.replace("\\", "") for s in at.success]
+    assert len(success) == 3
+    assert [("Sun 22 Nov" in s, "Mon 23 Nov" in s, "Tue 24 Nov" in s) for s in success] == [
+        (True, False, False),
+        (False, True, False),
+        (False, False, True),
+    ]
+
+
+def test_a_rejected_upload_shows_file_row_and_column(workbench_env):
+    at = open_page("preview_send")
+    at.radio[0].set_value("Uploaded POS exports").run()
+    header = "business_date,outlet,receipt_no,line_type,category,item,quantity,tax_code,payment_method,amount,closed_at,voided\n"
+    bad = (
+        header
+        + "2026-11-20,Bangsar,R1,item,Food,Nasi Lemak,1,SST6,,12.345,2026-11-20 12:00:00,false\n"
+    )
+    at.file_uploader[0].set_value(("till-export.csv", bad.encode(), "text/csv")).run()
+    assert not at.exception
+    assert "The POS export was rejected" in texts(at)
+    frame = at.dataframe[0].value
+    assert list(frame.columns) == ["File", "Row", "Column", "Problem"]
+    assert "till-export.csv" in set(frame["File"])
+    hit = frame[frame["Column"] == "amount"].iloc[0]
+    assert hit["Row"] == "2"
+    assert "2 decimals" in hit["Problem"]
+    assert not any(b.label.startswith("Send") for b in at.button)  # nothing to send
