@@ -116,3 +116,12 @@ def test_state_file_keeps_the_company_and_flags_shape_it(tmp_path, needs_account
     with running("--state", str(state_file)) as info:
         qb = quickbooks_client(handle_from(info), tokens)  # same access token, still valid
         assert [c.Name for c in Class.filter(Name="Catering", qb=qb)] == ["Catering"]
+
+
+def test_cli_names_an_unreadable_state_file(tmp_path):
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json", encoding="utf-8")
+    proc = subprocess.run([*CLI, "--state", str(broken)], capture_output=True, text=True)
+    assert proc.returncode == 1 and proc.stdout == ""
+    assert str(broken) in proc.stderr and "not a sandbox state file" in proc.stderr
+    assert broken.read_text(encoding="utf-8") == "{not json"  # left for the user to inspect

@@ -79,7 +79,11 @@ class SandboxState:
         self._save_pending = False
         self.books: dict[str, Any] = {}
         if self.state_file and self.state_file.exists():
-            self._load(json.loads(self.state_file.read_text(encoding="utf-8")))
+            try:
+                data = json.loads(self.state_file.read_text(encoding="utf-8"))
+            except ValueError as exc:
+                raise ValueError(f"{self.state_file}: not a sandbox state file ({exc})") from exc
+            self._load(data)
         self.oauth.register(clients)  # flags win over what the state file remembered
         if not self.books:
             self.books = self._fresh_books()
@@ -183,8 +187,10 @@ class SandboxState:
             }
 
     def _load(self, data: dict) -> None:
-        if data.get("version") != STATE_VERSION:
-            raise ValueError(f"{self.state_file}: unsupported state file version")
+        if not isinstance(data, dict) or data.get("version") != STATE_VERSION:
+            raise ValueError(
+                f"{self.state_file}: not a sandbox state file of version {STATE_VERSION}"
+            )
         self.clock.advance(max(0.0, data.get("clock_offset_seconds", 0.0)))
         self.oauth.load_json(data.get("oauth", {}))
         if CompanyBook is not None:
