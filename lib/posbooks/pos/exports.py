@@ -212,6 +212,9 @@ def _check(con: duckdb.DuckDBPyConnection, headers: list[str], types: list[str],
     misfit = "false" if is_parquet else "misfit"
     raw_sql = f"SELECT {raw_cols}, {row_sql} AS source_row, {misfit} AS misfit FROM {raw_from}"
     checked_sql = _canonical_select(plans, raw_sql)
+    if not is_parquet:  # small enough to hold: type it once instead of in every check
+        con.execute(f"CREATE TEMP TABLE checked_lines AS {checked_sql}")
+        checked_sql = "SELECT * FROM checked_lines"
     count, first, last = con.execute(
         f"SELECT count(*), min(t_business_date), max(t_business_date) FROM ({checked_sql})"
     ).fetchone()
