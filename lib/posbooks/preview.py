@@ -94,7 +94,12 @@ def preview_exports(
     doc_type: str = "journal",
     mapping: Mapping | None = None,
 ) -> PreviewResult:
-    """Drafts for every day and outlet with receipts in the period, from open exports."""
+    """Drafts for every day and outlet with receipts in the period, from open exports.
+
+    Refuses (``ExportRejected``) exports with problems: no preview of part of a file set.
+    """
+    if hasattr(exports, "raise_if_rejected"):
+        exports.raise_if_rejected()
     date_to = date_to or date_from
     if date_to < date_from:
         raise ValueError(f"the period ends ({date_to}) before it starts ({date_from})")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import duckdb
@@ -182,3 +182,29 @@ def test_a_missing_file_or_broken_mapping_exits_non_zero(capsys, tmp_path):
     argv = ["preview", "--source", str(ok), "--date", "2026-11-20", "--mapping", str(broken)]
     assert main(argv) == 1
     assert "mapping.json: accounts[0]: missing 'account_id'" in capsys.readouterr().err
+
+
+HEADER = (
+    "business_date,outlet,receipt_no,line_type,category,item,quantity,tax_code,"
+    "payment_method,amount,closed_at,voided\n"
+)
+
+
+def test_the_service_refuses_a_file_set_with_any_bad_file(tmp_path):
+    from posbooks.pos import ExportRejected, open_exports
+    from posbooks.preview import preview, preview_exports
+
+    good = tmp_path / "good.csv"
+    good.write_text(HEADER + "2026-11-20,KLCC,1,item,Food,,1,,,8.00,,false\n"
+                    "2026-11-20,KLCC,1,payment,,,,,Cash,8.00,,false\n")  # fmt: skip
+    bad = tmp_path / "bad.csv"
+    bad.write_text(HEADER + "2026-11-20,KLCC,2,item,Food,,1,,,8.00,,maybe\n")
+    with pytest.raises(ExportRejected):
+        preview([good, bad], date(2026, 11, 20))
+    with pytest.raises(ExportRejected):
+        preview_exports(open_exports([good, bad]), date(2026, 11, 20))
+    result = preview([good], date(2026, 11, 20), doc_type="receipt")
+    assert result.ties and len(result.entries) == 1
+    assert {(t.source, t.key, t.pos_total) for t in result.tie_out} == {
+        ("sales", "Food", Decimal("8.00")), ("payment", "Cash", Decimal("8.00")),
+    }  # fmt: skip
