@@ -167,7 +167,9 @@ def _with_refunds(rng, r: dict, lines: dict) -> tuple[dict, dict]:
     refund_lines["quantity"] = np.where(
         refund_lines["quantity"] >= 0, -refund_lines["quantity"], -1
     )
+    closing = np.array([HOURS[o % 3][1] * 60 - 1 for o in range(r["outlet"].max() + 1)])
     later = r["second"][refunded] + rng.integers(600, 5400, len(refunded))
+    later = np.minimum(later, closing[r["outlet"][refunded]])  # refunds happen before closing
     receipts = {k: v for k, v in r.items() if k != "first_day"}
     receipts = {k: np.concatenate([v, v[refunded]]) for k, v in receipts.items()}
     receipts["second"][n:] = later
