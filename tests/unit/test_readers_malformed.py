@@ -224,3 +224,25 @@ def test_a_badly_broken_file_reports_a_capped_list(tmp_path):
     assert str(problems[-1]) == "broken.csv: ... and 301 more problems"
     message = str(ExportRejected(problems))
     assert message.count("\n") == 21 and message.endswith("... and 180 more")
+
+
+def test_a_short_row_is_reported_once_not_value_by_value(tmp_path):
+    lines = NEIGHBOUR.read_text().splitlines()
+    lines[3] = ",".join(lines[3].split(",")[:6])  # cut after the item column
+    (tmp_path / "cut.csv").write_text("\n".join(lines) + "\n")
+    exports = open_exports([tmp_path / "cut.csv", NEIGHBOUR])
+    expected = [(4, None, "row has 6 values but the header has 12 columns")]
+    assert_rejected_beside_neighbour(exports, "cut.csv", expected)
+
+
+def test_unbalanced_receipts_are_counted_in_the_cap(tmp_path):
+    lines = NEIGHBOUR.read_text().splitlines()
+    receipt = [line.replace("KLC-2", "KLC-{n}") for line in lines[6:8]]  # item and tax, no payment
+    body = [line.format(n=n) for n in range(300) for line in receipt]
+    (tmp_path / "unpaid.csv").write_text("\n".join([lines[0], *body]) + "\n")
+    problems = open_exports([tmp_path / "unpaid.csv"]).problems
+    assert len(problems) == 200
+    assert problems[0].message == (
+        "receipt KLC-0 (KLCC, 2026-11-20) does not balance: lines total 11.66, payments 0.00, difference 11.66"
+    )
+    assert problems[-1].message == "... and 101 more problems"

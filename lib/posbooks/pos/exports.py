@@ -113,32 +113,39 @@ def _canonical_select(plans: dict[str, ColumnPlan], raw_sql: str) -> str:
     return f"SELECT *, {typed} FROM ({raw_sql})"
 
 
-def _row_problems(con: duckdb.DuckDBPyConnection, checked_sql: str, plans: dict) -> list[Problem]:
+def _row_problems(
+    con: duckdb.DuckDBPyConnection, checked_sql: str, plans: dict
+) -> tuple[list[Problem], int]:
+    """The first problems in single values, by row, and how many there are in all."""
     rules = [rule for n, _ in CANONICAL_COLUMNS for rule in plans[n].rules]
     if not rules:
-        return []
+        return [], 0
     cases = ", ".join(
         f"CASE WHEN {r.condition} THEN {{'n': {i}, 'col': {literal(r.column)}, 'msg': {r.message}}} END"
         for i, r in enumerate(rules)
     )
     where = " OR ".join(f"({r.condition})" for r in rules)
-    found = f"SELECT source_row, unnest([{cases}]) AS p FROM ({checked_sql}) WHERE {where}"
+    # Rows that did not fit the header are reported as such, not value by value.
+    found = (
+        f"SELECT source_row, unnest([{cases}]) AS p FROM ({checked_sql}) "
+        f"WHERE NOT misfit AND ({where})"
+    )
     query = (
         f"SELECT source_row, p.col, p.msg FROM ({found}) WHERE p IS NOT NULL "
         f"ORDER BY source_row, p.n LIMIT {MAX_PROBLEMS_PER_FILE + 1}"
     )
     rows = con.execute(query).fetchall()
     problems = [Problem(loaders.ANON, row, col, msg) for row, col, msg in rows]
-    if len(problems) > MAX_PROBLEMS_PER_FILE:
+    total = len(problems)
+    if total > MAX_PROBLEMS_PER_FILE:
         total = con.execute(f"SELECT count(*) FROM ({found}) WHERE p IS NOT NULL").fetchone()[0]
-        return capped(loaders.ANON, problems, total)
-    return problems
+    return problems, total
 
 
 def _receipt_problems(
-    con: duckdb.DuckDBPyConnection, lines_sql: str, damaged: str
-) -> list[Problem]:
-    """Receipts that do not balance, or that are only partly voided.
+    con: duckdb.DuckDBPyConnection, lines_sql: str, damaged: str | None
+) -> tuple[list[Problem], int]:
+    """The first receipts that do not balance or are only partly voided, and how many in all.
 
     Receipts with a damaged line (``damaged`` is its SQL condition) are left out: their
     totals mean nothing until the line is fixed. If a damaged line has no receipt number,
@@ -148,13 +155,14 @@ def _receipt_problems(
     if damaged is not None:
         unknown = f"SELECT count(*) FROM ({lines_sql}) WHERE ({damaged}) AND t_receipt_no IS NULL"
         if con.execute(unknown).fetchone()[0]:
-            return []
+            return [], 0
         exclude = (
             f"AND t_receipt_no NOT IN (SELECT t_receipt_no FROM ({lines_sql}) WHERE {damaged})"
         )
     known = ", ".join(literal(t) for t in LINE_TYPES)
     query = f"""
-        SELECT first_row, business_date, outlet, receipt_no, lines, paid, any_void, all_void
+        SELECT first_row, business_date, outlet, receipt_no, lines, paid, any_void, all_void,
+               count(*) OVER () AS total
         FROM (
             SELECT t_business_date AS business_date, t_outlet AS outlet,
                    t_receipt_no AS receipt_no, min(source_row) AS first_row,
@@ -171,8 +179,9 @@ def _receipt_problems(
         WHERE unreadable = 0 AND (any_void <> all_void OR (NOT any_void AND lines <> paid))
         ORDER BY first_row LIMIT {MAX_PROBLEMS_PER_FILE + 1}
     """
+    found = con.execute(query).fetchall()
     problems = []
-    for row, day, outlet, receipt, lines, paid, any_void, all_void in con.execute(query).fetchall():
+    for row, day, outlet, receipt, lines, paid, any_void, all_void, _ in found:
         where = f"receipt {receipt} ({outlet}, {day})"
         if any_void != all_void:
             msg = f"{where} has voided and non-voided lines; void the whole receipt or none of it"
@@ -181,13 +190,16 @@ def _receipt_problems(
             msg = (f"{where} does not balance: lines total {lines}, payments {paid}, "
                    f"difference {lines - paid}")  # fmt: skip
             problems.append(Problem(loaders.ANON, row, "amount", msg))
-    return problems
+    return problems, found[0][-1] if found else 0
 
 
 def _check(con: duckdb.DuckDBPyConnection, headers: list[str], types: list[str],
            raw_from: str, row_sql: str, is_parquet: bool,
-           has_misfits: bool = False) -> _Checked:  # fmt: skip
-    """Validate one file's raw columns (already readable as ``raw_from`` on ``con``)."""
+           misfits: Sequence[Problem] = ()) -> _Checked:  # fmt: skip
+    """Validate one file's raw columns (already readable as ``raw_from`` on ``con``).
+
+    ``misfits`` are the rows the loader found not to fit the header.
+    """
     match = match_headers(headers)
     header_row = None if is_parquet else 1
     problems = [Problem(loaders.ANON, header_row, c, m) for c, m in match.problems]
@@ -201,7 +213,7 @@ def _check(con: duckdb.DuckDBPyConnection, headers: list[str], types: list[str],
         except WrongColumnType as exc:
             problems.append(Problem(loaders.ANON, None, name, str(exc)))
     if problems:
-        return _Checked(tuple(problems))
+        return _Checked(tuple(capped(loaders.ANON, [*problems, *misfits])))
 
     def source(name: str) -> str:
         header = match.source_of.get(name)
@@ -221,14 +233,15 @@ def _check(con: duckdb.DuckDBPyConnection, headers: list[str], types: list[str],
     if count == 0:
         return _file_problem("the file has no sales lines (only a header)")
     rules = [rule.condition for n, _ in CANONICAL_COLUMNS for rule in plans[n].rules]
-    row_problems = _row_problems(con, checked_sql, plans)
+    row_problems, row_total = _row_problems(con, checked_sql, plans)
     damaged = None  # a clean file skips the extra scans that find damaged receipts
-    if row_problems or has_misfits:
+    if row_problems or misfits:
         damaged = " OR ".join(["misfit", *(f"coalesce({c}, false)" for c in rules)])
-    problems = row_problems + _receipt_problems(con, checked_sql, damaged)
-    if problems:
-        problems.sort(key=lambda p: (p.row is None, p.row or 0))
-        return _Checked(tuple(capped(loaders.ANON, problems)))
+    receipt_problems, receipt_total = _receipt_problems(con, checked_sql, damaged)
+    if misfits or row_problems or receipt_problems:
+        problems = sorted([*misfits, *row_problems, *receipt_problems], key=lambda p: p.row or 0)
+        total = len(misfits) + row_total + receipt_total
+        return _Checked(tuple(capped(loaders.ANON, problems, total)))
     canonical = ", ".join(f"{quote('t_' + n)} AS {quote(n)}" for n, _ in CANONICAL_COLUMNS)
     lines_sql = f"SELECT {canonical}, source_row FROM ({checked_sql})"
     if is_parquet:
@@ -264,14 +277,8 @@ def _check_text(path: Path, reader) -> _Checked:
         return _file_problem(str(exc), exc.row)
     con = _private_connection()
     con.register("raw_lines", raw.table)
-    checked = _check(con, raw.headers, ["VARCHAR"] * len(raw.headers), "raw_lines",
-                     "source_row", is_parquet=False, has_misfits=bool(raw.problems))  # fmt: skip
-    if raw.problems:
-        merged = sorted(
-            [*raw.problems, *checked.problems], key=lambda p: (p.row is None, p.row or 0)
-        )
-        return _Checked(tuple(capped(loaders.ANON, merged)))
-    return checked
+    return _check(con, raw.headers, ["VARCHAR"] * len(raw.headers), "raw_lines",
+                  "source_row", is_parquet=False, misfits=raw.problems)  # fmt: skip
 
 
 def _check_file(path: Path) -> tuple[tuple, _Checked]:
