@@ -186,17 +186,12 @@ def _draft(
         issues.append(Issue("no_mapping", f"{where}: nothing mapped yet; lines show POS types"))
     else:
         if method and deposit is None:
-            issues.append(
-                Issue(
-                    "unmapped_deposit_account",
-                    f"{where}: no deposit account mapped",
-                    True,
-                    "payment",
-                    method,
-                )  # fmt: skip
-            )
+            message = f"{where}: no deposit account mapped"
+            issues.append(Issue("unmapped_deposit_account", message, source="payment", key=method))
         issues.extend(
-            Issue("unmapped_item", f"{ln.description}: no Item mapped", True, ln.source, ln.key)
+            Issue(
+                "unmapped_item", f"{ln.description}: no Item mapped", source=ln.source, key=ln.key
+            )
             for ln in lines
             if ln.item is None and ln.source != "over_short"
         )
