@@ -126,6 +126,24 @@ def find(store: Store, realm_id: str, doc: Document) -> LedgerRow | None:
     return _row(r) if r else None
 
 
+def find_many(store: Store, realm_id: str, docs: Iterable[Document]) -> dict[str, LedgerRow]:
+    """The ledger rows of ``docs`` by DocNumber (one read for a whole batch)."""
+    wanted = {(d.business_date.isoformat(), d.outlet, d.doc_type, d.doc_key) for d in docs}
+    if not wanted:
+        return {}
+    dates = sorted({w[0] for w in wanted})
+    with store.read() as conn:
+        rows = conn.execute(
+            "SELECT * FROM posting_ledger WHERE realm_id=? AND business_date BETWEEN ? AND ?",
+            (realm_id, dates[0], dates[-1]),
+        ).fetchall()
+    found = {}
+    for r in rows:
+        if (r["business_date"], r["outlet"], r["doc_type"], r["doc_key"]) in wanted:
+            found[r["doc_number"]] = _row(r)
+    return found
+
+
 def record_sending(
     store: Store,
     realm_id: str,
@@ -185,40 +203,58 @@ def record_posted(
     message: str = "",
 ) -> None:
     """QuickBooks holds ``doc`` as ``obj`` (its Id and SyncToken are kept)."""
+    record_posted_many(
+        store, realm_id, [(doc, obj)], content_hash=content_hash,
+        mapping_version=mapping_version, message=message,
+    )  # fmt: skip
+
+
+def record_posted_many(
+    store: Store,
+    realm_id: str,
+    posted: Iterable[tuple[Document, dict]],
+    *,
+    content_hash: str | None = None,
+    mapping_version: int | None = None,
+    message: str = "",
+) -> None:
+    """Several documents QuickBooks now holds, in one transaction (a batch's results)."""
     now = utc_now().isoformat()
     with store.transaction() as conn:
-        conn.execute(
-            """
-            INSERT INTO posting_ledger (realm_id, business_date, outlet, doc_type, doc_key,
-                doc_number, content_hash, mapping_version, qbo_id, sync_token, status, message,
-                payload, reply, attempts, created_at, updated_at, posted_at)
-            VALUES (?,?,?,?,?,?,?,?,?,?,'posted',?,?,?,0,?,?,?)
-            ON CONFLICT (realm_id, business_date, outlet, doc_type, doc_key) DO UPDATE SET
-                doc_number=excluded.doc_number, content_hash=excluded.content_hash,
-                mapping_version=excluded.mapping_version, qbo_id=excluded.qbo_id,
-                sync_token=excluded.sync_token, status='posted', message=excluded.message,
-                payload=excluded.payload, reply=excluded.reply, updated_at=excluded.updated_at,
-                posted_at=excluded.posted_at, batch_request_id=NULL, batch_members=NULL
-            """,
-            (
-                realm_id,
-                doc.business_date.isoformat(),
-                doc.outlet,
-                doc.doc_type,
-                doc.doc_key,
-                doc.doc_number,
-                content_hash or doc.content_hash,
-                doc.mapping_version if mapping_version is None else mapping_version,
-                str(obj.get("Id")),
-                str(obj.get("SyncToken")),
-                message,
-                json.dumps(doc.body),
-                json.dumps(obj, default=str),
-                now,
-                now,
-                now,
-            ),  # fmt: skip
-        )
+        for doc, obj in posted:
+            conn.execute(
+                """
+                INSERT INTO posting_ledger (realm_id, business_date, outlet, doc_type, doc_key,
+                    doc_number, content_hash, mapping_version, qbo_id, sync_token, status,
+                    message, payload, reply, attempts, created_at, updated_at, posted_at)
+                VALUES (?,?,?,?,?,?,?,?,?,?,'posted',?,?,?,0,?,?,?)
+                ON CONFLICT (realm_id, business_date, outlet, doc_type, doc_key) DO UPDATE SET
+                    doc_number=excluded.doc_number, content_hash=excluded.content_hash,
+                    mapping_version=excluded.mapping_version, qbo_id=excluded.qbo_id,
+                    sync_token=excluded.sync_token, status='posted', message=excluded.message,
+                    payload=excluded.payload, reply=excluded.reply,
+                    updated_at=excluded.updated_at, posted_at=excluded.posted_at,
+                    batch_request_id=NULL, batch_members=NULL
+                """,
+                (
+                    realm_id,
+                    doc.business_date.isoformat(),
+                    doc.outlet,
+                    doc.doc_type,
+                    doc.doc_key,
+                    doc.doc_number,
+                    content_hash or doc.content_hash,
+                    doc.mapping_version if mapping_version is None else mapping_version,
+                    str(obj.get("Id")),
+                    str(obj.get("SyncToken")),
+                    message,
+                    json.dumps(doc.body),
+                    json.dumps(obj, default=str),
+                    now,
+                    now,
+                    now,
+                ),  # fmt: skip
+            )
 
 
 def record_failed(

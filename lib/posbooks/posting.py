@@ -20,13 +20,10 @@ jitter; a run that is killed is completed by running it again. See docs/posting.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import random
-import time
-import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -38,13 +35,12 @@ from posbooks.core.model import DayTotals, Issue, Mapping, Ref
 from posbooks.core.qbo_settings import QboSettings
 from posbooks.core.receipts import sales_receipts_for_day
 from posbooks.pos import ExportRejected, Exports, open_exports
+from posbooks.posting_engine import SendRun
 from posbooks.qbo.payloads import (
     Document,
     doc_number,
     journal_entry_document,
-    parse_note,
     sales_receipt_document,
-    with_identity,
 )
 from posbooks.store import Store
 
@@ -53,7 +49,6 @@ if TYPE_CHECKING:
     from posbooks.qbo.gateway import QboGateway
 
 PosDataRejected = ExportRejected  # bad POS input: nothing is sent
-BATCH_SIZE = 30
 DRAFT_ONLY_CODES = ("no_mapping", "unmapped_account", "unmapped_item", "unmapped_deposit_account")
 
 
@@ -124,12 +119,6 @@ def open_pos_exports(sources: Sequence[Path | str]) -> Exports:
     exports = open_exports([Path(s) for s in sources])
     exports.raise_if_rejected()
     return exports
-
-
-def request_id(realm_id: str, number: str, content_hash: str, generation: int, op: str) -> str:
-    """The deterministic requestid (a UUID, 36 characters) of one attempt generation."""
-    digest = hashlib.sha256(f"{realm_id}|{number}|{content_hash}|{generation}|{op}".encode())
-    return str(uuid.UUID(bytes=digest.digest()[:16]))
 
 
 # --- planning ------------------------------------------------------------------------
@@ -250,8 +239,31 @@ def post_range(
         # the gateway retries reads (DocNumber lookups) on the same backoff scale as writes
         reads = ReadRetry(attempts=policy.attempts, base_delay=policy.base_seconds)
         gateway = open_gateway(config, store, timeout=policy.http_timeout, retry=reads)
-    engine = _Engine(store, gateway, policy, replace, progress, len(plan))
-    return engine.run(plan)
+    return _send(store, gateway, policy, replace, plan, progress)
+
+
+def _send(
+    store: Store,
+    gateway: QboGateway | None,
+    policy: RetryPolicy,
+    replace: bool,
+    plan: list[Planned],
+    progress: Callable[[int, int, PostOutcome], None] | None,
+) -> list[PostOutcome]:
+    outcomes: dict[str, PostOutcome] = {}
+
+    def report(outcome: PostOutcome) -> None:
+        outcomes[outcome.doc_number or ""] = outcome
+        if progress:
+            progress(len(outcomes), len(plan), outcome)
+
+    for p in plan:
+        if p.blocked is not None:
+            report(p.blocked)
+    docs = [p.doc for p in plan if p.doc is not None]
+    if docs:
+        SendRun(store, gateway, policy, replace, _outcome, report).send(docs)  # type: ignore[arg-type]
+    return [outcomes[p.doc.doc_number if p.doc else p.blocked.doc_number] for p in plan]  # type: ignore[union-attr]
 
 
 def post_day(config: Config, store: Store, *, business_date: date, **kwargs) -> list[PostOutcome]:
@@ -299,357 +311,3 @@ def _outcome(doc: Document, status: str, qbo_id: str | None, message: str) -> Po
         doc.business_date, doc.outlet, doc.doc_type, status, doc.doc_number, qbo_id, message,
         doc.doc_key,
     )  # fmt: skip
-
-
-def _unwrap(reply: dict, entity: str) -> dict:
-    return reply.get(entity, reply) if isinstance(reply, dict) else reply
-
-
-@dataclass
-class _Engine:
-    store: Store
-    gateway: QboGateway | None
-    policy: RetryPolicy
-    replace: bool
-    progress: Callable[[int, int, PostOutcome], None] | None
-    total: int
-    owner: str = field(default_factory=lambda: uuid.uuid4().hex)
-    outcomes: dict[str, PostOutcome] = field(default_factory=dict)
-    claimed: set[str] = field(default_factory=set)
-
-    @property
-    def realm(self) -> str:
-        return self.gateway.realm_id  # type: ignore[union-attr]
-
-    def run(self, plan: list[Planned]) -> list[PostOutcome]:
-        docs = [p.doc for p in plan if p.doc is not None]
-        order = []
-        for p in plan:
-            if p.doc is None:
-                self._done_outcome(p.blocked)  # type: ignore[arg-type]
-                order.append(p.blocked.doc_number)  # type: ignore[union-attr]
-            else:
-                order.append(p.doc.doc_number)
-        try:
-            to_create, to_update = self._classify(docs)
-            for doc, qbo_id in to_update:
-                self._update(doc, qbo_id)
-            deferred = self._create_all(to_create)
-            self._wait_for_others(deferred)
-        finally:
-            if self.claimed:
-                ledger.release(self.store, self.realm, self.claimed, self.owner)
-        return [self.outcomes[n] for n in order]
-
-    def _done_outcome(self, outcome: PostOutcome) -> None:
-        self.outcomes[outcome.doc_number or ""] = outcome
-        if self.progress:
-            self.progress(len(self.outcomes), self.total, outcome)
-
-    def _done(self, doc: Document, status: str, qbo_id: str | None, message: str) -> None:
-        self._done_outcome(_outcome(doc, status, qbo_id, message))
-
-    def _classify(self, docs: list[Document]):
-        to_create, to_update = [], []
-        for doc in docs:
-            row = ledger.find(self.store, self.realm, doc)
-            if row is None or row.status != "posted":
-                to_create.append(doc)
-            elif row.content_hash == doc.content_hash:
-                self._done(doc, "unchanged", row.qbo_id, f"already in QuickBooks (Id {row.qbo_id})")
-            elif self.replace:
-                to_update.append((doc, row.qbo_id))
-            else:
-                self._changed(doc, row.qbo_id)
-        return to_create, to_update
-
-    def _changed(self, doc: Document, qbo_id: str | None) -> None:
-        self._done(
-            doc,
-            "changed",
-            qbo_id,
-            f"POS data or mapping changed since {doc.doc_number} was posted (QuickBooks Id "
-            f"{qbo_id}); not sent again. Use --replace to update that document.",
-        )
-
-    # --- creating ------------------------------------------------------------------
-
-    def _claim(self, docs: list[Document]) -> tuple[list[Document], list[Document]]:
-        numbers = [d.doc_number for d in docs]
-        got, _busy = ledger.claim(
-            self.store, self.realm, numbers, self.owner, self.policy.lease_seconds
-        )
-        self.claimed |= got
-        return [d for d in docs if d.doc_number in got], [
-            d for d in docs if d.doc_number not in got
-        ]
-
-    def _groups(self, docs: list[Document]) -> list[tuple[list[Document], str | None]]:
-        """Batches to send: an interrupted batch again as it was, the rest in 30s."""
-        by_number = {d.doc_number: d for d in docs}
-        groups, used = [], set()
-        for doc in docs:
-            row = ledger.find(self.store, self.realm, doc)
-            if doc.doc_number in used or not row or not row.batch_request_id:
-                continue
-            members = [by_number.get(n) for n in row.batch_members]
-            if all(m is not None and m.doc_number not in used for m in members) and all(
-                (r := ledger.find(self.store, self.realm, m)) and r.content_hash == m.content_hash
-                for m in members
-            ):
-                groups.append((members, row.batch_request_id))
-                used |= set(row.batch_members)
-        rest = [d for d in docs if d.doc_number not in used]
-        groups += [(rest[i : i + BATCH_SIZE], None) for i in range(0, len(rest), BATCH_SIZE)]
-        return groups
-
-    def _create_all(self, docs: list[Document]) -> list[Document]:
-        deferred: list[Document] = []
-        for group, batch_id in self._groups(docs):
-            mine, busy = self._claim(group)
-            deferred += busy
-            if mine:
-                self._create_group(mine, batch_id if not busy else None)
-        return deferred
-
-    def _lookup(self, docs: list[Document]) -> dict[str, list[dict]]:
-        entity = docs[0].entity
-        numbers = ", ".join(f"'{d.doc_number}'" for d in docs)
-        found: dict[str, list[dict]] = {}
-        for obj in self.gateway.query(entity, f"DocNumber IN ({numbers})"):  # type: ignore[union-attr]
-            found.setdefault(obj.get("DocNumber"), []).append(obj)
-        return found
-
-    def _adopt(self, doc: Document, objs: list[dict], sent: bool) -> None:
-        ours = [(o, parse_note(o.get("PrivateNote"))) for o in objs]
-        same = [o for o, note in ours if note and note[0] == doc.content_hash]
-        if same:
-            obj = same[0]
-            ledger.record_posted(self.store, self.realm, doc, obj)
-            if sent:
-                self._done(doc, "created", str(obj["Id"]), "created in QuickBooks")
-            else:
-                self._done(doc, "unchanged", str(obj["Id"]), "already in QuickBooks; recorded")
-            return
-        posbooks_made = [(o, n) for o, n in ours if n]
-        if posbooks_made:
-            obj, (old_hash, old_version) = posbooks_made[0]
-            ledger.record_posted(
-                self.store, self.realm, doc, obj, content_hash=old_hash, mapping_version=old_version
-            )
-            if self.replace:
-                self._update(doc, str(obj["Id"]))
-            else:
-                self._changed(doc, str(obj["Id"]))
-            return
-        message = (
-            f"DocNumber {doc.doc_number} is already used in QuickBooks by a document posbooks "
-            f"did not write (Id {objs[0].get('Id')}); rename or delete it there, then send again."
-        )
-        ledger.record_failed(self.store, self.realm, doc, message)
-        self._done(doc, "failed", None, message)
-
-    def _create_group(self, docs: list[Document], batch_id: str | None) -> None:
-        from posbooks.qbo.gateway import QboError
-
-        pending = list(docs)
-        sent: set[str] = {
-            d.doc_number
-            for d in docs
-            if (r := ledger.find(self.store, self.realm, d)) and r.status == "sending"
-        }
-        last_error = ""
-        for attempt in range(self.policy.attempts):
-            if attempt:
-                time.sleep(self.policy.backoff(attempt - 1))
-            ledger.claim(
-                self.store, self.realm, [d.doc_number for d in pending], self.owner,
-                self.policy.lease_seconds,
-            )  # fmt: skip
-            try:
-                found = self._lookup(pending)
-            except QboError as exc:
-                if not exc.retryable:
-                    return self._fail_all(pending, f"QuickBooks refused the lookup: {exc.detail}")
-                last_error = exc.detail
-                continue
-            for doc in [d for d in pending if d.doc_number in found]:
-                self._adopt(doc, found[doc.doc_number], doc.doc_number in sent)
-            missing = [d for d in pending if d.doc_number not in found]
-            if len(missing) != len(pending):
-                batch_id = None  # that batch was processed: the rest go on their own
-            pending = missing
-            if not pending:
-                return
-            sent |= {d.doc_number for d in pending}
-            try:
-                if len(pending) == 1 and batch_id is None:
-                    self._create_one(pending[0])
-                    pending = []
-                else:
-                    batch_id = batch_id or self._batch_id(pending)
-                    pending = self._create_batch(pending, batch_id)
-            except QboError as exc:
-                if not exc.retryable:
-                    if len(pending) == 1:
-                        return self._refused(pending[0], exc.detail, None)
-                    batch_id = None  # a refused batch: send its documents one by one
-                    pending_singles = [[d] for d in pending]
-                    for single in pending_singles:
-                        self._create_group(single, None)
-                    return
-                last_error = exc.detail
-                continue
-            if not pending:
-                return
-        self._fail_all(
-            pending,
-            f"QuickBooks did not confirm after {self.policy.attempts} tries ({last_error}); "
-            "send again to finish: nothing is created twice.",
-        )
-
-    def _batch_id(self, docs: list[Document]) -> str:
-        ids = "|".join(self._request_id(d) for d in docs)
-        return str(uuid.UUID(bytes=hashlib.sha256(f"batch|{ids}".encode()).digest()[:16]))
-
-    def _request_id(self, doc: Document) -> str:
-        row = ledger.find(self.store, self.realm, doc)
-        generation = row.generation if row else 0
-        return request_id(self.realm, doc.doc_number, doc.content_hash, generation, "create")
-
-    def _generation(self, doc: Document) -> int:
-        row = ledger.find(self.store, self.realm, doc)
-        return row.generation if row else 0
-
-    def _create_one(self, doc: Document) -> None:
-        rid = self._request_id(doc)
-        ledger.record_sending(self.store, self.realm, [(doc, rid, self._generation(doc))])
-        reply = self.gateway.create(doc.entity, doc.body, request_id=rid)  # type: ignore[union-attr]
-        obj = _unwrap(reply, doc.entity)
-        ledger.record_posted(self.store, self.realm, doc, obj)
-        self._done(doc, "created", str(obj.get("Id")), "created in QuickBooks")
-
-    def _create_batch(self, docs: list[Document], batch_id: str) -> list[Document]:
-        """Send one batch; returns the documents whose result is still unknown (none)."""
-        ledger.record_sending(
-            self.store,
-            self.realm,
-            [(d, self._request_id(d), self._generation(d)) for d in docs],
-            batch_request_id=batch_id,
-        )
-        items = [{"bId": d.doc_number, "operation": "create", d.entity: d.body} for d in docs]
-        replies = self.gateway.batch(items, request_id=batch_id)  # type: ignore[union-attr]
-        by_bid = {r.get("bId"): r for r in replies}
-        unknown = []
-        for doc in docs:
-            reply = by_bid.get(doc.doc_number)
-            if reply is None:
-                unknown.append(doc)
-            elif "Fault" in reply:
-                self._refused(doc, _fault_text(reply["Fault"]), reply)
-            else:
-                obj = reply[doc.entity]
-                ledger.record_posted(self.store, self.realm, doc, obj)
-                self._done(doc, "created", str(obj.get("Id")), "created in QuickBooks")
-        return unknown
-
-    def _refused(self, doc: Document, detail: str, reply: dict | None) -> None:
-        message = f"QuickBooks refused {doc.doc_number}: {detail}"
-        ledger.record_failed(
-            self.store, self.realm, doc, message, reply=reply, next_generation=True
-        )
-        self._done(doc, "failed", None, message)
-
-    def _fail_all(self, docs: list[Document], message: str) -> None:
-        for doc in docs:
-            # outcome unknown: the ledger keeps it "sending" so the next run looks it up
-            ledger.record_unknown(self.store, self.realm, doc, message)
-            self._done(doc, "failed", None, message)
-
-    def _wait_for_others(self, deferred: list[Document]) -> None:
-        """Documents another process was sending: wait for its result, or take over."""
-        deadline = time.monotonic() + self.policy.wait_for_others_seconds
-        while deferred:
-            time.sleep(0.2 + random.uniform(0, 0.2))
-            still = []
-            for doc in deferred:
-                row = ledger.find(self.store, self.realm, doc)
-                if row and row.status == "posted":
-                    if row.content_hash == doc.content_hash:
-                        self._done(doc, "unchanged", row.qbo_id, "sent by another posbooks run")
-                    else:
-                        self._changed(doc, row.qbo_id)
-                    continue
-                mine, _ = self._claim([doc])
-                if mine:
-                    self._create_group(mine, None)
-                else:
-                    still.append(doc)
-            deferred = still
-            if deferred and time.monotonic() > deadline:
-                self._fail_all(deferred, "another posbooks run is still sending it; try later")
-                return
-
-    # --- replacing -----------------------------------------------------------------
-
-    def _update(self, doc: Document, qbo_id: str) -> None:
-        from posbooks.qbo.gateway import QboError
-
-        mine, _ = self._claim([doc])
-        if not mine:
-            self._done(doc, "failed", qbo_id, "another posbooks run is sending it; try later")
-            return
-        last_error = ""
-        for attempt in range(self.policy.attempts):
-            if attempt:
-                time.sleep(self.policy.backoff(attempt - 1))
-            try:
-                current = self.gateway.read(doc.entity, qbo_id)  # type: ignore[union-attr]
-                if current is None:
-                    message = f"QuickBooks Id {qbo_id} no longer exists; it was deleted there"
-                    ledger.record_failed(self.store, self.realm, doc, message)
-                    self._done(doc, "failed", qbo_id, message)
-                    return
-                current = _unwrap(current, doc.entity)
-                note = parse_note(current.get("PrivateNote"))
-                if note and note[0] == doc.content_hash:
-                    break  # our update landed though its reply was lost
-                rid = request_id(
-                    self.realm, doc.doc_number, doc.content_hash, int(current["SyncToken"]),
-                    "update",
-                )  # fmt: skip
-                body = with_identity(doc, qbo_id, str(current["SyncToken"]))
-                current = _unwrap(
-                    self.gateway.update(doc.entity, body, request_id=rid),  # type: ignore[union-attr]
-                    doc.entity,
-                )
-                break
-            except QboError as exc:
-                if exc.retryable or exc.kind == "stale":
-                    last_error = exc.detail
-                    continue
-                message = f"QuickBooks refused the update of {doc.doc_number}: {exc.detail}"
-                ledger.record_failed(self.store, self.realm, doc, message)
-                self._done(doc, "failed", qbo_id, message)
-                return
-        else:
-            message = f"QuickBooks did not confirm the update ({last_error}); send again"
-            self._done(doc, "failed", qbo_id, message)
-            return
-        ledger.record_posted(self.store, self.realm, doc, current)
-        self._done(
-            doc,
-            "updated",
-            str(current.get("Id")),
-            f"updated in QuickBooks (SyncToken {current.get('SyncToken')})",
-        )
-
-
-def _fault_text(fault: dict) -> str:
-    errors = fault.get("Error") or fault.get("error") or []
-    parts = [
-        f"{e.get('Message') or e.get('message')}: {e.get('Detail') or e.get('detail')} "
-        f"(code {e.get('code')})"
-        for e in errors
-    ]
-    return "; ".join(parts) or str(fault)
