@@ -174,3 +174,24 @@ def test_each_unmapped_line_of_a_partial_mapping_is_named():
         ("unmapped_account", "sales", "Alcohol")
     ]
     assert "Sales - Alcohol (Mont Kiara 2026-11-20)" in entry.issues[0].message
+
+
+def test_the_printed_entry_shows_debit_and_credit_columns_and_marks_automatic_lines():
+    from posbooks.core.render import journal_text, money
+
+    entry = journal_entry_for_day(
+        pos_day("""
+            Bangsar 2026-11-23
+            sales    Food   1,200.00
+            payment  Cash   1,199.90
+        """),
+        MAPPING,
+    )
+    text = "\n".join(journal_text(entry))
+    assert "2026-11-23  Bangsar  Journal Entry (balanced)" in text
+    cash_row = next(row for row in text.splitlines() if "Cash on Hand" in row)
+    food_row = next(row for row in text.splitlines() if "Food Sales" in row)
+    assert cash_row.index("1,199.90") < food_row.index("1,200.00"), "Debit column, then Credit"
+    assert "Over/short (Bangsar 2026-11-23)" in text and "* added automatically" in text
+    assert text.splitlines()[-2].split()[-2:] == ["1,200.00", "1,200.00"]
+    assert money(Decimal("-1234.5")) == "-1,234.50"

@@ -59,7 +59,12 @@ def journal_text(draft: JournalDraft) -> list[str]:
     ]
     rows.append(["Total", "", "", "", money(draft.total_debits), money(draft.total_credits)])
     header = ["Account", "Class", "Location", "Description", "Debit", "Credit"]
-    return [head, *table(header, rows, {4, 5}), *issue_lines(draft.issues)]
+    legend = (
+        ["  * added automatically by posbooks, not a POS line"]
+        if any(ln.automatic for ln in draft.lines)
+        else []
+    )
+    return [head, *table(header, rows, {4, 5}), *legend, *issue_lines(draft.issues)]
 
 
 def receipt_text(draft: ReceiptDraft) -> list[str]:
