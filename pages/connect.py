@@ -8,6 +8,8 @@ import streamlit as st
 from posbooks import services
 from posbooks.ui_format import md_escape, relative_time, same_tab_link
 
+if "workbench" not in st.session_state:  # a bookmarked page opened before app.py first ran
+    st.switch_page("app.py")
 wb: services.Workbench = st.session_state["workbench"]
 st.title("Connect to QuickBooks")
 

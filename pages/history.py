@@ -7,6 +7,8 @@ import streamlit as st
 from posbooks import services
 from posbooks import ui_history as uh
 
+if "workbench" not in st.session_state:  # a bookmarked page opened before app.py first ran
+    st.switch_page("app.py")
 wb: services.Workbench = st.session_state["workbench"]
 st.title("History")
 st.caption("Every document posbooks sent, from its own ledger. Newest first.")

@@ -16,6 +16,8 @@ from posbooks import ui_mapping as um
 from posbooks.core.mapping_rules import TRACK_CLASSES_STEPS, TRACK_LOCATIONS_STEPS
 from posbooks.ui_format import md_escape, relative_time
 
+if "workbench" not in st.session_state:  # a bookmarked page opened before app.py first ran
+    st.switch_page("app.py")
 wb: services.Workbench = st.session_state["workbench"]
 st.title("Mapping")
 

@@ -9,6 +9,8 @@ from posbooks import services
 from posbooks import ui_preview as up
 from posbooks.ui_format import date_label, md_escape, money
 
+if "workbench" not in st.session_state:  # a bookmarked page opened before app.py first ran
+    st.switch_page("app.py")
 wb: services.Workbench = st.session_state["workbench"]
 st.title("Preview & Send")
 

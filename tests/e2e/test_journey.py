@@ -1,0 +1,198 @@
+"""The whole journey of a new user, in real headless Chromium against real processes.
+
+`posbooks sandbox` and `streamlit run app.py` run as subprocesses; Playwright drives
+Debian's Chromium through Connect (sign-in and consent on the sandbox's pages), Mapping,
+Preview & Send and History, checks the entry in the sandbox's Journal report, and saves a
+screenshot of each page to docs/screenshots/.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+pytestmark = pytest.mark.e2e
+
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = ROOT / "docs" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+PAST_DAY = "Friday, November 20, 2026"  # backdated: the sample data ends on 24 Nov
+IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+
+if not Path(CHROMIUM).exists():  # `make test` installs it; a bare checkout may lack it
+    pytest.skip("Debian's chromium is not installed (run `make chromium`)", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture(scope="module")
+def servers(tmp_path_factory) -> Iterator[dict]:
+    """A real sandbox and a real workbench, sharing nothing but HTTP."""
+    home = tmp_path_factory.mktemp("e2e")
+    app_port = _free_port()
+    app_url = f"http://127.0.0.1:{app_port}/"
+    env = {**os.environ, "POSBOOKS_HOME": str(home / "home")}
+    for name in ("QBO_CLIENT_ID", "QBO_CLIENT_SECRET", "QBO_ENVIRONMENT"):
+        env.pop(name, None)
+    sandbox = subprocess.Popen(
+        [sys.executable, "-m", "posbooks.cli", "sandbox", "--port", "0",
+         "--state", str(home / "sandbox.json"), "--redirect-uri", app_url],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=open(home / "sandbox.log", "wb"),
+        text=True,
+    )  # fmt: skip
+    info = json.loads(sandbox.stdout.readline())
+    env.update(POSBOOKS_SANDBOX_URL=info["base_url"], QBO_REDIRECT_URI=app_url)
+    app = subprocess.Popen(
+        [str(Path(sys.executable).parent / "streamlit"), "run", "app.py",
+         "--server.headless", "true", "--server.port", str(app_port),
+         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+         "--server.fileWatcherType", "none"],
+        cwd=ROOT, env=env, stdout=open(home / "app.log", "wb"), stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if requests.get(app_url + "_stcore/health", timeout=2).text == "ok":
+                    break
+            except requests.ConnectionError:
+                pass
+            assert time.monotonic() < deadline, (home / "app.log").read_text()
+            assert app.poll() is None, (home / "app.log").read_text()
+            time.sleep(0.3)
+        yield {"app": app_url, "sandbox": info, "home": home}
+    finally:
+        _stop(app)
+        _stop(sandbox)
+
+
+@pytest.fixture(scope="module")
+def page(servers) -> Iterator:
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        context.set_default_timeout(30_000)
+        yield context.new_page()
+        browser.close()
+
+
+def settle(page) -> None:
+    """Wait until the script finished its run, and fail on any exception shown."""
+    page.wait_for_timeout(300)  # let a click's rerun start before waiting for its end
+    page.wait_for_selector(IDLE)
+    errors = page.locator("[data-testid='stException']")
+    assert errors.count() == 0, errors.first.inner_text()
+
+
+def shot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / name), full_page=True)
+
+
+def go_to(page, title: str) -> None:
+    page.locator("[data-testid='stSidebarNav']").get_by_text(title, exact=True).click()
+    settle(page)
+
+
+def choose(page, label: str, option: str) -> None:
+    """Pick ``option`` in the select box labelled ``label`` with the keyboard."""
+    box = page.get_by_label(label, exact=True)
+    box.click()
+    box.fill(option)
+    page.get_by_role("option", name=option, exact=True).click()
+    settle(page)
+
+
+def test_new_user_connects_maps_previews_sends_and_finds_the_entry(servers, page):
+    sandbox = servers["sandbox"]
+    page.goto(servers["app"])
+    settle(page)
+    assert page.get_by_text("Not connected").is_visible()
+
+    # Connect: the same-tab link goes to the sandbox's sign-in and consent pages
+    page.get_by_role("link", name="connect in this tab").click()
+    page.wait_for_url(f"{sandbox['base_url']}/**")
+    page.fill("input[name=username]", sandbox["demo_login"]["username"])
+    page.fill("input[name=password]", sandbox["demo_login"]["password"])
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Connect").click()
+    page.wait_for_url(servers["app"] + "**")
+    settle(page)
+    assert page.get_by_text("Connected to Nasi & Co Restaurant Group (sandbox).").first.is_visible()
+    assert "code=" not in page.url  # the single-use code left the address bar
+    shot(page, "connect.png")
+
+    # Mapping: refresh settings, map one row with the accessible control, then suggestions
+    go_to(page, "Mapping")
+    page.get_by_role("button", name="Refresh QuickBooks Online Settings").click()
+    settle(page)
+    assert page.get_by_text("last refreshed").first.is_visible()
+    choose(page, "POS amount", "Payment - Cash")
+    choose(page, "QuickBooks account", "Undeposited Funds")
+    page.get_by_role("button", name="Set", exact=True).click()
+    settle(page)
+    page.get_by_role("button", name="Use suggestions").click()
+    settle(page)
+    page.get_by_role("button", name="Save Settings").click()
+    settle(page)
+    assert page.get_by_text("Nothing blocks sending journal entries.").is_visible()
+    shot(page, "mapping.png")
+
+    # Preview a past day for every outlet
+    go_to(page, "Preview & Send")
+    page.get_by_role("spinbutton", name="day, From").click()  # opens the calendar
+    page.get_by_role("button", name=PAST_DAY).click()
+    settle(page)
+    assert page.get_by_text("Bangsar · Fri 20 Nov 2026 · Journal Entry").is_visible()
+    assert page.get_by_text("Balanced: debits = credits").first.is_visible()
+    shot(page, "preview.png")
+
+    page.get_by_role("button", name="Send 3 Journal Entry(s) to QuickBooks").click()
+    settle(page)
+    messages = page.locator("[data-testid='stAlertContentSuccess']")
+    assert messages.count() == 3, page.inner_text("body")
+    first = messages.first.inner_text()
+    assert "sent to QuickBooks as Journal Entry" in first
+    doc_number = first.split("Journal Entry ")[1].split(".")[0]
+    link = messages.first.get_by_role("link", name="Open in QuickBooks").get_attribute("href")
+    shot(page, "sent.png")
+
+    # The entry in QuickBooks' own views: its page, then the Journal report of the day
+    page.goto(link)
+    assert doc_number in page.inner_text("body")
+    base, realm = sandbox["base_url"], sandbox["realm_id"]
+    page.goto(f"{base}/app/{realm}/journal?start_date=2026-11-20&end_date=2026-11-20")
+    assert doc_number in page.inner_text("body")
+    shot(page, "sandbox_journal.png")
+
+    # History lists what was sent
+    page.goto(servers["app"])
+    settle(page)
+    go_to(page, "History")
+    assert page.get_by_text("3 of 3 documents shown.").is_visible()
+    shot(page, "history.png")
