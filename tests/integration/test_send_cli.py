@@ -1,0 +1,146 @@
+"""``posbooks send``, ``history`` and ``mapping`` as a bookkeeper runs them."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import pytest
+from posbooks.cli import main
+from posbooks.mapping import current_mapping, save_mapping
+from posbooks.qbo import auth
+from posting_support import DAY1, DAY3, Home, documents_in_quickbooks, home, pos_file
+
+__all__ = ["home", "pos_file"]
+
+
+@pytest.fixture
+def cli(home: Home, monkeypatch, tmp_path, capsys):
+    """Run ``posbooks ARGS`` in-process on the test's home; returns (status, out, err)."""
+    monkeypatch.chdir(tmp_path)  # no stray .streamlit/secrets.toml
+    for name, value in home.env().items():
+        if name.startswith(("POSBOOKS_", "QBO_")):
+            monkeypatch.setenv(name, value)
+
+    def run(*args: str) -> tuple[int, str, str]:
+        status = main(list(args))
+        captured = capsys.readouterr()
+        return status, captured.out, captured.err
+
+    return run
+
+
+def test_send_a_day_as_json_then_see_it_in_history(cli, home: Home):
+    status, out, _ = cli(
+        "send", "--date", str(DAY1), "--source", str(home.pos_file), "--format", "json"
+    )
+    assert status == 0
+    sent = json.loads(out)
+    assert [(o["outlet"], o["status"]) for o in sent] == [
+        ("Bangsar", "created"),
+        ("KLCC", "created"),
+        ("Mont Kiara", "created"),
+    ]
+    in_qbo = {d["DocNumber"]: d["Id"] for d in documents_in_quickbooks(home.handle, "journal")}
+    assert {o["doc_number"]: o["qbo_id"] for o in sent} == in_qbo
+
+    status, out, _ = cli("history", "--format", "json")
+    assert status == 0
+    history = json.loads(out)
+    assert {(h["doc_number"], h["status"], h["qbo_id"]) for h in history} == {
+        (o["doc_number"], "posted", o["qbo_id"]) for o in sent
+    }
+    status, out, _ = cli("history")
+    assert "PB261102-" in out and "posted" in out
+
+    status, out, _ = cli("send", "--date", str(DAY1), "--source", str(home.pos_file))
+    assert status == 0
+    assert out.count("unchanged") >= 3 and "3 unchanged" in out
+
+
+def test_a_range_shows_progress_and_a_summary(cli, home: Home):
+    args = ["send", "--date", str(DAY1), "--to", str(DAY3), "--source", str(home.pos_file)]
+    status, out, err = cli(*args)
+    assert status == 0
+    assert "9/9" in err  # progress on stderr, one step per document
+    assert "9 created" in out
+
+
+def test_blocked_days_exit_non_zero_and_say_why(cli, home: Home):
+    mapping = current_mapping(home.store)
+    accounts = {k: v for k, v in mapping.accounts.items() if k[0] != "tax"}
+    save_mapping(home.store, replace(mapping, accounts=accounts), note="taxes undecided")
+    status, out, _ = cli(
+        "send", "--date", str(DAY1), "--source", str(home.pos_file), "--format", "json"
+    )
+    assert status == 1
+    assert {o["status"] for o in json.loads(out)} == {"blocked"}
+    assert "Tax - SST6 has no QuickBooks account" in out
+    assert documents_in_quickbooks(home.handle, "journal") == []
+
+    status, out, _ = cli("mapping", "check", "--source", str(home.pos_file), "--format", "json")
+    report = json.loads(out)
+    assert status == 1 and report["ok"] is False
+    assert {i["key"] for i in report["issues"] if i["code"] == "unmapped"} == {"SST6", "SST10"}
+
+
+def test_bad_dates_and_bad_files_exit_2_and_send_nothing(cli, home: Home, tmp_path):
+    assert cli("send", "--date", "2026-13-01")[0] == 2
+    status, _, err = cli("send", "--date", str(DAY3), "--to", str(DAY1))
+    assert status == 2 and "before" in err
+    bad = tmp_path / "till.csv"
+    bad.write_text("business_date,outlet\n2026-11-02,Bangsar\n", encoding="utf-8")
+    status, _, err = cli("send", "--date", str(DAY1), "--source", str(bad))
+    assert status == 2
+    assert "till.csv" in err and "nothing was sent" in err
+    assert documents_in_quickbooks(home.handle, "journal") == []
+
+
+def test_mapping_export_import_and_suggest_make_new_versions(cli, home: Home, tmp_path):
+    status, out, _ = cli("mapping", "export")
+    exported = json.loads(out)
+    version = exported["version"]
+    assert status == 0 and version >= 1
+    assert {"source": "payment", "key": "Cash"} in [
+        {"source": a["source"], "key": a["key"]} for a in exported["accounts"]
+    ]
+    file = tmp_path / "mapping.json"
+    file.write_text(json.dumps(exported), encoding="utf-8")
+    status, out, _ = cli("mapping", "import", str(file), "--note", "from the accountant")
+    assert status == 0 and f"version {version + 1}" in out
+    again = json.loads(cli("mapping", "export")[1])
+    assert again["version"] == version + 1
+    assert again["accounts"] == exported["accounts"]
+
+    file.write_text('{"accounts": [{"source": "salez", "account_id": "1"}]}', encoding="utf-8")
+    status, _, err = cli("mapping", "import", str(file))
+    assert status == 2 and "salez" in err
+    assert current_mapping(home.store).version == version + 1  # nothing saved
+
+    status, out, _ = cli(
+        "mapping", "suggest", "--source", str(home.pos_file), "--save", "--format", "json"
+    )
+    assert status == 0
+    suggested = json.loads(out)
+    assert suggested["saved_version"] == version + 2
+    rows = {r["label"]: r["account_name"] for r in suggested["rows"]}
+    assert rows["Payment - TNG eWallet"] == "E-Wallet Clearing - TNG"
+    status, out, _ = cli("mapping", "check", "--source", str(home.pos_file))
+    assert status == 0 and "0 problem(s)" in out
+
+
+def test_no_token_or_client_secret_in_anything_printed(cli, home: Home):
+    _, tokens = auth.current_tokens(home.config, home.store)
+    printed = ""
+    for args in (
+        ("send", "--date", str(DAY1), "--to", str(DAY3), "--source", str(home.pos_file)),
+        ("send", "--date", str(DAY1), "--source", str(home.pos_file), "--format", "json"),
+        ("history", "--format", "json"),
+        ("mapping", "export"),
+    ):
+        _, out, err = cli(*args)
+        printed += out + err
+    _, after = auth.current_tokens(home.config, home.store)
+    for secret in {tokens.access_token, tokens.refresh_token, after.access_token,
+                   after.refresh_token, home.config.client_secret}:  # fmt: skip
+        assert secret not in printed
