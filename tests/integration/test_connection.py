@@ -197,3 +197,31 @@ def test_auto_approve_is_refused_for_real_intuit(tmp_path):
     )
     with pytest.raises(AuthorizationFailed, match="only works with the local"):
         auth.auto_approve(config, Store(tmp_path))
+
+
+def test_intuit_oauth_calls_time_out_instead_of_hanging(tmp_path, monkeypatch):
+    """A token server that accepts the connection but never answers: a timeout, not a hang."""
+    import socket
+    import time
+
+    import requests
+
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)
+    url = f"http://127.0.0.1:{silent.getsockname()[1]}/.well-known/openid-configuration"
+    monkeypatch.setattr(auth._AuthClient, "request_timeout", 0.3)
+    config = Config(
+        home=tmp_path,
+        environment=url,  # a discovery URL: intuit-oauth fetches it in its constructor
+        client_id="c",
+        client_secret="s",
+        redirect_uri="http://127.0.0.1:8501/",
+    )
+    started = time.monotonic()
+    try:
+        with pytest.raises(requests.Timeout):
+            auth.auth_client(config)
+    finally:
+        silent.close()
+    assert time.monotonic() - started < 3

@@ -8,6 +8,8 @@ import sys
 from collections.abc import Callable
 from datetime import datetime
 
+import requests
+
 from posbooks.config import Config, ConfigError, load_config
 from posbooks.crypto import CryptoError
 from posbooks.qbo.auth import AuthorizationFailed, ReconnectNeeded
@@ -52,6 +54,13 @@ def reports_errors(run: Callable[[argparse.Namespace], int]) -> Callable[[argpar
             return run(args)
         except EXPECTED as exc:
             print(f"posbooks {args.command}: {redact(str(exc))}", file=sys.stderr)
+            return 1
+        except requests.RequestException as exc:
+            print(
+                f"posbooks {args.command}: QuickBooks could not be reached "
+                f"({type(exc).__name__}): {redact(str(exc))}",
+                file=sys.stderr,
+            )
             return 1
 
     return wrapper

@@ -8,6 +8,7 @@ import json
 from posbooks.commands._connection import open_home, reports_errors, when
 from posbooks.qbo.auth import connection_status
 from posbooks.qbo.settings import current_settings
+from posbooks.store import utc_now
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -44,9 +45,9 @@ def run(args: argparse.Namespace) -> int:
             f"Company:       {status.company_name or '(name unknown)'} (realm {status.realm_id})"
         )
     if status.connected:
-        lines.append(
-            f"Access token:  valid until {when(status.access_expires_at)} (renewed automatically)"
-        )
+        expires = status.access_expires_at
+        health = "valid until" if expires and expires > utc_now() else "expired at"
+        lines.append(f"Access token:  {health} {when(expires)} (renewed automatically)")
         lines.append(
             f"Connection:    valid until {when(status.refresh_expires_at, date_only=True)}"
             f" (last renewed {when(status.refresh_obtained_at)})"

@@ -30,6 +30,7 @@ from quickbooks import exceptions as qbe
 
 from posbooks.qbo.auth import (
     REFRESH_MARGIN,
+    AuthorizationFailed,
     ReconnectNeeded,
     TokenRefreshFailed,
     api_url,
@@ -186,6 +187,8 @@ def _json_dumps(payload: Any) -> str:
     return text
 
 
+# What renewing the access token may raise besides ReconnectNeeded (which callers see as is).
+_TOKEN_FAILURES = (TokenRefreshFailed, AuthorizationFailed, requests.RequestException)
 _XML_CODE = re.compile(r'<Error[^>]*\bcode="(\d+)"')
 _STATUS_IN_MESSAGE = re.compile(r"statusCode=(\d{3})")
 
@@ -229,6 +232,8 @@ def to_qbo_error(exc: BaseException, response: requests.Response | None, what: s
             kind="connection",
             retryable=True,
         )
+    if isinstance(exc, AuthorizationFailed):
+        return QboError(f"{what}: {exc}", kind="auth")
     if isinstance(exc, TokenRefreshFailed):
         server = (exc.status or 0) >= 500
         return QboError(
@@ -349,37 +354,33 @@ class QboGateway:
         refreshed_after_401 = False
         call = self._qb._call
         while True:
+            error: QboError | None = None
             try:
                 call.access_token = self._access_token()
-            except TokenRefreshFailed as exc:
-                raise to_qbo_error(exc, None, what) from None
-            except requests.RequestException as exc:
-                error = to_qbo_error(exc, None, what)
-                if idempotent and attempt + 1 < self.retry.attempts:
-                    time.sleep(self.retry.delay(attempt, error))
-                    attempt += 1
-                    continue
-                raise error from None
-            call.timeout = (min(5.0, self.timeout), self.timeout)
-            self._limiter.acquire(is_batch=is_batch)
-            started = time.monotonic()
-            try:
-                result = fn(self._qb)
-            except (qbe.QuickbooksException, requests.RequestException) as exc:
-                error = to_qbo_error(exc, getattr(call, "response", None), what)
-            else:
-                log.debug("%s: ok in %.0f ms", what, (time.monotonic() - started) * 1000)
-                return result
-            log.debug("%s: %s (%s) after %.0f ms", what, error.kind, error.code,
-                      (time.monotonic() - started) * 1000)  # fmt: skip
-            if error.kind == "auth" and not refreshed_after_401:
-                refreshed_after_401 = True  # a 401 was not processed: safe to resend once
-                with self._lock:
-                    try:
-                        self._refresh(call.access_token)
-                    except (TokenRefreshFailed, requests.RequestException) as exc:
-                        raise to_qbo_error(exc, None, what) from None
-                continue
+            except _TOKEN_FAILURES as exc:
+                error = to_qbo_error(exc, None, f"{what} (renewing the access token)")
+            if error is None:
+                call.timeout = (min(5.0, self.timeout), self.timeout)
+                self._limiter.acquire(is_batch=is_batch)
+                started = time.monotonic()
+                try:
+                    result = fn(self._qb)
+                except (qbe.QuickbooksException, requests.RequestException) as exc:
+                    error = to_qbo_error(exc, getattr(call, "response", None), what)
+                else:
+                    log.debug("%s: ok in %.0f ms", what, (time.monotonic() - started) * 1000)
+                    return result
+                log.debug("%s: %s (%s) after %.0f ms", what, error.kind, error.code,
+                          (time.monotonic() - started) * 1000)  # fmt: skip
+                if error.kind == "auth" and not refreshed_after_401:
+                    try:  # a 401 was not processed: safe to resend once with a new token
+                        with self._lock:
+                            self._refresh(call.access_token)
+                    except _TOKEN_FAILURES as exc:
+                        error = to_qbo_error(exc, None, f"{what} (renewing the access token)")
+                    else:
+                        refreshed_after_401 = True
+                        continue
             if idempotent and error.retryable and attempt + 1 < self.retry.attempts:
                 time.sleep(self.retry.delay(attempt, error))
                 attempt += 1
