@@ -139,7 +139,11 @@ def mapping_rows(
         saved = account_for(mapping, source, key)
         ref = saved or suggestion.accounts.get((source, key))
         required = source != "over_short" and (doc_type == "journal" or source == "payment")
-        own = [i for i in issues if i.blocking and (i.source, i.key) == (source, key)]
+        own = [
+            i
+            for i in issues
+            if i.blocking and i.code != "unmapped" and (i.source, i.key) == (source, key)
+        ]
         if own:
             status, message = "problem", own[0].message
         elif saved:
