@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from quickbooks.exceptions import QuickbooksException
+from quickbooks.exceptions import QuickbooksException, UnsupportedException
 from quickbooks.objects.detailline import DescriptionOnlyLine, SalesItemLine, SalesItemLineDetail
 from quickbooks.objects.salesreceipt import SalesReceipt
 from sandbox_accounting_support import (
@@ -178,5 +178,7 @@ def test_receipt_update_and_delete(qb):
     updated = current.save(qb=qb)  # sends back the SubTotal line python-quickbooks read
     assert updated.SyncToken == "1" and updated.TotalAmt == Decimal("10.00")
     assert len([ln for ln in updated.Line if ln.DetailType == "SubTotalLineDetail"]) == 1
+    with pytest.raises(UnsupportedException):  # voiding is not simulated: refused, not ignored
+        updated.void(qb=qb)
     updated.delete(qb=qb)
     assert SalesReceipt.all(qb=qb) == []

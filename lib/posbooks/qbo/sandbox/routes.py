@@ -88,6 +88,8 @@ class CompanyApi:
                 raise not_found(spec.name, parts[1])
             return 200, {spec.name: found}
         if method == "POST" and len(parts) == 1:
+            if query.get("include"):  # e.g. include=void: QBO voids; the sandbox does not
+                raise unsupported(f"include={query['include']} is not supported by the sandbox")
             return 200, self._write(spec, query.get("operation", ""), self._parse_json(body))  # type: ignore[attr-defined]
         raise unsupported(f"Operation {method} /{path} is not supported")
 
