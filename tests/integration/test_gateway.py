@@ -269,3 +269,14 @@ def test_revoked_connection_raises_reconnect_needed_and_posts_nothing(connected,
     assert counts.get("JournalEntry", 0) == 0
     with pytest.raises(auth.ReconnectNeeded):
         open_gateway(config, store)
+
+
+def test_query_pages_through_everything(connected, fresh_sandbox, monkeypatch):
+    config, store = connected
+    from posbooks.qbo import gateway as gateway_module
+
+    monkeypatch.setattr(gateway_module, "PAGE_SIZE", 5)  # 24 accounts: five pages
+    gateway = open_gateway(config, store, retry=FAST)
+    accounts = gateway.query("Account", "Active IN (true, false)", order_by="Id")
+    assert len(accounts) == 24 and len({a["Id"] for a in accounts}) == 24
+    assert fresh_sandbox.admin("state")["requests"]["by_path"]["POST /v3/company/{id}/query"] == 5
