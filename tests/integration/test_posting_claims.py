@@ -10,7 +10,7 @@ from posbooks import ledger
 from posbooks.store import Store
 
 REALM = "9130357000000001"
-DOCS = ["PB261102-BANEQ-J", "PB261102-KLC2A-J"]
+DOCS = ["PB261102-BANEQ-J", "PB261102-KLCOU-J"]
 
 
 def test_a_claim_held_by_a_live_sender_is_respected_then_released(tmp_path):
