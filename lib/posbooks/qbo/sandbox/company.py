@@ -101,12 +101,12 @@ class CompanyBook(CompanyApi):
                 status, payload = fault.status, {"Fault": fault.fault_body()}
             if "Header" not in payload:
                 payload["time"] = self._time()
-            body = plain_json(payload)
+            reply_body = plain_json(payload)
             if method == "POST" and request_id and status == 200:
-                self._replies[request_id] = (status, copy.deepcopy(body))
+                self._replies[request_id] = (status, copy.deepcopy(reply_body))
                 while len(self._replies) > KEPT_REPLIES:
                     self._replies.popitem(last=False)
-            return ApiReply(status, body)
+            return ApiReply(status, reply_body)
 
     def set_preferences(
         self, *, class_tracking: bool | None = None, location_tracking: bool | None = None

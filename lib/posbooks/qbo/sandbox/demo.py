@@ -119,7 +119,6 @@ def demo_objects() -> dict[str, list[dict[str, Any]]]:
                 "Id": "1",
                 "DisplayName": "Walk-in Customer",
                 "FullyQualifiedName": "Walk-in Customer",
-                "Name": "Walk-in Customer",
                 "Active": True,
                 "Taxable": False,
                 "Balance": 0,
@@ -130,7 +129,6 @@ def demo_objects() -> dict[str, list[dict[str, Any]]]:
             {
                 "Id": "1",
                 "DisplayName": "Pasar Borong Supplies Sdn Bhd",
-                "Name": "Pasar Borong Supplies Sdn Bhd",
                 "Active": True,
                 "Balance": 0,
             }

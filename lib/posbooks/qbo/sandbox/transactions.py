@@ -90,7 +90,9 @@ def _named_ref(found: dict[str, Any] | None) -> dict[str, str] | None:
         return None
     return {
         "value": str(found["Id"]),
-        "name": str(found.get("FullyQualifiedName") or found["Name"]),
+        "name": str(
+            found.get("FullyQualifiedName") or found.get("Name") or found.get("DisplayName")
+        ),
     }
 
 
@@ -236,8 +238,7 @@ def prepare_sales_receipt(book: CompanyView, body: dict[str, Any]) -> dict[str, 
     ):
         found = resolve(book, entity, body.get(key), key)
         if found is not None:
-            ref = _named_ref(found) if entity != "Customer" else None
-            out[key] = ref or {"value": str(found["Id"]), "name": found["DisplayName"]}
+            out[key] = _named_ref(found)
     out["DepositToAccountRef"] = _deposit_account(book, body.get("DepositToAccountRef"))
     subtotal = ZERO
     stored: list[dict[str, Any]] = []
