@@ -20,6 +20,7 @@ jitter; a run that is killed is completed by running it again. See docs/posting.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import random
 from collections.abc import Callable, Sequence
@@ -95,18 +96,14 @@ class RetryPolicy:
     def from_env(cls, env: dict[str, str] | None = None) -> RetryPolicy:
         """Defaults, overridden by POSBOOKS_RETRY_BASE_MS / _ATTEMPTS, POSBOOKS_HTTP_TIMEOUT."""
         env = os.environ if env is None else env
-        policy = cls()
+        changes: dict[str, float | int] = {}
         if env.get("POSBOOKS_RETRY_BASE_MS"):
-            base = float(env["POSBOOKS_RETRY_BASE_MS"]) / 1000
-            policy = RetryPolicy(**{**policy.__dict__, "base_seconds": base})
+            changes["base_seconds"] = float(env["POSBOOKS_RETRY_BASE_MS"]) / 1000
         if env.get("POSBOOKS_RETRY_ATTEMPTS"):
-            policy = RetryPolicy(
-                **{**policy.__dict__, "attempts": int(env["POSBOOKS_RETRY_ATTEMPTS"])}
-            )
+            changes["attempts"] = int(env["POSBOOKS_RETRY_ATTEMPTS"])
         if env.get("POSBOOKS_HTTP_TIMEOUT"):
-            timeout = float(env["POSBOOKS_HTTP_TIMEOUT"])
-            policy = RetryPolicy(**{**policy.__dict__, "http_timeout": timeout})
-        return policy
+            changes["http_timeout"] = float(env["POSBOOKS_HTTP_TIMEOUT"])
+        return dataclasses.replace(cls(), **changes)
 
     def backoff(self, attempt: int) -> float:
         """Exponential backoff with full jitter between half and all of the step."""
@@ -266,9 +263,26 @@ def _send(
     return [outcomes[p.doc.doc_number if p.doc else p.blocked.doc_number] for p in plan]  # type: ignore[union-attr]
 
 
-def post_day(config: Config, store: Store, *, business_date: date, **kwargs) -> list[PostOutcome]:
+def post_day(
+    config: Config,
+    store: Store,
+    *,
+    sources: Sequence[Path],
+    business_date: date,
+    outlets: Sequence[str] | None = None,
+    doc_type: str = "journal",
+    replace: bool = False,
+    dry_run: bool = False,
+    progress: Callable[[int, int, PostOutcome], None] | None = None,
+    gateway: QboGateway | None = None,
+    policy: RetryPolicy | None = None,
+) -> list[PostOutcome]:
     """``post_range`` for one business day."""
-    return post_range(config, store, date_from=business_date, date_to=business_date, **kwargs)
+    return post_range(
+        config, store, sources=sources, date_from=business_date, date_to=business_date,
+        outlets=outlets, doc_type=doc_type, replace=replace, dry_run=dry_run,
+        progress=progress, gateway=gateway, policy=policy,
+    )  # fmt: skip
 
 
 def _dry_run(
