@@ -3,6 +3,7 @@ validation faults shaped like Intuit's, requestid replay, and persistence of a c
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -399,3 +400,20 @@ def test_company_survives_to_json_and_back():
     read = restored.handle("GET", "journalentry/1", {}, b"", None)
     assert read.body["JournalEntry"]["TotalAmt"] == first.body["JournalEntry"]["TotalAmt"]
     assert read.body["JournalEntry"]["TxnDate"] == "2026-11-20"
+
+
+def test_a_deleted_id_is_never_handed_out_again_even_after_a_restart():
+    clock = lambda: datetime(2026, 11, 20, 4, 0, tzinfo=UTC)  # noqa: E731
+    book = CompanyBook.demo("42", clock=clock)
+    body = json.dumps(_entry()).encode()
+    for _ in range(2):
+        assert book.handle("POST", "journalentry", {}, body, "application/json").status == 200
+    delete = json.dumps({"Id": "2", "SyncToken": "0"}).encode()
+    reply = book.handle("POST", "journalentry", {"operation": "delete"}, delete, None)
+    assert reply.body["JournalEntry"]["status"] == "Deleted"
+    saved = book.to_json()
+    del saved["next_id"]  # an older or hand-edited state file
+    restored = CompanyBook.from_json(saved, clock=clock)
+    again = restored.handle("POST", "journalentry", {}, body, "application/json")
+    assert again.body["JournalEntry"]["Id"] == "3"
+    assert restored.handle("GET", "journalentry/2", {}, b"", None).status == 400

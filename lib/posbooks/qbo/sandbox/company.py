@@ -151,6 +151,9 @@ class CompanyBook(CompanyApi):
         book._objects = decimals_in(data.get("objects", {}))
         book._deleted = copy.deepcopy(data.get("deleted", {}))
         book._next_id = {k: int(v) for k, v in data.get("next_id", {}).items()}
+        for entity, records in [*book._objects.items(), *book._deleted.items()]:
+            used = max((int(i) for i in records if str(i).isdigit()), default=0)
+            book._next_id[entity] = max(book._next_id.get(entity, 1), used + 1)  # never reuse an Id
         book._replies = OrderedDict((r[0], (int(r[1]), r[2])) for r in data.get("replies", []))
         book._company_info = copy.deepcopy(data.get("company_info", book._company_info))
         book._preferences = copy.deepcopy(data.get("preferences", book._preferences))
