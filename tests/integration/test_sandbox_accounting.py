@@ -210,6 +210,7 @@ JOURNAL_FAULTS = [
     ("unknown property", _entry(Memo="not a JournalEntry field"), "2010", "Memo"),
     ("unknown line property", _entry(_line(Memo="x"), _line("Credit", SALES_FOOD)), "2010", "Memo"),
     ("bad TxnDate", _entry(TxnDate="20/11/2026"), "2010", "TxnDate"),
+    ("no such day", _entry(TxnDate="2026-02-30"), "2010", "TxnDate"),
     ("no lines", {"Line": []}, "2020", "Line"),
 ]
 

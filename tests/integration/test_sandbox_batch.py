@@ -65,6 +65,12 @@ def test_more_than_30_items_is_refused_whole(api):
     status, body = api.post("batch", {"BatchItemRequest": items})
     assert status == 400 and "30" in fault_of(body)["Detail"]
     assert api.query("SELECT COUNT(*) FROM JournalEntry")["totalCount"] == 0
+    one = {"BatchItemRequest": items[:1]}
+    status, body = api.post("batch", one, params={"requestid": "b" * 37})
+    assert status == 400 and fault_of(body)["element"] == "requestid"
+    assert api.post("batch", one, params={"requestid": "b" * 36})[0] == 200
+    assert api.post("batch", one, params={"requestid": "b" * 36})[0] == 200  # replayed
+    assert api.query("SELECT COUNT(*) FROM JournalEntry")["totalCount"] == 1
 
 
 def test_batch_mixes_queries_updates_and_deletes(api):

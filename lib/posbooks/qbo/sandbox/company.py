@@ -30,6 +30,7 @@ from posbooks.qbo.sandbox.routes import CompanyApi
 from posbooks.qbo.sandbox.validation import QboFault, invalid_property
 
 MAX_REQUEST_ID = 50
+MAX_BATCH_REQUEST_ID = 36  # QBO_FACTS: 36 characters on batch requests
 KEPT_REPLIES = 5000
 
 
@@ -92,7 +93,7 @@ class CompanyBook(CompanyApi):
             method = method.upper()
             request_id = query.get("requestid")
             try:
-                self._check_params(query)
+                self._check_params(query, path)
                 if method == "POST" and request_id and request_id in self._replies:
                     status, saved = self._replies[request_id]
                     return ApiReply(status, copy.deepcopy(saved))
@@ -233,14 +234,14 @@ class CompanyBook(CompanyApi):
 
     # ----- internals -------------------------------------------------------------------
 
-    def _check_params(self, query: dict[str, str]) -> None:
+    def _check_params(self, query: dict[str, str], path: str) -> None:
         request_id = query.get("requestid")
-        if request_id is not None and len(request_id) > MAX_REQUEST_ID:
+        limit = MAX_BATCH_REQUEST_ID if path.strip("/").lower() == "batch" else MAX_REQUEST_ID
+        if request_id is not None and len(request_id) > limit:
             raise QboFault(
                 "2050",
                 "String length is either shorter or longer than supported by specification",
-                f"requestid: maximum length is {MAX_REQUEST_ID} characters, "
-                f"supplied {len(request_id)}",
+                f"requestid: maximum length is {limit} characters, supplied {len(request_id)}",
                 element="requestid",
             )
         minor = query.get("minorversion")

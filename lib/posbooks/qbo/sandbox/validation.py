@@ -6,6 +6,7 @@ they are verified against Intuit's documentation are listed in docs/sandbox-acco
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any, Protocol
 
@@ -149,8 +150,11 @@ def check_txn_date(body: dict[str, Any]) -> None:
     if value in (None, ""):
         return
     text = str(value)
-    parts = text.split("-")
-    if len(parts) != 3 or not all(p.isdigit() for p in parts) or len(parts[0]) != 4:
+    try:
+        valid = len(text) == 10 and date.fromisoformat(text).isoformat() == text
+    except ValueError:
+        valid = False
+    if not valid:
         raise invalid_property("TxnDate", f"TxnDate '{text}' is not a date (YYYY-MM-DD)")
 
 
