@@ -15,14 +15,15 @@ from posbooks.qbo.sandbox.reports import JournalTransaction, LedgerView, account
 
 _CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;color:#1f2328}
-header{background:#2ca01c;color:#fff;padding:.8rem 1.5rem}
-header a{color:#fff;margin-right:1.2rem;text-decoration:none;font-weight:600}
+header{background:#2ca01c;color:#fff;padding:.8rem 1.5rem;display:flex;flex-wrap:wrap;gap:.4rem 1.2rem;align-items:baseline}
+header a{color:#fff;text-decoration:none;font-weight:600;white-space:nowrap}
 header .company{font-size:1.2rem;font-weight:700;margin-right:2rem}
 main{padding:1rem 1.5rem;max-width:1200px}
 table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem}
 th,td{border-bottom:1px solid #d0d7de;padding:.35rem .6rem;text-align:left;vertical-align:top}
 th{background:#f6f8fa;font-weight:600}
-td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+table.journal td:first-child{white-space:nowrap}
 tr.total td{font-weight:700;border-top:2px solid #57606a}
 tr.txn td{background:#f6f8fa;font-weight:600}
 .muted{color:#57606a}.off{color:#9a6700;font-weight:600}.inactive{color:#8c959f}
