@@ -301,3 +301,21 @@ def test_client_credentials_in_the_form_body_also_work(fresh_sandbox):
     assert right.status_code == 200
     assert right.json()["token_type"] == "bearer"
     assert right.headers["Cache-Control"] == "no-store"
+
+
+def test_revoking_an_access_token_ends_the_whole_connection(fresh_sandbox, tokens):
+    assert auth_client_for(fresh_sandbox).revoke(tokens["access_token"]) is True
+    with pytest.raises(AuthClientError) as err:
+        auth_client_for(fresh_sandbox).refresh(tokens["refresh_token"])
+    assert b"invalid_grant" in err.value.content
+    assert fresh_sandbox.admin("state")["oauth"]["revoked_connections"] == 1
+
+
+def test_userinfo_needs_the_openid_scope(fresh_sandbox, tokens):
+    client = auth_client_for(fresh_sandbox)
+    with pytest.raises(AuthClientError) as err:
+        client.get_user_info(tokens["access_token"])
+    assert err.value.status_code == 403
+    with pytest.raises(AuthClientError) as err:
+        client.get_user_info("not-a-token")
+    assert err.value.status_code == 401
