@@ -48,6 +48,19 @@ def test_clock_advances_and_reset_brings_back_real_time(fresh_sandbox):
     assert fresh_sandbox.admin("clock")["offset_seconds"] == 0
 
 
+def test_a_frozen_clock_moves_only_when_advanced(fresh_sandbox):
+    frozen = fresh_sandbox.admin("clock", {"freeze": True})
+    assert frozen["frozen"] is True
+    assert fresh_sandbox.admin("clock")["now"] == frozen["now"]
+    later = fresh_sandbox.admin("clock", {"advance_seconds": 30})
+    assert later["now"] > frozen["now"]
+    thawed = fresh_sandbox.admin("clock", {"freeze": False})
+    assert thawed["frozen"] is False and thawed["now"] >= later["now"]  # never goes back
+    fresh_sandbox.admin("clock", {"freeze": True})
+    fresh_sandbox.admin("reset", {})
+    assert fresh_sandbox.admin("clock")["frozen"] is False
+
+
 def test_reset_forgets_tokens_but_keeps_the_app_registered(fresh_sandbox, tokens):
     fresh_sandbox.admin("reset", {})
     with pytest.raises(AuthClientError) as err:
@@ -76,6 +89,7 @@ def test_limits_change_partially_and_reset_restores_them(fresh_sandbox):
         ("limits", {"per_hour": 5}, "unknown limit"),
         ("limits", {"per_second": -1}, "positive integer"),
         ("clock", {"advance_seconds": -5}, "advance_seconds"),
+        ("clock", {"freeze": "yes"}, "freeze must be"),
         ("preferences", {"class_tracking": "yes"}, "booleans"),
     ],
 )

@@ -79,16 +79,28 @@ class PreferencesHandler(AdminHandler):
 
 
 class ClockHandler(AdminHandler):
-    """POST {"advance_seconds": N} moves the sandbox clock forward; GET reads it."""
+    """POST {"advance_seconds": N} and/or {"freeze": bool}; GET reads the clock."""
 
     def get(self) -> None:
         clock = self.state.clock
-        self.write_json({"now": clock.now().isoformat(), "offset_seconds": clock.offset_seconds})
+        self.write_json(
+            {
+                "now": clock.now().isoformat(),
+                "offset_seconds": clock.offset_seconds,
+                "frozen": clock.frozen,
+            }
+        )
 
     def post(self) -> None:
-        seconds = self.payload().get("advance_seconds")
+        payload = self.payload()
+        seconds = payload.get("advance_seconds", 0)
+        freeze = payload.get("freeze")
         if not isinstance(seconds, int | float) or isinstance(seconds, bool) or seconds < 0:
             raise tornado.web.HTTPError(400, reason="advance_seconds must be a number >= 0")
+        if freeze is not None and not isinstance(freeze, bool):
+            raise tornado.web.HTTPError(400, reason="freeze must be true or false")
+        if freeze is not None:
+            self.state.clock.freeze(freeze)
         self.state.clock.advance(seconds)
         self.state.changed()
         self.get()

@@ -12,11 +12,28 @@ class SandboxClock:
     def __init__(self, offset_seconds: float = 0.0) -> None:
         self._lock = threading.Lock()
         self._offset = timedelta(seconds=offset_seconds)
+        self._frozen_at: datetime | None = None  # real time when frozen, for exact tests
 
     def now(self) -> datetime:
         """The sandbox's current time (timezone-aware UTC)."""
         with self._lock:
-            return datetime.now(UTC) + self._offset
+            return (self._frozen_at or datetime.now(UTC)) + self._offset
+
+    def freeze(self, frozen: bool) -> None:
+        """Stop (or restart) the clock; only ``advance`` moves a frozen clock."""
+        with self._lock:
+            if frozen and self._frozen_at is None:
+                self._frozen_at = datetime.now(UTC)
+            elif not frozen and self._frozen_at is not None:
+                # carry the frozen moment forward so time never jumps back
+                self._offset -= datetime.now(UTC) - self._frozen_at
+                self._frozen_at = None
+
+    @property
+    def frozen(self) -> bool:
+        """Whether the clock is stopped."""
+        with self._lock:
+            return self._frozen_at is not None
 
     def timestamp(self) -> float:
         """The sandbox's current time as POSIX seconds."""
@@ -37,6 +54,7 @@ class SandboxClock:
             return self._offset.total_seconds()
 
     def reset(self) -> None:
-        """Back to real time."""
+        """Back to real, running time."""
         with self._lock:
             self._offset = timedelta(0)
+            self._frozen_at = None
