@@ -146,6 +146,7 @@ class SandboxState:
                 "clock": {
                     "now": self.clock.now().isoformat(),
                     "offset_seconds": self.clock.offset_seconds,
+                    "frozen": self.clock.frozen,
                 },
                 "companies": {r: b.company_name() for r, b in self.books.items()},
                 "entities": self.entity_counts(),
