@@ -8,9 +8,9 @@ import time
 from collections import Counter
 
 from posbooks.ledger import ledger_rows
-from posting_support import DAY1, DAY3, Home, assert_exactly_once, pos_file, receipt_home
+from posting_support import DAY1, DAY3, Home, assert_exactly_once, home_dir, pos_file, receipt_home
 
-__all__ = ["pos_file", "receipt_home"]
+__all__ = ["home_dir", "pos_file", "receipt_home"]
 
 RANGE = ["--date", str(DAY1), "--to", str(DAY3)]
 

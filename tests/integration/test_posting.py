@@ -20,13 +20,14 @@ from posting_support import (
     assert_exactly_once,
     documents_in_quickbooks,
     home,
+    home_dir,
     pos_file,
     quickbooks,
     receipt_home,
 )
 from quickbooks.objects.journalentry import JournalEntry
 
-__all__ = ["home", "pos_file", "receipt_home"]  # fixtures used below
+__all__ = ["home", "home_dir", "pos_file", "receipt_home"]  # fixtures used below
 
 
 def pos_sums(path: Path, day, outlet: str) -> dict[tuple[str, str | None], Decimal]:

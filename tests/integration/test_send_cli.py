@@ -9,9 +9,9 @@ import pytest
 from posbooks.cli import main
 from posbooks.mapping import current_mapping, save_mapping
 from posbooks.qbo import auth
-from posting_support import DAY1, DAY3, Home, documents_in_quickbooks, home, pos_file
+from posting_support import DAY1, DAY3, Home, documents_in_quickbooks, home, home_dir, pos_file
 
-__all__ = ["home", "pos_file"]
+__all__ = ["home", "home_dir", "pos_file"]
 
 
 @pytest.fixture
