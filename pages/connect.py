@@ -29,7 +29,8 @@ if wb.config.is_local:
     )
 
 if status.connected and not status.reconnect_needed:
-    st.success(f"Connected to **{md_escape(status.company_name or status.realm_id)}**.")
+    if result is None or not result.ok:  # the callback's own message already said so
+        st.success(f"Connected to **{md_escape(status.company_name or status.realm_id)}**.")
 elif status.reconnect_needed:
     st.error(
         "QuickBooks no longer accepts this connection (the authorization expired or was "

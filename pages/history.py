@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 from posbooks import services
 from posbooks import ui_history as uh
+from posbooks.ui_format import md_escape
 
 if "workbench" not in st.session_state:  # a bookmarked page opened before app.py first ran
     st.switch_page("app.py")
@@ -28,6 +29,12 @@ period = c4.date_input(
 )
 shown = uh.filter_rows(rows, outlets=outlets, types=types, statuses=statuses, period=period)
 
+latest = rows[0]
+st.markdown(
+    f"Most recent: **{md_escape(latest['Type'])} {md_escape(latest['DocNumber'])}** for "
+    f"{md_escape(latest['Outlet'])} on {latest['Business date']:%a %d %b %Y} "
+    f"({md_escape(latest['Status'])})."
+)
 st.dataframe(
     pd.DataFrame(shown),
     hide_index=True,

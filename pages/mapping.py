@@ -23,7 +23,7 @@ st.title("Mapping")
 
 # --- QuickBooks settings ------------------------------------------------------------------
 status = services.connection(wb)
-left, right = st.columns([1, 3], vertical_alignment="center")
+left, right = st.columns([2, 5], vertical_alignment="center")
 if left.button(
     "Refresh QuickBooks Online Settings",
     disabled=not status.connected,
@@ -107,15 +107,16 @@ if err := st.session_state.pop("mapping_error", None):
 
 rows = um.account_rows(keys, draft, suggestion, issues)
 frame = pd.DataFrame(rows)
-unmapped = frame["Status"] != um.MAPPED
+unmapped = ~frame["Status"].isin([um.MAPPED, um.OPTIONAL])
 styled = frame.style.apply(
-    lambda col: ["background-color: #fde2e1" if bad else "" for bad in unmapped],
+    lambda col: ["background-color: #fde2e1; font-weight: 600" if bad else "" for bad in unmapped],
     subset=["POS amount", "Status"],
 )
 edited = st.data_editor(
     styled,
     key=f"accounts_{gen}",
     hide_index=True,
+    height="content",
     num_rows="fixed",
     width="stretch",
     disabled=["Kind", "POS amount", "Suggested", "Status"],
@@ -138,12 +139,13 @@ with st.container(border=True):
 # --- classes, locations, items ------------------------------------------------------------
 
 
-def _list_editor(names, chosen, what: str, pos_word: str, options) -> dict:
+def _list_editor(names, chosen, what: str, pos_word: str, options, label=str) -> dict:
     """A two-column grid (POS name -> QuickBooks list object); returns the chosen refs."""
     edited = st.data_editor(
-        pd.DataFrame(um.list_rows(names, chosen, what, pos_word)),
+        pd.DataFrame(um.list_rows(names, chosen, what, pos_word, label)),
         key=f"{what}_{gen}",
         hide_index=True,
+        height="content",
         num_rows="fixed",
         disabled=[pos_word],
         column_config={
@@ -152,7 +154,7 @@ def _list_editor(names, chosen, what: str, pos_word: str, options) -> dict:
             )
         },
     )
-    return um.refs_from_rows(edited.to_dict("records"), options, what, pos_word)
+    return um.refs_from_rows(edited.to_dict("records"), options, what, pos_word, names, label)
 
 
 categories = sorted({k for s, k in keys if s == "sales" and k})
@@ -183,7 +185,9 @@ st.subheader("Items for sales receipts")
 if settings is None:
     st.info("Refresh QuickBooks Online Settings to map sales-receipt lines to items.")
 else:
-    items = _list_editor(um.item_keys(keys), draft.items, "Item", "POS amount", settings.items)
+    items = _list_editor(
+        um.item_keys(keys), draft.items, "Item", "POS amount", settings.items, um.item_label
+    )
     new_draft = replace(new_draft, items=items)
 
 if new_draft != draft:

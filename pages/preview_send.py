@@ -96,8 +96,12 @@ for entry in result.entries:
                 "Already in QuickBooks, but the POS data or the mapping changed since "
                 "it was sent. Send will not post it twice; see History."
             )
-        st.dataframe(pd.DataFrame(up.entry_rows(entry)), hide_index=True, width="stretch")
-        st.markdown(md_escape(up.entry_check(entry)))
+        st.dataframe(
+            pd.DataFrame(up.entry_rows(entry)), hide_index=True, width="stretch", height="content"
+        )
+        ok, check = up.entry_check(entry)
+        icon = ":material/check_circle:" if ok else ":material/error:"
+        st.markdown(f"{icon} {md_escape(check)}")
         for issue in entry.issues:
             (st.error if issue.blocking else st.caption)(md_escape(issue.message))
 
@@ -112,7 +116,11 @@ for reason in pv.blockers:
     st.warning(md_escape(reason))
 for note in pv.notes:
     st.info(md_escape(note))
-label = f"Send {pv.ready} {doc_label}(s) to QuickBooks" if pv.ready else "Send to QuickBooks"
+label = (
+    f"Send {up.count_documents(pv.ready, doc_type)} to QuickBooks"
+    if pv.ready
+    else "Send to QuickBooks"
+)
 if st.button(
     label, type="primary", disabled=not pv.can_send, help=pv.blockers[0] if pv.blockers else None
 ):

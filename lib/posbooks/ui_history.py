@@ -28,11 +28,11 @@ def history_rows(ledger: Iterable, link: LinkMaker) -> list[dict]:
                 "Type": f"{label} ({r.doc_key})" if r.doc_key else label,
                 "DocNumber": r.doc_number,
                 "Status": STATUS_WORDS.get(r.status, r.status),
+                "Open": link(r.doc_type, r.qbo_id) if r.status == "posted" else None,
                 "QuickBooks Id": r.qbo_id or "",
                 "Mapping version": r.mapping_version,
                 "Last change (UTC)": (r.updated_at or "")[:19].replace("T", " "),
                 "Message": r.message or "",
-                "Open": link(r.doc_type, r.qbo_id) if r.status == "posted" else None,
             }
         )
     return rows

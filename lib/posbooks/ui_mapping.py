@@ -6,7 +6,7 @@ between the two so the page only reads widgets and renders rows.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 from posbooks.core.mapping_rules import account_for, receipt_item_key, row_label
@@ -30,8 +30,8 @@ KINDS: tuple[tuple[str, str], ...] = (
 KIND_LABEL = dict(KINDS)
 _KIND_RANK = {source: n for n, (source, _) in enumerate(KINDS)}
 
-MAPPED = "✅ mapped"
-UNMAPPED = "⚠️ unmapped"
+MAPPED = "mapped"
+UNMAPPED = "UNMAPPED"
 OPTIONAL = "optional"
 
 
@@ -55,7 +55,7 @@ def _status(source: str, key: str | None, mapped: bool, issues: list[Issue]) -> 
         if i.source == source and i.key == key and i.blocking and i.code != "unmapped"
     ]
     if own:
-        return "⚠️ " + own[0].message
+        return "PROBLEM: " + own[0].message
     if mapped:
         return MAPPED
     return OPTIONAL if source == "over_short" else UNMAPPED
@@ -120,20 +120,39 @@ def with_accounts_table(
 
 
 def list_rows(
-    names: Iterable[str], chosen: dict[str, Ref], what: str, pos_word: str
+    names: Iterable[str],
+    chosen: dict[str, Ref],
+    what: str,
+    pos_word: str,
+    label: Callable[[str], str] = str,
 ) -> list[dict[str, str]]:
     """Rows of a category -> Class, outlet -> Location or key -> Item table."""
-    return [{pos_word: name, what: chosen[name].name if name in chosen else NONE} for name in names]
+    return [
+        {pos_word: label(name), what: chosen[name].name if name in chosen else NONE}
+        for name in names
+    ]
 
 
-def refs_from_rows(rows: list[dict], options: Iterable, what: str, pos_word: str) -> dict[str, Ref]:
-    """The name -> Ref dict an edited list table stands for (``None`` rows dropped)."""
+def refs_from_rows(
+    rows: list[dict],
+    options: Iterable,
+    what: str,
+    pos_word: str,
+    names: Iterable[str] | None = None,
+    label: Callable[[str], str] = str,
+) -> dict[str, Ref]:
+    """The name -> Ref dict an edited list table stands for (``None`` rows dropped).
+
+    ``names`` and ``label`` undo the row labels when the table shows labels, not names.
+    """
+    by_label = {label(n): n for n in names} if names is not None else None
     by_name = {o.name: o for o in options if getattr(o, "active", True)}
     chosen: dict[str, Ref] = {}
     for row in rows:
         name = row.get(what) or NONE
-        if name != NONE and name in by_name:
-            chosen[row[pos_word]] = Ref(by_name[name].id, name)
+        pos_name = by_label.get(row[pos_word]) if by_label is not None else row[pos_word]
+        if name != NONE and name in by_name and pos_name is not None:
+            chosen[pos_name] = Ref(by_name[name].id, name)
     return chosen
 
 
@@ -148,3 +167,14 @@ def item_keys(keys: Iterable[Key]) -> list[str]:
 
 
 _NON_CATEGORY = {"service_charge", "tip", "rounding", "discount"}
+
+
+def item_label(item_key: str) -> str:
+    """The row name of a ``Mapping.items`` key: "Sales - Food", "Tax - SST6", "Tips"."""
+    if item_key.startswith("tax:"):
+        return row_label("tax", item_key[4:])
+    if item_key.startswith("discount:"):
+        return row_label("discount", item_key[9:])
+    if item_key in _NON_CATEGORY:
+        return row_label(item_key, None)
+    return row_label("sales", item_key)

@@ -96,16 +96,17 @@ def entry_rows(entry: JournalDraft | ReceiptDraft) -> list[dict[str, str]]:
     return rows
 
 
-def entry_check(entry: JournalDraft | ReceiptDraft) -> str:
-    """The balance check in words."""
+def entry_check(entry: JournalDraft | ReceiptDraft) -> tuple[bool, str]:
+    """The balance check: passed or not, and in words."""
     if isinstance(entry, ReceiptDraft):
         lines = sum((ln.amount for ln in entry.lines), ZERO)
         ok = lines == entry.total
-        return f"{'✅' if ok else '❌'} Lines add up to {money(lines)}; receipt total {money(entry.total)}."
+        verdict = "Adds up" if ok else "Does NOT add up"
+        return ok, f"{verdict}: lines {money(lines)}, receipt total {money(entry.total)}."
     if entry.balanced:
-        return f"✅ Balanced: debits = credits = {money(entry.total_debits)}."
+        return True, f"Balanced: debits = credits = {money(entry.total_debits)}."
     diff = entry.total_debits - entry.total_credits
-    return f"❌ Not balanced: debits exceed credits by {money(diff)}."
+    return False, f"NOT balanced: debits exceed credits by {money(diff)}."
 
 
 def _tieouts(result) -> list:
@@ -121,7 +122,7 @@ def tieout_rows(result) -> list[dict[str, str]]:
             "POS amount": row_label(t.source, t.key),
             "POS total": money(t.pos_total),
             "In entries": money(t.entry_total),
-            "Ties": "✅" if t.ties else f"❌ {money(t.difference)}",
+            "Ties": "yes" if t.ties else f"NO, off by {money(t.difference)}",
         }
         for t in _tieouts(result)
     ]
@@ -179,3 +180,15 @@ def outcome_message(outcome, doc_label: str) -> str:
     number = f"{doc_label} {outcome.doc_number}" if outcome.doc_number else doc_label
     extra = f" {outcome.message}" if outcome.status == "changed" and outcome.message else ""
     return f"{where}: {words} {number}.{extra}"
+
+
+_DOC_NOUNS = {
+    "journal": ("journal entry", "journal entries"),
+    "receipt": ("sales receipt", "sales receipts"),
+}
+
+
+def count_documents(count: int, doc_type: str) -> str:
+    """``1 journal entry``, ``3 sales receipts``."""
+    one, many = _DOC_NOUNS.get(doc_type, (doc_type, doc_type + "s"))
+    return f"{count} {one if count == 1 else many}"

@@ -35,7 +35,7 @@ def test_disconnected_the_grid_lists_every_pos_amount_unmapped(workbench_env):
         frame["POS amount"]
     )
     assert frame["Kind"].iloc[0] == "Payments"  # grouped by kind, payments first
-    assert (frame.loc[frame["POS amount"] == "Sales - Food", "Status"] == "⚠️ unmapped").all()
+    assert (frame.loc[frame["POS amount"] == "Sales - Food", "Status"] == "UNMAPPED").all()
 
 
 def _refreshed(connected):

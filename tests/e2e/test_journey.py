@@ -109,9 +109,20 @@ def settle(page) -> None:
     assert errors.count() == 0, errors.first.inner_text()
 
 
-def shot(page, name: str) -> None:
+def shot(page, name: str, *, whole: bool = True) -> None:
+    """Save the page; ``whole``: Streamlit scrolls inside its main block, so grow the viewport."""
     SHOTS.mkdir(parents=True, exist_ok=True)
+    if not whole:
+        page.screenshot(path=str(SHOTS / name))
+        return
+    size = page.viewport_size
+    height = page.evaluate(
+        "() => Math.max(...[...document.querySelectorAll('*')].map(e => e.scrollHeight))"
+    )
+    page.set_viewport_size({"width": size["width"], "height": min(max(height, 800), 6000)})
+    page.wait_for_timeout(400)  # let the grids redraw at the new size
     page.screenshot(path=str(SHOTS / name), full_page=True)
+    page.set_viewport_size(size)
 
 
 def go_to(page, title: str) -> None:
@@ -170,17 +181,19 @@ def test_new_user_connects_maps_previews_sends_and_finds_the_entry(servers, page
     settle(page)
     assert page.get_by_text("Bangsar · Fri 20 Nov 2026 · Journal Entry").is_visible()
     assert page.get_by_text("Balanced: debits = credits").first.is_visible()
-    shot(page, "preview.png")
+    shot(page, "preview.png", whole=False)  # controls, totals, chart and the first entry
 
-    page.get_by_role("button", name="Send 3 Journal Entry(s) to QuickBooks").click()
+    page.get_by_role("button", name="Send 3 journal entries to QuickBooks").click()
     settle(page)
     messages = page.locator("[data-testid='stAlertContentSuccess']")
     assert messages.count() == 3, page.inner_text("body")
-    first = messages.first.inner_text()
-    assert "sent to QuickBooks as Journal Entry" in first
-    doc_number = first.split("Journal Entry ")[1].split(".")[0]
+    texts = [m.inner_text() for m in messages.all()]
+    assert all("sent to QuickBooks as Journal Entry" in t for t in texts), texts
+    numbers = [t.split("Journal Entry ")[1].split(".")[0] for t in texts]
+    doc_number = numbers[0]
     link = messages.first.get_by_role("link", name="Open in QuickBooks").get_attribute("href")
-    shot(page, "sent.png")
+    messages.last.scroll_into_view_if_needed()
+    shot(page, "sent.png", whole=False)
 
     # The entry in QuickBooks' own views: its page, then the Journal report of the day
     page.goto(link)
@@ -195,4 +208,6 @@ def test_new_user_connects_maps_previews_sends_and_finds_the_entry(servers, page
     settle(page)
     go_to(page, "History")
     assert page.get_by_text("3 of 3 documents shown.").is_visible()
+    main = page.inner_text("[data-testid='stMain']")
+    assert any(f"Most recent: Journal Entry {n}" in main for n in numbers), main
     shot(page, "history.png")

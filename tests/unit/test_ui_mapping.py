@@ -12,6 +12,7 @@ from posbooks.ui_mapping import (
     account_choices,
     account_rows,
     item_keys,
+    item_label,
     key_for_label,
     list_rows,
     refs_from_rows,
@@ -107,6 +108,21 @@ def test_class_table_round_trips_and_drops_none_and_inactive():
     assert refs_from_rows(rows, SETTINGS.classes, "Class", "Category") == {
         "Food": Ref("5", "Kitchen")
     }
+
+
+def test_item_rows_read_like_the_pos_amounts_and_map_back_to_item_keys():
+    names = ["Food", "tax:SST6", "discount", "discount:Food", "service_charge"]
+    assert [item_label(n) for n in names] == [
+        "Sales - Food",
+        "Tax - SST6",
+        "Discount - whole receipt",
+        "Discount - Food",
+        "Service charge",
+    ]
+    rows = list_rows(names, {}, "Item", "POS amount", item_label)
+    rows[1]["Item"] = "Food Sales"
+    chosen = refs_from_rows(rows, SETTINGS.items, "Item", "POS amount", names, item_label)
+    assert chosen == {"tax:SST6": Ref("7", "Food Sales")}
 
 
 def test_receipt_items_list_categories_before_other_amounts():

@@ -10,6 +10,7 @@ from posbooks.core.model import EntryLine, Issue, JournalDraft, ReceiptDraft, Re
 from posbooks.core.tieout import TieOut
 from posbooks.pos import Problem
 from posbooks.ui_preview import (
+    count_documents,
     entry_check,
     entry_rows,
     entry_title,
@@ -66,12 +67,12 @@ def test_journal_lines_show_account_class_location_and_sides_with_totals():
         "Debit": "106.00",
         "Credit": "106.00",
     }
-    assert entry_check(JOURNAL) == "✅ Balanced: debits = credits = 106.00."
+    assert entry_check(JOURNAL) == (True, "Balanced: debits = credits = 106.00.")
 
 
 def test_an_unbalanced_entry_says_by_how_much():
     lopsided = JournalDraft(DAY, "KLCC", JOURNAL.lines[:2])
-    assert entry_check(lopsided) == "❌ Not balanced: debits exceed credits by 6.00."
+    assert entry_check(lopsided) == (False, "NOT balanced: debits exceed credits by 6.00.")
 
 
 def test_title_names_outlet_day_total_blocked_and_already_posted():
@@ -97,7 +98,7 @@ def test_sales_receipt_rows_show_items_quantities_and_deposit_account():
     assert rows[0]["Item"] == "Food Sales" and rows[0]["Qty"] == "1"
     assert rows[1]["Item"] == "(not mapped)" and rows[1]["Amount"] == "-5.00"
     assert rows[-1]["Item"] == "Deposit to: Undeposited Funds"
-    assert entry_check(receipt).startswith("✅")
+    assert entry_check(receipt) == (True, "Adds up: lines 95.00, receipt total 95.00.")
     assert "Sales Receipt (Cash) · 95.00" in entry_title(receipt)
 
 
@@ -108,8 +109,8 @@ def test_tie_out_rows_and_period_figures():
     )
     result = Result((JOURNAL,), (), ties)
     rows = tieout_rows(result)
-    assert rows[0]["Ties"] == "✅"
-    assert rows[1]["Ties"] == "❌ -0.01"
+    assert rows[0]["Ties"] == "yes"
+    assert rows[1]["Ties"] == "NO, off by -0.01"
     figures = period_figures(result)
     assert figures == {"documents": 1, "sales": D("100.00"), "balanced": True, "tied": False}
 
@@ -156,3 +157,9 @@ def test_outcome_messages_name_the_document_number_or_the_reason():
     assert outcome_message(blocked, "Journal Entry") == (
         "KLCC Fri 20 Nov 2026: not sent: Tax - SST6 is not mapped."
     )
+
+
+def test_document_counts_read_naturally():
+    assert count_documents(1, "journal") == "1 journal entry"
+    assert count_documents(3, "journal") == "3 journal entries"
+    assert count_documents(2, "receipt") == "2 sales receipts"
