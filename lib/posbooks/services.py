@@ -9,6 +9,7 @@ a QuickBooks refusal or a connection that needs renewing.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -65,6 +66,11 @@ def open_workbench() -> Workbench:
     store = open_store(config)
     if not config.is_local:
         return Workbench(config, store)
+    # Adapter: ensure_local_sandbox starts the sandbox without our redirect URI; the
+    # sandbox also reads extra ones from this variable, so a non-default port still works.
+    extra = os.environ.get("POSBOOKS_SANDBOX_REDIRECT_URIS", "")
+    if config.redirect_uri not in extra.replace(",", " ").split():
+        os.environ["POSBOOKS_SANDBOX_REDIRECT_URIS"] = f"{extra} {config.redirect_uri}".strip()
     try:
         info = ensure_local_sandbox(config)
     except Exception as exc:  # noqa: BLE001 - any start failure becomes one plain message
