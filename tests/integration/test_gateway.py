@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import threading
 import time
 from datetime import timedelta
 from decimal import Decimal
@@ -244,15 +245,29 @@ def test_cdc_and_journal_report(connected):
 
 
 def test_the_client_limiter_keeps_under_quickbooks_limits(connected, fresh_sandbox):
+    """Two gateways (as two processes would have) share one limit through the store."""
     config, store = connected
     fresh_sandbox.admin("limits", {"per_second": 4})
     limits = ClientLimits(per_second=3, per_minute=100, batch_per_minute=10)
-    gateway = open_gateway(config, store, retry=RetryPolicy(attempts=1), limits=limits)
+    gateways = [
+        open_gateway(config, Store(config.home), retry=RetryPolicy(attempts=1), limits=limits)
+        for _ in range(2)
+    ]
+
+    def four_calls(gateway):
+        for _ in range(4):
+            gateway.query_raw("SELECT COUNT(*) FROM Class")
+
     started = time.monotonic()
-    for _ in range(7):
-        gateway.query_raw("SELECT COUNT(*) FROM Class")
-    assert time.monotonic() - started >= 2.0  # 7 calls at 3 per second
-    assert fresh_sandbox.admin("state")["requests"]["throttled_429"] == 0
+    threads = [threading.Thread(target=four_calls, args=(g,)) for g in gateways]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert time.monotonic() - started >= 2.0  # 8 calls at 3 per second
+    state = fresh_sandbox.admin("state")["requests"]
+    assert state["throttled_429"] == 0
+    assert state["by_path"]["POST /v3/company/{id}/query"] == 8
 
 
 def test_revoked_connection_raises_reconnect_needed_and_posts_nothing(connected, fresh_sandbox):

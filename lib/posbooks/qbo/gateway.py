@@ -110,6 +110,10 @@ class ClientLimits:
     batch_per_minute: int = 38
 
 
+# Windows a little longer than QuickBooks' own: calls reach it later than we admit them.
+SECOND, MINUTE = 1.1, 61.0
+
+
 class _CallLimiter:
     """Admits calls under ``ClientLimits`` per realm, counted in the store.
 
@@ -128,22 +132,22 @@ class _CallLimiter:
             time.sleep(wait)
 
     def _try_admit(self, is_batch: bool) -> float:
-        now = time.time()
         with self.store.transaction(durable=False) as conn:
-            conn.execute("DELETE FROM qbo_call_log WHERE at < ?", (now - 60.0,))
+            now = time.time()  # read under the lock: a stale time would admit calls early
+            conn.execute("DELETE FROM qbo_call_log WHERE at < ?", (now - MINUTE,))
             rows = conn.execute(
                 "SELECT at, is_batch FROM qbo_call_log WHERE realm_id=? ORDER BY at",
                 (self.realm_id,),
             ).fetchall()
-            last_second = [r["at"] for r in rows if r["at"] > now - 1.0]
+            last_second = [r["at"] for r in rows if r["at"] > now - SECOND]
             batches = [r["at"] for r in rows if r["is_batch"]]
             waits = [0.0]
             if len(last_second) >= self.limits.per_second:
-                waits.append(last_second[-self.limits.per_second] + 1.0 - now)
+                waits.append(last_second[-self.limits.per_second] + SECOND - now)
             if len(rows) >= self.limits.per_minute:
-                waits.append(rows[-self.limits.per_minute]["at"] + 60.0 - now)
+                waits.append(rows[-self.limits.per_minute]["at"] + MINUTE - now)
             if is_batch and len(batches) >= self.limits.batch_per_minute:
-                waits.append(batches[-self.limits.batch_per_minute] + 60.0 - now)
+                waits.append(batches[-self.limits.batch_per_minute] + MINUTE - now)
             wait = max(waits)
             if wait <= 0:
                 conn.execute(
