@@ -123,6 +123,26 @@ MIGRATIONS: list[tuple[str, str]] = [
         ALTER TABLE posting_ledger ADD COLUMN batch_members TEXT;
         """,
     ),
+    (
+        "0004_reconcile_acceptance",
+        """
+        -- A difference the bookkeeper accepted as is (posbooks.reconcile): who, when, why,
+        -- tied to a fingerprint of the three sources so a later change shows up again.
+        CREATE TABLE reconcile_acceptance (
+            realm_id TEXT NOT NULL,
+            business_date TEXT NOT NULL,
+            outlet TEXT NOT NULL,
+            doc_type TEXT NOT NULL,
+            doc_key TEXT NOT NULL DEFAULT '',
+            fingerprint TEXT NOT NULL,
+            status TEXT NOT NULL,
+            accepted_by TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            accepted_at TEXT NOT NULL,
+            PRIMARY KEY (realm_id, business_date, outlet, doc_type, doc_key, fingerprint)
+        );
+        """,
+    ),
 ]
 
 
