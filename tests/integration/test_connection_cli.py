@@ -17,6 +17,8 @@ from posbooks.qbo.sandbox import ClientRegistration, SandboxHandle, start_sandbo
 from posbooks.qbo.sandbox.autoapprove import approve_authorization
 from posbooks.store import open_store
 
+PASTED = "https://books.example.com/qbo-callback"  # never fetched: the user pastes it
+
 
 def _free_port() -> int:
     with socket.socket() as s:
@@ -30,7 +32,7 @@ def cli_sandbox():
     port = _free_port()
     callback = f"http://127.0.0.1:{port}/callback"
     client = ClientRegistration(
-        "posbooks-demo", "posbooks-demo-secret", ("http://127.0.0.1:8501/", callback)
+        "posbooks-demo", "posbooks-demo-secret", ("http://127.0.0.1:8501/", callback, PASTED)
     )
     handle = start_sandbox(clients=[client])
     yield handle, callback
@@ -154,3 +156,26 @@ def test_status_without_a_connection_starts_nothing(tmp_path, monkeypatch, capsy
     code, out, _ = _run(capsys, "status")
     assert code == 1 and "not connected" in out and "posbooks connect" in out
     assert not (tmp_path / "home" / "sandbox.pid").exists()
+
+
+def test_connect_with_a_redirect_elsewhere_takes_the_pasted_address(env, capsys, monkeypatch):
+    handle, _ = env
+
+    def user_pastes(prompt: str) -> str:
+        printed = capsys.readouterr().out
+        url = next(line for line in printed.splitlines() if "/connect/oauth2?" in line)
+        login = handle.demo_login
+        return approve_authorization(url, login["username"], login["password"])
+
+    monkeypatch.setattr("builtins.input", user_pastes)
+    code, out, _ = _run(capsys, "connect", "--redirect-uri", PASTED)
+    assert code == 0 and "Connected to Nasi & Co" in out
+
+
+def test_connect_without_a_terminal_to_paste_into_explains(env, capsys, monkeypatch):
+    def no_terminal(prompt: str) -> str:
+        raise EOFError
+
+    monkeypatch.setattr("builtins.input", no_terminal)
+    code, _, err = _run(capsys, "connect", "--redirect-uri", PASTED)
+    assert code == 1 and "cannot hear the redirect" in err

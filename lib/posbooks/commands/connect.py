@@ -128,7 +128,14 @@ def run(args: argparse.Namespace) -> int:
                   file=sys.stderr, flush=True)  # fmt: skip
             received = _wait_for_redirect(server, args.timeout)
         else:
-            received = input("Paste the address the browser ended on: ").strip()
+            try:
+                received = input("Paste the address the browser ended on: ").strip()
+            except EOFError:
+                raise AuthorizationFailed(
+                    f"{redirect_uri} is not on this machine, so posbooks cannot hear the "
+                    "redirect: run `posbooks connect` in a terminal and paste the address, or "
+                    "pass --redirect-uri http://localhost:8599/callback (registered in your app)."
+                ) from None
     finally:
         if server is not None:
             server.server_close()
