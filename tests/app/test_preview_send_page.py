@@ -146,3 +146,19 @@ def test_a_rejected_upload_shows_file_row_and_column(workbench_env):
     assert hit["Row"] == "2"
     assert "2 decimals" in hit["Problem"]
     assert not any(b.label.startswith("Send") for b in at.button)  # nothing to send
+
+
+def test_sales_receipts_preview_one_per_payment_method_and_say_what_blocks(connected):
+    _map_with_suggestions()
+    at = open_page("preview_send")
+    at.radio[1].set_value("Sales Receipt").run()
+    at.multiselect[0].set_value(["Bangsar"]).run()
+    assert not at.exception
+    expected = preview(list(SAMPLE.paths), LAST_DAY, LAST_DAY, ["Bangsar"], doc_type="receipt")
+    labels = [e.label.replace("\\", "") for e in at.expander if "Sales Receipt" in e.label]
+    methods = sorted(r.payment_method for r in expected.entries)
+    assert sorted(lbl.split("Sales Receipt (")[1].split(")")[0] for lbl in labels) == methods
+    # the suggested voucher account is a liability: QuickBooks cannot deposit a receipt there
+    send = _send_button(at)
+    assert send.disabled
+    assert "deposit account" in send.help

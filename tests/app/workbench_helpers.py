@@ -50,3 +50,18 @@ def texts(at: AppTest) -> str:
     for kind in ("success", "error", "warning", "info", "markdown", "caption"):
         parts += [str(e.value) for e in getattr(at, kind)]
     return "\n".join(parts).replace("\\", "")  # drop Markdown escapes
+
+
+def page_source(at: AppTest) -> str:
+    """Everything the browser would receive for this run (every element's message)."""
+    parts: list[str] = []
+
+    def walk(node) -> None:
+        proto = getattr(node, "proto", None)
+        if proto is not None:
+            parts.append(str(proto))
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(at._tree)
+    return "\n".join(parts)
