@@ -58,9 +58,11 @@ def _redact_record(record: logging.LogRecord) -> logging.LogRecord:
     if cleaned != message:
         record.msg, record.args = cleaned, None
     if record.exc_info and record.exc_info[1] is not None:
-        # formatted tracebacks carry exception text: pre-render it redacted
-        record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
-        record.exc_info = None
+        # a traceback carries exception text: when it holds a secret, pre-render it redacted
+        rendered = logging.Formatter().formatException(record.exc_info)
+        cleaned = redact(rendered)
+        if cleaned != rendered:
+            record.exc_text, record.exc_info = cleaned, None
     return record
 
 
