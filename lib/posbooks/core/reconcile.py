@@ -1,0 +1,383 @@
+"""Three sources side by side: what the POS says now, what posbooks sent, what QuickBooks holds.
+
+Pure: documents arrive as QuickBooks JSON (the payload in the ledger, the object read
+back from QuickBooks) or as drafts (the POS export re-computed now), and become signed
+lines keyed by (account, class, location): debits positive, credits negative. A sales
+receipt's item lines key on the Item (QuickBooks books them to its income account) and
+its deposit is one debit line to the deposit account.
+
+Statuses, first match wins:
+
+==================  ===========================================================
+failed              posbooks tried to send it; QuickBooks refused or never confirmed
+qbo_only            QuickBooks holds our DocNumber but this ledger has no posted row
+not_sent            the POS has the day, nothing was sent, QuickBooks has nothing
+adjusted            QuickBooks now + adjusting entries == POS now ("matched after
+                    adjustment": per line, to the cent, every adjustment still there)
+deleted             sent, then deleted in QuickBooks
+edited              sent, then changed in QuickBooks (SyncToken or lines)
+pos_changed         sent, QuickBooks untouched, but the POS export (or the mapping)
+                    gives other lines now
+matched             all three agree
+==================  ===========================================================
+
+A status the bookkeeper accepted as is becomes ``accepted`` while nothing changes
+(the acceptance is tied to a fingerprint of the three sources).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from posbooks.core.model import JournalDraft, ReceiptDraft, Ref
+
+ZERO = Decimal("0.00")
+STATUSES = (
+    "matched", "adjusted", "accepted", "edited", "deleted", "pos_changed", "not_sent",
+    "qbo_only", "failed",
+)  # fmt: skip
+STATUS_LABELS = {
+    "matched": "Matched",
+    "adjusted": "Matched after adjustment",
+    "accepted": "Accepted as is",
+    "edited": "Edited in QuickBooks",
+    "deleted": "Deleted in QuickBooks",
+    "pos_changed": "POS changed since sent",
+    "not_sent": "Not sent",
+    "qbo_only": "In QuickBooks, not in the ledger",
+    "failed": "Failed send",
+}
+GOOD = frozenset({"matched", "adjusted", "accepted"})
+
+
+@dataclass(frozen=True)
+class LineKey:
+    """Where a line lands: account (or Item on a receipt), class and location, by Id."""
+
+    account: str
+    class_: str = ""
+    location: str = ""
+
+
+@dataclass(frozen=True)
+class SignedLine:
+    """One line: debit positive, credit negative; names for display."""
+
+    key: LineKey
+    amount: Decimal
+    account_name: str = ""
+    class_name: str = ""
+    location_name: str = ""
+
+
+@dataclass(frozen=True)
+class LineCheck:
+    """One (account, class, location) in the three sources; None where a source lacks it."""
+
+    key: LineKey
+    account: str
+    class_: str
+    location: str
+    pos: Decimal | None
+    sent: Decimal | None
+    qbo: Decimal | None
+    adjusted: Decimal | None = None  # QuickBooks now plus the adjusting entries
+
+    @property
+    def differs(self) -> bool:
+        values = {v or ZERO for v in (self.pos, self.sent, self.qbo)}
+        return len(values) > 1
+
+
+@dataclass(frozen=True)
+class DocumentCheck:
+    """One (date, outlet, document) reconciled."""
+
+    business_date: date
+    outlet: str
+    doc_type: str
+    doc_key: str
+    doc_number: str
+    status: str
+    message: str
+    lines: tuple[LineCheck, ...] = ()
+    pos_total: Decimal | None = None
+    sent_total: Decimal | None = None
+    qbo_total: Decimal | None = None
+    qbo_id: str | None = None
+    sent_sync_token: str | None = None
+    qbo_sync_token: str | None = None
+    adjustments: tuple[str, ...] = ()  # DocNumbers of the adjusting entries
+    fingerprint: str = ""
+    accepted_note: str = ""
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS.get(self.status, self.status)
+
+    @property
+    def differences(self) -> tuple[LineCheck, ...]:
+        return tuple(ln for ln in self.lines if ln.differs)
+
+
+def _ref(ref: dict | None) -> tuple[str, str]:
+    if not ref:
+        return "", ""
+    return str(ref.get("value", "")), str(ref.get("name", ""))
+
+
+def lines_from_qbo(doc: dict) -> tuple[SignedLine, ...]:
+    """A JournalEntry or SalesReceipt in QuickBooks JSON (sent or read back) as signed lines."""
+    lines: list[SignedLine] = []
+    location = _ref(doc.get("DepartmentRef"))
+    for line in doc.get("Line") or ():
+        amount = Decimal(str(line.get("Amount", "0")))
+        if "JournalEntryLineDetail" in line:
+            detail = line["JournalEntryLineDetail"]
+            sign = 1 if detail.get("PostingType") == "Debit" else -1
+            account, cls = _ref(detail.get("AccountRef")), _ref(detail.get("ClassRef"))
+            loc = _ref(detail.get("DepartmentRef"))
+        elif "SalesItemLineDetail" in line:
+            detail = line["SalesItemLineDetail"]
+            sign, loc = -1, location
+            account, cls = _ref(detail.get("ItemRef")), _ref(detail.get("ClassRef"))
+        else:
+            continue  # subtotal and description-only lines carry no money
+        lines.append(_signed(account, cls, loc, sign * amount))
+    if "DepositToAccountRef" in doc:
+        total = sum((-ln.amount for ln in lines), ZERO)
+        lines.append(_signed(_ref(doc["DepositToAccountRef"]), ("", ""), location, total))
+    return tuple(lines)
+
+
+def _signed(account, cls, loc, amount: Decimal) -> SignedLine:
+    return SignedLine(
+        LineKey(account[0], cls[0], loc[0]), amount, account[1], cls[1], loc[1]
+    )  # fmt: skip
+
+
+def _pair(ref: Ref | None, fallback: str = "") -> tuple[str, str]:
+    return (ref.id, ref.name) if ref else ("", fallback)
+
+
+def lines_from_draft(draft: JournalDraft | ReceiptDraft) -> tuple[SignedLine, ...]:
+    """A draft re-computed from the POS now as signed lines (unmapped lines keep a label)."""
+    if isinstance(draft, JournalDraft):
+        return tuple(
+            _signed(
+                _pair(ln.account, f"(unmapped {ln.source} {ln.key or ''})".replace(" )", ")")),
+                _pair(ln.class_),
+                _pair(ln.location),
+                ln.amount if ln.posting == "Debit" else -ln.amount,
+            )
+            for ln in draft.lines
+        )
+    loc = _pair(draft.location)
+    lines = [
+        _signed(_pair(ln.item, f"(no Item for {ln.source} {ln.key or ''})"), _pair(ln.class_),
+                loc, -ln.amount)
+        for ln in draft.lines
+    ]  # fmt: skip
+    lines.append(_signed(_pair(draft.deposit_account, "(no deposit account)"), ("", ""), loc,
+                         draft.total))  # fmt: skip
+    return tuple(lines)
+
+
+def net_by_key(*documents: Iterable[SignedLine]) -> dict[LineKey, Decimal]:
+    """Signed amounts summed per key over one or more documents (zero sums dropped)."""
+    sums: dict[LineKey, Decimal] = {}
+    for lines in documents:
+        for ln in lines:
+            sums[ln.key] = sums.get(ln.key, ZERO) + ln.amount
+    return {k: v for k, v in sums.items() if v != 0}
+
+
+def document_total(lines: Iterable[SignedLine] | None) -> Decimal | None:
+    """The sum of the debits (a journal's total; a receipt's takings)."""
+    if lines is None:
+        return None
+    return sum((ln.amount for ln in lines if ln.amount > 0), ZERO)
+
+
+@dataclass(frozen=True)
+class Side:
+    """One source's version of a document: its lines and, for QuickBooks, Id and SyncToken."""
+
+    lines: tuple[SignedLine, ...]
+    qbo_id: str | None = None
+    sync_token: str | None = None
+
+
+@dataclass(frozen=True)
+class Sources:
+    """Everything known about one document, gathered by the service."""
+
+    business_date: date
+    outlet: str
+    doc_type: str
+    doc_key: str
+    doc_number: str
+    pos: Side | None = None  # None: the POS export has no such document now
+    sent: Side | None = None  # the ledger's payload (posted rows only)
+    qbo: Side | None = None  # QuickBooks now; None when absent or deleted
+    ledger_status: str | None = None  # posted | sending | failed | None (no row)
+    ledger_message: str = ""
+    pos_note: str = ""  # why the POS draft cannot be sent (blocking issues)
+    adjustments: tuple[tuple[str, Side | None], ...] = ()  # (DocNumber, QuickBooks now)
+    accepted: dict[str, str] = field(default_factory=dict)  # fingerprint -> note
+
+
+def _names(sides: Sequence[Side | None]) -> dict[LineKey, tuple[str, str, str]]:
+    names: dict[LineKey, tuple[str, str, str]] = {}
+    for side in sides:
+        for ln in side.lines if side else ():
+            if ln.key not in names or not names[ln.key][0]:
+                names[ln.key] = (ln.account_name or ln.key.account, ln.class_name, ln.location_name)
+    return names
+
+
+def line_checks(src: Sources) -> tuple[LineCheck, ...]:
+    """Per (account, class, location): POS now, sent, QuickBooks now (and adjusted)."""
+    adjustment_sides = [s for _, s in src.adjustments if s is not None]
+    sides = [src.pos, src.sent, src.qbo, *adjustment_sides]
+    pos, sent, qbo = (net_by_key(s.lines) if s else None for s in (src.pos, src.sent, src.qbo))
+    adjusted = (
+        net_by_key(*(s.lines for s in [src.qbo, *adjustment_sides] if s))
+        if src.adjustments
+        else None
+    )
+    checks = []
+    for key, (account, cls, loc) in sorted(_names(sides).items(), key=lambda kv: kv[1]):
+        values = [None if m is None else m.get(key, ZERO) for m in (pos, sent, qbo, adjusted)]
+        if all(v in (None, ZERO) for v in values):
+            continue  # a line that nets to zero everywhere tells nobody anything
+        checks.append(LineCheck(key, account, cls, loc, *values))
+    return tuple(checks)
+
+
+def fingerprint(src: Sources) -> str:
+    """A digest of the three sources' lines and the QuickBooks SyncToken."""
+    parts = [src.doc_number, src.ledger_status or "-"]
+    for side in (src.pos, src.sent, src.qbo):
+        if side is None:
+            parts.append("none")
+            continue
+        net = net_by_key(side.lines)
+        parts.append(f"{side.sync_token}:" + ";".join(f"{k}={v}" for k, v in sorted(
+            net.items(), key=lambda kv: (kv[0].account, kv[0].class_, kv[0].location))))  # fmt: skip
+    for number, side in src.adjustments:
+        parts.append(f"{number}:{side.sync_token if side else 'gone'}")
+    return hashlib.sha256("|".join(parts).encode("utf-8")).hexdigest()[:16]
+
+
+def _status(src: Sources, lines: tuple[LineCheck, ...]) -> tuple[str, str]:
+    pos = net_by_key(src.pos.lines) if src.pos else {}
+    if src.ledger_status in ("failed", "sending") and src.qbo is None:
+        what = "QuickBooks refused it" if src.ledger_status == "failed" else "never confirmed"
+        return "failed", f"Sent but {what}: {src.ledger_message}".rstrip(": ")
+    if src.ledger_status != "posted":
+        if src.qbo is not None:
+            return "qbo_only", (
+                f"QuickBooks holds {src.doc_number} (Id {src.qbo.qbo_id}) but this posbooks "
+                "ledger has no record of sending it: posted by another posbooks home or an "
+                "older install. Send to adopt it."
+            )
+        if src.pos is None:
+            return "not_sent", "Neither the POS nor QuickBooks has this document."
+        note = f" It cannot be sent yet: {src.pos_note}" if src.pos_note else ""
+        return "not_sent", f"The POS has this day but it was never sent.{note}"
+    if src.adjustments and src.pos is not None:
+        present = all(side is not None for _, side in src.adjustments)
+        now = net_by_key(*(s.lines for s in [src.qbo] if s),
+                         *(s.lines for _, s in src.adjustments if s))  # fmt: skip
+        if present and now == pos:
+            numbers = ", ".join(n for n, _ in src.adjustments)
+            return "adjusted", f"QuickBooks agrees with the POS after adjusting entry {numbers}."
+    if src.qbo is None:
+        return "deleted", f"{src.doc_number} (Id {src.sent.qbo_id if src.sent else '?'}) was " \
+            "deleted in QuickBooks after posbooks sent it."  # fmt: skip
+    sent = net_by_key(src.sent.lines) if src.sent else {}
+    qbo = net_by_key(src.qbo.lines)
+    if qbo != sent or (src.sent and src.qbo.sync_token != src.sent.sync_token):
+        moved = [ln for ln in lines if (ln.qbo or ZERO) != (ln.sent or ZERO)]
+        token = f"SyncToken {src.sent.sync_token if src.sent else '?'} -> {src.qbo.sync_token}"
+        if not moved:
+            return "edited", f"Edited in QuickBooks ({token}); the amounts are unchanged."
+        what = "; ".join(
+            f"{ln.account}{' / ' + ln.class_ if ln.class_ else ''}: sent {ln.sent or ZERO}, "
+            f"now {ln.qbo or ZERO} ({(ln.qbo or ZERO) - (ln.sent or ZERO):+})"
+            for ln in moved
+        )
+        return "edited", f"Edited in QuickBooks ({token}): {what}"
+    if src.pos is None:
+        return "pos_changed", "The POS export no longer has this day and outlet."
+    if src.adjustments:
+        numbers = ", ".join(n for n, _ in src.adjustments)
+        return "pos_changed", (
+            f"QuickBooks with adjusting entry {numbers} no longer agrees with the POS now "
+            f"({sum(1 for ln in lines if (ln.adjusted or ZERO) != (ln.pos or ZERO))} line(s))."
+        )
+    if pos != sent:
+        moved = [ln for ln in lines if (ln.pos or ZERO) != (ln.sent or ZERO)]
+        return "pos_changed", (
+            f"The POS (or the mapping) gives other lines now: {len(moved)} line(s) differ, "
+            f"POS total {document_total(src.pos.lines)} vs sent {document_total(src.sent.lines)}."
+            if src.sent else "The POS gives other lines now."
+        )  # fmt: skip
+    return "matched", "POS, ledger and QuickBooks agree."
+
+
+def reconcile_document(src: Sources) -> DocumentCheck:
+    """The status and line differences of one document from its three sources."""
+    lines = line_checks(src)
+    status, message = _status(src, lines)
+    print_ = fingerprint(src)
+    accepted_note = src.accepted.get(print_, "")
+    if accepted_note and status not in GOOD:
+        message = f"Accepted as is ({accepted_note}). Was: {STATUS_LABELS[status]}: {message}"
+        status = "accepted"
+    return DocumentCheck(
+        business_date=src.business_date,
+        outlet=src.outlet,
+        doc_type=src.doc_type,
+        doc_key=src.doc_key,
+        doc_number=src.doc_number,
+        status=status,
+        message=message,
+        lines=lines,
+        pos_total=document_total(src.pos.lines) if src.pos else None,
+        sent_total=document_total(src.sent.lines) if src.sent else None,
+        qbo_total=document_total(src.qbo.lines) if src.qbo else None,
+        qbo_id=(src.qbo.qbo_id if src.qbo else None) or (src.sent.qbo_id if src.sent else None),
+        sent_sync_token=src.sent.sync_token if src.sent else None,
+        qbo_sync_token=src.qbo.sync_token if src.qbo else None,
+        adjustments=tuple(n for n, _ in src.adjustments),
+        fingerprint=print_,
+        accepted_note=accepted_note,
+    )
+
+
+def adjustment_lines(check: DocumentCheck) -> tuple[LineCheck, ...]:
+    """What an adjusting entry must post so QuickBooks equals the POS: (POS - now) per line.
+
+    ``LineCheck.pos`` of each returned line holds the signed amount to post.
+    """
+    out = []
+    for ln in check.lines:
+        now = ln.adjusted if check.adjustments else ln.qbo
+        diff = (ln.pos or ZERO) - (now or ZERO)
+        if diff:
+            out.append(LineCheck(ln.key, ln.account, ln.class_, ln.location, diff, None, None))
+    return tuple(out)
+
+
+def status_counts(checks: Iterable[DocumentCheck]) -> dict[str, int]:
+    """How many documents have each status (only statuses present), in STATUSES order."""
+    counts = {s: 0 for s in STATUSES}
+    for check in checks:
+        counts[check.status] = counts.get(check.status, 0) + 1
+    return {s: n for s, n in counts.items() if n}
