@@ -24,7 +24,7 @@ from posbooks.reconcile import (
     to_csv,
     to_json,
 )
-from posting_support import (  # noqa: F401 - fixtures
+from posting_support import (
     DAY1,
     DAY2,
     FAST,
@@ -34,6 +34,8 @@ from posting_support import (  # noqa: F401 - fixtures
     pos_file,
     quickbooks,
 )
+
+__all__ = ["home", "home_dir", "pos_file"]  # fixtures used below
 
 TEN = Decimal("10.00")
 
