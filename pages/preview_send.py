@@ -55,6 +55,7 @@ if not outlets:
     st.warning("Pick at least one outlet.")
     st.stop()
 
+request = (source, doc_type, date_from, date_to, tuple(outlets))
 with st.spinner("Building the preview ..."):
     pv = services.preview_period(wb, summary, date_from, date_to, outlets, doc_type)
 result = pv.result
@@ -85,7 +86,13 @@ if pv.sales:
 
 # --- the documents -----------------------------------------------------------------------
 many = len(result.entries) > 6
-for entry in result.entries:
+SHOWN = 62  # a month of two outlets; the figures above always cover the whole period
+if len(result.entries) > SHOWN:
+    st.caption(
+        f"Showing the first {SHOWN} of {len(result.entries)} documents; pick fewer days or "
+        "outlets to see the others."
+    )
+for entry in result.entries[:SHOWN]:
     mark = pv.posted_mark(entry)
     title = md_escape(up.entry_title(entry, mark))
     with st.expander(title, expanded=not many):
@@ -135,15 +142,21 @@ if st.button(
 
     try:
         with st.spinner("Sending to QuickBooks ..."):
-            st.session_state["last_send"] = services.send_period(
-                wb, summary, date_from, date_to, outlets, doc_type, progress=_progress
+            st.session_state["last_send"] = (
+                request,
+                services.send_period(
+                    wb, summary, date_from, date_to, outlets, doc_type, progress=_progress
+                ),
             )
     except services.WorkbenchError as exc:
         st.error(md_escape(exc))
+    else:
+        st.rerun()  # redraw the preview with the new "already in QuickBooks" marks
     if bar is not None:
         bar.empty()
 
-for sent in st.session_state.get("last_send", []):
+last_request, last_sent = st.session_state.get("last_send", (None, []))
+for sent in last_sent if last_request == request else []:  # only for what is shown now
     o = sent.outcome
     text = md_escape(up.outcome_message(o, services.doc_label(o.doc_type)))
     if sent.url:

@@ -86,6 +86,7 @@ def test_send_puts_the_entry_in_quickbooks_and_marks_it_posted(connected):
     assert len(success) == 1, texts(at)
     assert "sent to QuickBooks as Journal Entry" in success[0]
     assert f"/app/{connected.realm_id}/journalentry/" in success[0]
+    assert _send_button(at).disabled  # the redrawn preview has nothing left to send
 
     config = load_config()
     store = open_store(config)
