@@ -1,0 +1,83 @@
+"""``posbooks reconcile`` as a bookkeeper runs it: table, JSON, CSV, actions, exit codes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from posbooks.cli import main
+from posbooks.qbo.gateway import open_gateway
+from posting_support import DAY1, DAY2, Home, home, home_dir, pos_file
+
+__all__ = ["home", "home_dir", "pos_file"]
+
+
+@pytest.fixture
+def cli(home: Home, monkeypatch, tmp_path, capsys):
+    """Run ``posbooks ARGS`` in-process on the test's home; returns (status, out, err)."""
+    monkeypatch.chdir(tmp_path)
+    for name, value in home.env().items():
+        if name.startswith(("POSBOOKS_", "QBO_")):
+            monkeypatch.setenv(name, value)
+
+    def run(*args: str) -> tuple[int, str, str]:
+        status = main(list(args))
+        captured = capsys.readouterr()
+        return status, captured.out, captured.err
+
+    return run
+
+
+def test_reconcile_table_json_csv_and_exit_codes(cli, home: Home):
+    home.send(DAY1)
+    source = ("--source", str(home.pos_file))
+    status, out, _ = cli("reconcile", "--date", str(DAY1), *source)
+    assert status == 0
+    assert "3 matched" in out and "PB261102-" in out
+
+    gw = open_gateway(home.config, home.store)
+    klcc = next(d for d in json.loads(cli("reconcile", "--date", str(DAY1), *source,
+                                          "--format", "json")[1])["documents"]
+                if d["outlet"] == "KLCC")  # fmt: skip
+    gw.delete("JournalEntry", klcc["qbo_id"], "0")
+
+    status, out, _ = cli("reconcile", "--date", str(DAY1), "--to", str(DAY2), *source,
+                         "--format", "json")  # fmt: skip
+    assert status == 1
+    data = json.loads(out)
+    assert data["counts"] == {"matched": 2, "deleted": 1, "not_sent": 3}
+    deleted = next(d for d in data["documents"] if d["status"] == "deleted")
+    assert deleted["outlet"] == "KLCC" and deleted["qbo_total"] is None
+
+    status, out, _ = cli("reconcile", "--date", str(DAY1), *source, "--outlet", "KLCC",
+                         "--format", "csv")  # fmt: skip
+    [row] = list(csv.DictReader(io.StringIO(out)))
+    assert (row["outlet"], row["status"], row["qbo_total"]) == ("KLCC", "deleted", "")
+    assert row["pos_total"] == row["sent_total"] != ""
+
+    status, out, err = cli("reconcile", "--date", str(DAY1), *source, "--send-again",
+                           klcc["doc_number"])  # fmt: skip
+    assert status == 0, err
+    assert f"{klcc['doc_number']}: created" in err and "3 matched" in out
+
+
+def test_accept_needs_who_and_why_and_bad_dates_exit_2(cli, home: Home):
+    assert cli("reconcile", "--date", "2026-13-01")[0] == 2
+    assert cli("reconcile", "--date", str(DAY2), "--to", str(DAY1))[0] == 2
+    status, _, err = cli("reconcile", "--date", str(DAY1), "--accept", "PB261102-KLCOU-J")
+    assert status == 2 and "--by" in err
+
+
+def test_accept_as_is_from_the_command_line(cli, home: Home):
+    source = ("--source", str(home.pos_file))
+    status, out, _ = cli("reconcile", "--date", str(DAY1), *source, "--outlet", "KLCC",
+                         "--format", "json")  # fmt: skip
+    [doc] = json.loads(out)["documents"]
+    assert status == 1 and doc["status"] == "not_sent"
+    status, out, err = cli("reconcile", "--date", str(DAY1), *source, "--outlet", "KLCC",
+                           "--accept", doc["doc_number"], "--by", "Aisyah",
+                           "--why", "KLCC books kept by hand this month")  # fmt: skip
+    assert status == 0, err
+    assert "Accepted as is" in out and "KLCC books kept by hand" in out
