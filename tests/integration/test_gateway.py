@@ -295,3 +295,15 @@ def test_query_pages_through_everything(connected, fresh_sandbox, monkeypatch):
     accounts = gateway.query("Account", "Active IN (true, false)", order_by="Id")
     assert len(accounts) == 24 and len({a["Id"] for a in accounts}) == 24
     assert fresh_sandbox.admin("state")["requests"]["by_path"]["POST /v3/company/{id}/query"] == 5
+
+
+def test_a_requestid_quickbooks_would_refuse_is_caught_before_sending(connected):
+    config, store = connected
+    gateway = open_gateway(config, store, retry=FAST)
+    with pytest.raises(ValueError, match="1 to 50 characters"):
+        gateway.create("JournalEntry", _journal("GW-9"), request_id="x" * 51)
+    with pytest.raises(ValueError, match="1 to 36 characters"):
+        gateway.batch(
+            [{"operation": "create", "JournalEntry": _journal("GW-9")}], request_id="y" * 37
+        )
+    assert gateway.query("JournalEntry", "DocNumber = 'GW-9'") == []

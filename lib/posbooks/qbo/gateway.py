@@ -290,6 +290,12 @@ def to_qbo_error(exc: BaseException, response: requests.Response | None, what: s
     return QboError(text, kind="validation", code=code, status=status, detail=detail)
 
 
+def _check_request_id(request_id: str | None, limit: int = 50) -> None:
+    """QuickBooks ignores or refuses longer ids (50; 36 on batch): fail before sending."""
+    if request_id is not None and not 0 < len(request_id) <= limit:
+        raise ValueError(f"a QuickBooks requestid has 1 to {limit} characters: {request_id!r}")
+
+
 class QboGateway:
     """QuickBooks calls for one connected company. Safe to share between threads."""
 
@@ -447,6 +453,7 @@ class QboGateway:
 
     def create(self, entity: str, payload: dict, *, request_id: str | None = None) -> dict:
         """Create an ``entity``; the created object as QuickBooks returns it."""
+        _check_request_id(request_id)
         body = _json_dumps(payload)
         reply = self._call(
             f"create {entity}",
@@ -458,6 +465,7 @@ class QboGateway:
     def update(self, entity: str, payload: dict, *, request_id: str | None = None,
                sparse: bool = False) -> dict:  # fmt: skip
         """Update an ``entity`` (payload carries Id and the current SyncToken)."""
+        _check_request_id(request_id)
         body = _json_dumps({**payload, "sparse": True} if sparse else payload)
         reply = self._call(
             f"update {entity} {payload.get('Id')}",
@@ -468,6 +476,7 @@ class QboGateway:
 
     def delete(self, entity: str, id: str, sync_token: str, *, request_id: str | None = None) -> dict:  # fmt: skip
         """Delete an ``entity`` (transactions only in QuickBooks)."""
+        _check_request_id(request_id)
         body = _json_dumps({"Id": id, "SyncToken": sync_token})
         reply = self._call(
             f"delete {entity} {id}",
@@ -483,6 +492,7 @@ class QboGateway:
         """
         if not items:
             return []
+        _check_request_id(request_id, 36)
         if len(items) > BATCH_MAX:
             raise ValueError(f"a QuickBooks batch holds at most {BATCH_MAX} operations")
         items = [{"bId": str(i), **item} if "bId" not in item else item for i, item in enumerate(items)]  # fmt: skip
