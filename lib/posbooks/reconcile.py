@@ -597,11 +597,55 @@ def _adjustment_body(check: DocumentCheck, lines, number: str, day: date) -> dic
     return {"TxnDate": day.isoformat(), "DocNumber": number, "Line": body_lines}
 
 
+# --- notebooks ------------------------------------------------------------------------
+
+
+def notebook_workbench(*, demo_mapping: bool = True):
+    """The configured company for a notebook; with no configuration, the local sandbox.
+
+    When ``POSBOOKS_SANDBOX_URL`` does not answer, a sandbox is started in this process
+    (port chosen by the system, gone with the kernel). A local company is connected
+    automatically, its settings fetched and, when nothing is saved yet and
+    ``demo_mapping``, the suggested mapping saved (noted as such in the mapping history).
+    Real Intuit companies must be connected and mapped in the app or CLI first.
+    """
+    import dataclasses
+
+    from posbooks import services
+    from posbooks.config import load_config
+    from posbooks.mapping import current_mapping, pos_keys, save_mapping, suggest_mapping
+    from posbooks.pos import open_exports
+    from posbooks.qbo import auth, local
+    from posbooks.qbo.settings import current_settings, refresh_settings
+    from posbooks.store import open_store
+
+    config = load_config()
+    if not config.is_local:
+        return services.open_workbench()
+    base = config.sandbox_url.rstrip("/")
+    if not local._answers(base):
+        from posbooks.qbo.sandbox import start_sandbox
+
+        base = start_sandbox(port=0).base_url  # lives as long as this kernel
+        config = dataclasses.replace(config, sandbox_url=base)
+    local.allow_insecure_transport(base)
+    store = open_store(config)
+    if not auth.connection_status(config, store).connected:
+        auth.auto_approve(config, store)
+    settings = current_settings(store) or refresh_settings(config, store)
+    if demo_mapping and not current_mapping(store).accounts:
+        keys, outlets = pos_keys(open_exports([services.sample_source().paths[0]]))
+        mapping = suggest_mapping(keys, settings, outlets=outlets)
+        save_mapping(store, mapping, note="suggested by a notebook on the local sandbox")
+    return services.Workbench(config, store, sandbox_base_url=base, demo_login=local.DEMO_LOGIN)
+
+
 __all__ = [
     "Adjustment",
     "DocumentCheck",
     "ReconcileError",
     "Reconciliation",
+    "notebook_workbench",
     "accept_as_is",
     "acceptances",
     "post_adjustment",
