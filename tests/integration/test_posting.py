@@ -227,3 +227,14 @@ def test_vouchers_into_a_liability_cannot_be_a_receipt_deposit(home: Home):
     assert "Gift Vouchers Outstanding" in voucher[0].message
     sent = {o.doc_number for o in outcomes if o.status == "created"}
     assert {d["DocNumber"] for d in documents_in_quickbooks(home.handle, "receipt")} == sent
+
+
+def test_a_replace_whose_reply_is_lost_is_recognised_not_applied_twice(home: Home, tmp_path: Path):
+    (first,) = home.send(DAY1, outlets=["Bangsar"])
+    corrected = without_one_receipt(home.pos_file, tmp_path / "corrected.parquet")
+    home.fault("drop_after_commit", path=r"^journalentry$")
+    (updated,) = home.send(DAY1, outlets=["Bangsar"], source=corrected, replace=True)
+    assert (updated.status, updated.qbo_id) == ("updated", first.qbo_id)
+    (after,) = documents_in_quickbooks(home.handle, "journal")
+    assert after["SyncToken"] == "1"  # one update, although its reply never came
+    assert home.handle.admin("faults")["pending"] == []
