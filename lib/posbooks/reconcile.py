@@ -597,6 +597,66 @@ def _adjustment_body(check: DocumentCheck, lines, number: str, day: date) -> dic
     return {"TxnDate": day.isoformat(), "DocNumber": number, "Line": body_lines}
 
 
+# --- the workbench (History page) --------------------------------------------------------
+
+
+def reconcile_period(wb, source, date_from: date, date_to: date, outlets: Sequence[str],
+                     doc_type: str) -> Reconciliation:  # fmt: skip
+    """``reconcile`` for a page: expected failures become ``WorkbenchError`` in plain words."""
+    from posbooks.pos import ExportRejected
+    from posbooks.qbo.auth import ReconnectNeeded
+    from posbooks.qbo.gateway import QboError
+    from posbooks.services import WorkbenchError
+
+    try:
+        return reconcile(
+            wb.config, wb.store, sources=list(source.paths), names=list(source.names),
+            date_from=date_from, date_to=date_to, outlets=list(outlets) or None,
+            doc_type=doc_type,
+        )  # fmt: skip
+    except ExportRejected as exc:
+        raise WorkbenchError(f"The POS export was rejected: {exc}") from None
+    except ReconcileError as exc:
+        raise WorkbenchError(str(exc)) from None
+    except ReconnectNeeded:
+        raise WorkbenchError(
+            "QuickBooks no longer accepts this connection. Go to Connect and reconnect."
+        ) from None
+    except QboError as exc:
+        raise WorkbenchError(f"QuickBooks did not answer: {exc.detail or exc}") from None
+
+
+def apply_action(wb, check: DocumentCheck, action: str, *, source, who: str = "", why: str = "",
+                 txn_date: date | None = None) -> str:  # fmt: skip
+    """Run ``send`` / ``adjust`` / ``accept`` on one document; a sentence saying what happened."""
+    from posbooks.qbo.auth import ReconnectNeeded
+    from posbooks.qbo.gateway import QboError
+    from posbooks.services import WorkbenchError
+
+    try:
+        if action == "send":
+            outcomes = send_again(wb.config, wb.store, check, sources=list(source.paths))
+            return "; ".join(f"{o.doc_number}: {o.status}, {o.message}" for o in outcomes) or (
+                f"{check.doc_number}: nothing was sent"
+            )
+        if action == "adjust":
+            adj = post_adjustment(wb.config, wb.store, check, txn_date=txn_date, reason=why)
+            return (
+                f"Adjusting entry {adj.doc_number} posted on {adj.txn_date} "
+                f"(QuickBooks Id {adj.qbo_id}); {check.doc_number} was left as it is."
+            )
+        if action == "accept":
+            accept_as_is(wb.config, wb.store, check, who=who, why=why)
+            return f"{check.doc_number} accepted as is by {who.strip()}."
+    except ReconcileError as exc:
+        raise WorkbenchError(str(exc)) from None
+    except ReconnectNeeded:
+        raise WorkbenchError("QuickBooks needs you to reconnect: go to Connect.") from None
+    except QboError as exc:
+        raise WorkbenchError(f"QuickBooks refused: {exc.detail or exc}") from None
+    raise ValueError(f"unknown action {action!r}")
+
+
 # --- notebooks ------------------------------------------------------------------------
 
 
@@ -647,6 +707,8 @@ __all__ = [
     "Reconciliation",
     "notebook_workbench",
     "accept_as_is",
+    "apply_action",
+    "reconcile_period",
     "acceptances",
     "post_adjustment",
     "reconcile",
