@@ -77,12 +77,9 @@ def open_workbench() -> Workbench:
         raise StartupError(
             f"The local QuickBooks sandbox did not start: {exc}. See {config.home / 'sandbox.log'}."
         ) from None
-    base = getattr(info, "base_url", None) or config.sandbox_url
-    login = getattr(info, "demo_login", None) or {
-        "username": "demo@posbooks.local",
-        "password": "posbooks",
-    }
-    return Workbench(config, store, sandbox_base_url=base, demo_login=dict(login))
+    return Workbench(
+        config, store, sandbox_base_url=info.base_url, demo_login=dict(info.demo_login)
+    )
 
 
 # --- connection ---------------------------------------------------------------------
@@ -123,7 +120,7 @@ def finish_connect(wb: Workbench, params: dict[str, str]) -> ConnectResult:
             wb.config, wb.store, code=code or "", state=state, realm_id=realm or "", error=error
         )
     except auth.AuthorizationFailed as exc:
-        # the state was checked (and used up) first, so a declined consent is a real one
+        # a declined consent is said in the bookkeeper's words, whatever else was wrong
         return ConnectResult(False, _CONSENT_ERRORS.get(error or "", str(exc)))
     except requests.RequestException as exc:
         return ConnectResult(False, f"QuickBooks could not be reached ({type(exc).__name__}).")
@@ -150,9 +147,9 @@ def refresh_settings(wb: Workbench) -> QboSettings:
         raise WorkbenchError(
             "QuickBooks no longer accepts this connection. Go to Connect and reconnect."
         ) from None
-    except QboError as exc:
+    except (QboError, auth.TokenRefreshFailed) as exc:
         raise WorkbenchError(
-            f"QuickBooks did not answer the refresh: {exc.detail or exc}"
+            f"QuickBooks did not answer the refresh: {getattr(exc, 'detail', '') or exc}"
         ) from None
 
 
@@ -414,8 +411,11 @@ def send_period(
             "QuickBooks no longer accepts this connection, so nothing more was sent. "
             "Go to Connect and reconnect, then send again: days already sent are kept."
         ) from None
-    except QboError as exc:
-        raise WorkbenchError(f"QuickBooks refused the send: {exc.detail or exc}") from None
+    except (QboError, auth.TokenRefreshFailed) as exc:
+        raise WorkbenchError(
+            f"QuickBooks refused the send: {getattr(exc, 'detail', '') or exc}. Documents "
+            "already sent are kept; press Send again to finish the rest."
+        ) from None
     status = connection(wb)
     return [SentDocument(o, document_url(wb, status, o.doc_type, o.qbo_id)) for o in outcomes]
 
