@@ -163,3 +163,19 @@ def test_sales_receipts_preview_one_per_payment_method_and_say_what_blocks(conne
     send = _send_button(at)
     assert send.disabled
     assert "deposit account" in send.help
+
+
+def test_quickbooks_refusing_a_day_is_said_in_plain_words(connected, monkeypatch):
+    _map_with_suggestions()
+    monkeypatch.setenv("POSBOOKS_RETRY_ATTEMPTS", "2")  # give up quickly
+    monkeypatch.setenv("POSBOOKS_RETRY_BASE_MS", "1")
+    connected.admin("faults", {"kind": "http_503", "count": 50, "path": "journalentry|batch"})
+    at = open_page("preview_send")
+    at.multiselect[0].set_value(["KLCC"]).run()
+    _send_button(at).click().run()
+    assert not at.exception
+    errors = [e.value.replace("\\", "") for e in at.error]
+    assert len(errors) == 1, texts(at)
+    assert errors[0].startswith("KLCC Tue 24 Nov 2026: failed: QuickBooks did not confirm")
+    assert "send again" in errors[0]
+    assert not at.success
