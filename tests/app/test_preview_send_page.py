@@ -179,3 +179,26 @@ def test_quickbooks_refusing_a_day_is_said_in_plain_words(connected, monkeypatch
     assert errors[0].startswith("KLCC Tue 24 Nov 2026: failed: QuickBooks did not confirm")
     assert "send again" in errors[0]
     assert not at.success
+
+
+def test_an_uploaded_export_is_previewed_and_kept_under_the_home(workbench_env, tmp_path):
+    import duckdb
+
+    day_file = tmp_path / "klcc-2026-11-20.csv"
+    duckdb.sql(
+        f"COPY (SELECT * FROM read_parquet('{SAMPLE.paths[0]}') "
+        "WHERE business_date = DATE '2026-11-20' AND outlet = 'KLCC') "
+        f"TO '{day_file}' (HEADER)"
+    )
+    at = open_page("preview_send")
+    at.radio[0].set_value("Uploaded POS exports").run()
+    at.file_uploader[0].set_value((day_file.name, day_file.read_bytes(), "text/csv")).run()
+    assert not at.exception, texts(at)
+    assert at.date_input[0].value == date(2026, 11, 20)  # the upload's latest day
+    assert at.multiselect[0].value == ["KLCC"]
+    expected = preview(list(SAMPLE.paths), date(2026, 11, 20), outlets=["KLCC"])
+    assert {m.label: m.value for m in at.metric}["POS sales"] == money(
+        sum(t.pos_total for t in expected.tie_out if t.source == "sales")
+    )
+    kept = list((load_config().home / "uploads").glob("*/klcc-2026-11-20.csv"))
+    assert len(kept) == 1 and kept[0].read_bytes() == day_file.read_bytes()
