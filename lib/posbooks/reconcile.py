@@ -226,7 +226,8 @@ def _deleted_ids(gateway: QboGateway, entities: list[str], since: datetime) -> s
     """Ids QuickBooks reports deleted since ``since`` (None when cdc cannot tell)."""
     from posbooks.qbo.gateway import QboError
 
-    since = max(since, utc_now() - timedelta(days=CDC_DAYS))
+    # QuickBooks stamps changes to the second (in its own zone): look a little further back
+    since = max(since - timedelta(minutes=5), utc_now() - timedelta(days=CDC_DAYS))
     try:
         reply = gateway.cdc(entities, since)
     except QboError:

@@ -235,3 +235,35 @@ def test_outputs_for_the_cli_csv_and_json(home):
     lines = to_csv(result).splitlines()
     assert lines[0].startswith("business_date,outlet,doc_type")
     assert ",KLCC,journal," in lines[1] and ",matched," in lines[1]
+
+
+def test_a_send_quickbooks_refused_is_a_failed_send_until_sent_again(home):
+    gw = open_gateway(home.config, home.store)
+    [tips] = gw.query("Account", "Name = 'Tips Payable'")
+    gw.update("Account", {**tips, "Active": False})  # made inactive after the mapping was saved
+    outcomes = home.send(DAY1, outlets=["KLCC"])
+    assert [o.status for o in outcomes] == ["failed"]
+
+    failed = check_of(run(home, outlets=["KLCC"]), "KLCC")
+    assert failed.status == "failed" and "refused" in failed.message
+    assert failed.qbo_total is None and failed.pos_total > 0
+
+    gw.update("Account", {**gw.read("Account", tips["Id"]), "Active": True})
+    [outcome] = send_again(home.config, home.store, failed, sources=[home.pos_file], policy=FAST)
+    assert outcome.status == "created"
+    assert check_of(run(home, outlets=["KLCC"]), "KLCC").status == "matched"
+
+
+def test_cdc_names_the_deleted_document_so_it_is_not_read(home, monkeypatch):
+    home.send(DAY1)
+    klcc = check_of(run(home), "KLCC")
+    open_gateway(home.config, home.store).delete("JournalEntry", klcc.qbo_id, "0")
+    from posbooks.qbo.gateway import QboGateway
+
+    reads = []
+    original = QboGateway.read
+    monkeypatch.setattr(
+        QboGateway, "read", lambda self, e, i: reads.append(i) or original(self, e, i)
+    )
+    assert check_of(run(home), "KLCC").status == "deleted"
+    assert reads == []  # cdc reported the deletion
