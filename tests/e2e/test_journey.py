@@ -31,6 +31,7 @@ IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 if not Path(CHROMIUM).exists():  # `make test` installs it; a bare checkout may lack it
     pytest.skip("Debian's chromium is not installed (run `make chromium`)", allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api")
+expect = sync_api.expect
 
 
 def _free_port() -> int:
@@ -93,7 +94,13 @@ def page(servers) -> Iterator:
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-dev-shm-usage",  # small /dev/shm in containers
+            ],
         )
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
         context.set_default_timeout(30_000)
@@ -143,7 +150,7 @@ def test_new_user_connects_maps_previews_sends_and_finds_the_entry(servers, page
     sandbox = servers["sandbox"]
     page.goto(servers["app"])
     settle(page)
-    assert page.get_by_text("Not connected").is_visible()
+    expect(page.get_by_text("Not connected")).to_be_visible()
 
     # Connect: the same-tab link goes to the sandbox's sign-in and consent pages
     page.get_by_role("link", name="connect in this tab").click()
@@ -154,7 +161,9 @@ def test_new_user_connects_maps_previews_sends_and_finds_the_entry(servers, page
     page.get_by_role("button", name="Connect").click()
     page.wait_for_url(servers["app"] + "**")
     settle(page)
-    assert page.get_by_text("Connected to Nasi & Co Restaurant Group (sandbox).").first.is_visible()
+    expect(
+        page.get_by_text("Connected to Nasi & Co Restaurant Group (sandbox).").first
+    ).to_be_visible()
     assert "code=" not in page.url  # the single-use code left the address bar
     shot(page, "connect.png")
 
@@ -162,7 +171,7 @@ def test_new_user_connects_maps_previews_sends_and_finds_the_entry(servers, page
     go_to(page, "Mapping")
     page.get_by_role("button", name="Refresh QuickBooks Online Settings").click()
     settle(page)
-    assert page.get_by_text("last refreshed").first.is_visible()
+    expect(page.get_by_text("last refreshed").first).to_be_visible()
     choose(page, "POS amount", "Payment - Cash")
     choose(page, "QuickBooks account", "Undeposited Funds")
     page.get_by_role("button", name="Set", exact=True).click()
@@ -171,7 +180,7 @@ def test_new_user_connects_maps_previews_sends_and_finds_the_entry(servers, page
     settle(page)
     page.get_by_role("button", name="Save Settings").click()
     settle(page)
-    assert page.get_by_text("Nothing blocks sending journal entries.").is_visible()
+    expect(page.get_by_text("Nothing blocks sending journal entries.")).to_be_visible()
     shot(page, "mapping.png")
 
     # Preview a past day for every outlet
@@ -179,14 +188,14 @@ def test_new_user_connects_maps_previews_sends_and_finds_the_entry(servers, page
     page.get_by_role("spinbutton", name="day, From").click()  # opens the calendar
     page.get_by_role("button", name=PAST_DAY).click()
     settle(page)
-    assert page.get_by_text("Bangsar · Fri 20 Nov 2026 · Journal Entry").is_visible()
-    assert page.get_by_text("Balanced: debits = credits").first.is_visible()
+    expect(page.get_by_text("Bangsar · Fri 20 Nov 2026 · Journal Entry")).to_be_visible()
+    expect(page.get_by_text("Balanced: debits = credits").first).to_be_visible()
     shot(page, "preview.png", whole=False)  # controls, totals, chart and the first entry
 
     page.get_by_role("button", name="Send 3 journal entries to QuickBooks").click()
     settle(page)
     messages = page.locator("[data-testid='stAlertContentSuccess']")
-    assert messages.count() == 3, page.inner_text("body")
+    expect(messages).to_have_count(3)
     texts = [m.inner_text() for m in messages.all()]
     assert all("sent to QuickBooks as Journal Entry" in t for t in texts), texts
     numbers = [t.split("Journal Entry ")[1].split(".")[0] for t in texts]
@@ -207,7 +216,7 @@ def test_new_user_connects_maps_previews_sends_and_finds_the_entry(servers, page
     page.goto(servers["app"])
     settle(page)
     go_to(page, "History")
-    assert page.get_by_text("3 of 3 documents shown.").is_visible()
+    expect(page.get_by_text("3 of 3 documents shown.")).to_be_visible()
     main = page.inner_text("[data-testid='stMain']")
     assert any(f"Most recent: Journal Entry {n}" in main for n in numbers), main
     shot(page, "history.png")
