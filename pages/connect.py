@@ -20,12 +20,18 @@ if result is not None:
 status = services.connection(wb)
 now = datetime.now(UTC)
 
+
+def _code(text: str) -> str:
+    """Text for a Markdown code span (no autolink, no markup); backticks cannot end it early."""
+    return str(text).replace("`", "'")
+
+
 if wb.config.is_local:
     login = wb.demo_login or {}
     st.info(
         "posbooks is using the **local QuickBooks sandbox**: a practice company on this "
         "machine, no Intuit account or internet needed. Sign in on its page with "
-        f"**{md_escape(login.get('username', ''))}** / **{md_escape(login.get('password', ''))}**."
+        f"`{_code(login.get('username', ''))}` / `{_code(login.get('password', ''))}`."
     )
 
 if status.connected and not status.reconnect_needed:
