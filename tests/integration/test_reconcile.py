@@ -33,9 +33,10 @@ from posting_support import (
     home_dir,
     pos_file,
     quickbooks,
+    receipt_home,
 )
 
-__all__ = ["home", "home_dir", "pos_file"]  # fixtures used below
+__all__ = ["home", "home_dir", "pos_file", "receipt_home"]  # fixtures used below
 
 TEN = Decimal("10.00")
 
@@ -267,3 +268,18 @@ def test_cdc_names_the_deleted_document_so_it_is_not_read(home, monkeypatch):
     )
     assert check_of(run(home), "KLCC").status == "deleted"
     assert reads == []  # cdc reported the deletion
+
+
+def test_sales_receipts_match_then_one_deleted(receipt_home):
+    outcomes = receipt_home.send(DAY1, doc_type="receipt", outlets=["KLCC"])
+    assert {o.status for o in outcomes} == {"created"}
+    result = run(receipt_home, doc_type="receipt", outlets=["KLCC"])
+    assert result.counts() == {"matched": len(outcomes)}
+    assert {c.doc_key for c in result.documents} == {o.doc_key for o in outcomes}
+    first = result.documents[0]
+    assert first.pos_total == first.qbo_total > 0
+    open_gateway(receipt_home.config, receipt_home.store).delete("SalesReceipt", first.qbo_id, "0")
+    again = run(receipt_home, doc_type="receipt", outlets=["KLCC"])
+    assert again.find(first.doc_number).status == "deleted"
+    with pytest.raises(ReconcileError, match="journal entries"):
+        post_adjustment(receipt_home.config, receipt_home.store, again.find(first.doc_number))
