@@ -247,13 +247,21 @@ def _side(obj: dict) -> Side:
 
 
 def _note_identity(obj: dict, doc_type: str) -> tuple[date, str, str]:
-    """(date, outlet, payment method) of a document another home wrote, from its note."""
-    note = str(obj.get("PrivateNote", ""))
+    """(date, outlet, payment method) of a document another home wrote, from its PrivateNote.
+
+    The note ends ``journal <outlet> <date>`` or ``receipt <method> <outlet> <date>``; names
+    may hold spaces, so the split that gives back the document's own DocNumber is the one.
+    """
     day = date.fromisoformat(str(obj.get("TxnDate")))
-    tail = note.split(" ", 4)[4] if note.count(" ") >= 4 else ""
-    if doc_type == "journal" and tail.startswith("journal "):
-        return day, tail[len("journal ") : -11], ""
-    return day, "(see PrivateNote)", ""
+    words = str(obj.get("PrivateNote", "")).split(" ")[5:-1]  # after "posbooks h mapping vN type"
+    number = str(obj.get("DocNumber", ""))
+    if doc_type == "journal":
+        return day, " ".join(words), ""
+    for i in range(1, len(words)):
+        method, outlet = " ".join(words[:i]), " ".join(words[i:])
+        if doc_number(day, outlet, "receipt", method) == number:
+            return day, outlet, method
+    return day, " ".join(words) or "(see PrivateNote)", ""
 
 
 def reconcile(
@@ -286,10 +294,7 @@ def reconcile(
     gateway = gateway or _gateway(config, store)
     entity = ENTITY[doc_type]
     found = _qbo_now(gateway, entity, date_from, date_to)
-    adjusting = _qbo_now(gateway, "JournalEntry", date_from, date_to) if doc_type != "journal" \
-        else found  # fmt: skip
-    by_id = {f"{entity}:{o['Id']}": o for o in found}
-    by_id.update({f"JournalEntry:{o['Id']}": o for o in adjusting})
+    by_id = {f"{entity}:{o['Id']}": o for o in found}  # adjusting entries are journals too
     wanted = [(entity, r.qbo_id, r) for r in sent.values() if r.status == "posted" and r.qbo_id]
     wanted += [("JournalEntry", r.qbo_id, r) for r in adjust_rows if r.qbo_id]
     missing = [(e, i) for e, i, _ in wanted if f"{e}:{i}" not in by_id]

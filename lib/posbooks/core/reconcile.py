@@ -280,6 +280,11 @@ def _status(src: Sources, lines: tuple[LineCheck, ...]) -> tuple[str, str]:
         what = "QuickBooks refused it" if src.ledger_status == "failed" else "never confirmed"
         return "failed", f"Sent but {what}: {src.ledger_message}".rstrip(": ")
     if src.ledger_status != "posted":
+        if src.qbo is not None and src.ledger_status is not None:
+            return "qbo_only", (
+                f"QuickBooks holds {src.doc_number} (Id {src.qbo.qbo_id}) but its reply never "
+                "reached the ledger (a lost reply or an interrupted run). Send again to record it."
+            )
         if src.qbo is not None:
             return "qbo_only", (
                 f"QuickBooks holds {src.doc_number} (Id {src.qbo.qbo_id}) but this posbooks "

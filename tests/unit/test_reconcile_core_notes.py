@@ -1,0 +1,27 @@
+"""Documents another posbooks home wrote are named from their PrivateNote (names with spaces)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from posbooks.qbo.payloads import doc_number
+from posbooks.reconcile import _note_identity
+
+DAY = date(2026, 11, 2)
+
+
+def note(kind: str) -> str:
+    return f"posbooks 0123456789abcdef mapping v3 {kind} 2026-11-02"
+
+
+def test_a_journal_names_its_outlet():
+    obj = {"TxnDate": "2026-11-02", "DocNumber": doc_number(DAY, "Mont Kiara", "journal"),
+           "PrivateNote": note("journal Mont Kiara")}  # fmt: skip
+    assert _note_identity(obj, "journal") == (DAY, "Mont Kiara", "")
+
+
+def test_a_receipt_splits_method_and_outlet_by_its_own_docnumber():
+    obj = {"TxnDate": "2026-11-02",
+           "DocNumber": doc_number(DAY, "Mont Kiara", "receipt", "TNG eWallet"),
+           "PrivateNote": note("receipt TNG eWallet Mont Kiara")}  # fmt: skip
+    assert _note_identity(obj, "receipt") == (DAY, "Mont Kiara", "TNG eWallet")
