@@ -215,7 +215,8 @@ def post_range(
     """Post every day and outlet of the period; one outcome per document, in date order.
 
     Raises ``PosDataRejected`` on bad POS input and ``ReconnectNeeded`` when QuickBooks
-    no longer accepts the connection (documents already sent stay in the ledger).
+    no longer accepts the connection (documents already sent stay in the ledger, and
+    the exception's ``outcomes`` say what this run did before the refusal).
     """
     from posbooks.mapping import current_mapping
     from posbooks.qbo.settings import current_settings
@@ -257,9 +258,23 @@ def _send(
     for p in plan:
         if p.blocked is not None:
             report(p.blocked)
+    from posbooks.qbo.auth import ReconnectNeeded
+
     docs = [p.doc for p in plan if p.doc is not None]
-    if docs:
-        SendRun(store, gateway, policy, replace, _outcome, report).send(docs)  # type: ignore[arg-type]
+    try:
+        if docs:
+            SendRun(store, gateway, policy, replace, _outcome, report).send(docs)  # type: ignore[arg-type]
+    except ReconnectNeeded as exc:
+        # the caller still learns what was done before QuickBooks refused the connection
+        stopped = "not sent: QuickBooks refused the connection before this one was confirmed"
+        for doc in docs:
+            outcomes.setdefault(doc.doc_number, _outcome(doc, "failed", None, stopped))
+        exc.outcomes = tuple(_in_plan_order(plan, outcomes))
+        raise
+    return _in_plan_order(plan, outcomes)
+
+
+def _in_plan_order(plan: list[Planned], outcomes: dict[str, PostOutcome]) -> list[PostOutcome]:
     return [outcomes[p.doc.doc_number if p.doc else p.blocked.doc_number] for p in plan]  # type: ignore[union-attr]
 
 

@@ -144,3 +144,37 @@ def test_no_token_or_client_secret_in_anything_printed(cli, home: Home):
     for secret in {tokens.access_token, tokens.refresh_token, after.access_token,
                    after.refresh_token, home.config.client_secret}:  # fmt: skip
         assert secret not in printed
+
+
+def test_a_connection_refused_mid_range_still_lists_what_was_sent_and_exits_3(
+    cli, home: Home, monkeypatch
+):
+    """QuickBooks refuses the connection after the first batch of 30: the bookkeeper still
+    sees which days reached QuickBooks, and which did not, before reconnecting."""
+    from posbooks.commands import send as send_command
+    from posbooks.preview import default_source
+
+    def revoke_after_first_created(stream):
+        def show(done, total, outcome):
+            if outcome.status == "created" and not show.revoked:
+                _, tokens = auth.current_tokens(home.config, home.store)
+                auth.auth_client(home.config).revoke(token=tokens.refresh_token)
+                show.revoked = True
+
+        show.revoked = False
+        return show
+
+    monkeypatch.setattr(send_command, "_progress_printer", revoke_after_first_created)
+    period = ("--date", "2026-10-20", "--to", "2026-10-31", "--source", str(default_source()))
+    status, out, err = cli("send", *period, "--format", "json")
+    assert status == 3
+    assert "posbooks connect" in err and "send the same period again" in err
+    listed = json.loads(out)
+    assert len(listed) == 36  # 12 days x 3 outlets, each with what happened to it
+    created = {o["doc_number"]: o["qbo_id"] for o in listed if o["status"] == "created"}
+    assert len(created) == 30  # the first batch went through before the refusal
+    in_qbo = {d["DocNumber"]: d["Id"] for d in documents_in_quickbooks(home.handle, "journal")}
+    assert created == in_qbo
+    rest = [o for o in listed if o["status"] != "created"]
+    assert {o["status"] for o in rest} == {"failed"}
+    assert all("refused the connection" in o["message"] for o in rest)

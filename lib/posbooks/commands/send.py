@@ -126,13 +126,20 @@ def run(args: argparse.Namespace) -> int:
         print(f"posbooks send: {exc}", file=sys.stderr)
         return 2
     except ReconnectNeeded as exc:
-        print(f"posbooks send: {exc} Run `posbooks connect`, then send again.", file=sys.stderr)
+        if exc.outcomes:  # what this run did before QuickBooks refused the connection
+            _print_outcomes(exc.outcomes, args.format)
+        again = " Then send the same period again: nothing already sent is sent twice."
+        print(f"posbooks send: {exc}{again if exc.outcomes else ''}", file=sys.stderr)
         return 3
     except QboError as exc:
         print(f"posbooks send: {exc}", file=sys.stderr)
         return 1
-    if args.format == "json":
+    _print_outcomes(outcomes, args.format)
+    return 1 if any(o.status in FAILING for o in outcomes) else 0
+
+
+def _print_outcomes(outcomes, output_format: str) -> None:
+    if output_format == "json":
         print(json.dumps([o.to_json() for o in outcomes], indent=2, ensure_ascii=False))
     else:
         print(_table(outcomes))
-    return 1 if any(o.status in FAILING for o in outcomes) else 0

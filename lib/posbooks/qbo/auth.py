@@ -42,7 +42,13 @@ class AuthorizationFailed(Exception):
 
 
 class ReconnectNeeded(Exception):
-    """QuickBooks no longer accepts this connection (invalid_grant): connect again."""
+    """QuickBooks no longer accepts this connection (invalid_grant): connect again.
+
+    ``outcomes``: when raised out of ``posbooks.posting.post_range``, one outcome per
+    document of the run (what was done before the refusal, the rest ``failed``).
+    """
+
+    outcomes: tuple = ()
 
 
 class TokenRefreshFailed(Exception):
