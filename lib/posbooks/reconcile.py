@@ -692,7 +692,8 @@ def notebook_workbench(*, demo_mapping: bool = True):
     if not local._answers(base):
         from posbooks.qbo.sandbox import start_sandbox
 
-        base = start_sandbox(port=0).base_url  # lives as long as this kernel
+        # lives as long as the kernel; its company persists beside the ledger that refers to it
+        base = start_sandbox(port=0, state_file=config.home / local.STATE_FILE).base_url
         config = dataclasses.replace(config, sandbox_url=base)
     local.allow_insecure_transport(base)
     store = open_store(config)
