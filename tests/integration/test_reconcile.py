@@ -15,15 +15,8 @@ import duckdb
 import pytest
 from posbooks import ledger
 from posbooks.qbo.gateway import open_gateway
-from posbooks.reconcile import (
-    ReconcileError,
-    accept_as_is,
-    post_adjustment,
-    reconcile,
-    send_again,
-    to_csv,
-    to_json,
-)
+from posbooks.reconcile import ReconcileError, reconcile, to_csv, to_json
+from posbooks.reconcile_actions import accept_as_is, post_adjustment, send_again
 from posting_support import (
     DAY1,
     DAY2,

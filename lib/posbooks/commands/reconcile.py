@@ -76,6 +76,7 @@ def table(result) -> str:
 def run(args: argparse.Namespace) -> int:
     """Reconcile; exit 0 all agree, 1 differences, 2 bad input, 3 reconnect needed."""
     from posbooks import reconcile as rec
+    from posbooks import reconcile_actions as act
     from posbooks.config import ConfigError, load_config
     from posbooks.pos import ExportRejected
     from posbooks.preview import default_source
@@ -111,13 +112,13 @@ def run(args: argparse.Namespace) -> int:
         if chosen:
             check = result.find(chosen)
             if args.send_again:
-                for o in rec.send_again(config, store, check, sources=sources):
+                for o in act.send_again(config, store, check, sources=sources):
                     print(f"{o.doc_number}: {o.status} {o.message}", file=sys.stderr)
             elif args.adjust:
-                adj = rec.post_adjustment(config, store, check, reason=args.why)
+                adj = act.post_adjustment(config, store, check, reason=args.why)
                 print(f"{adj.doc_number}: posted (QuickBooks Id {adj.qbo_id})", file=sys.stderr)
             else:
-                rec.accept_as_is(config, store, check, who=args.by, why=args.why)
+                act.accept_as_is(config, store, check, who=args.by, why=args.why)
                 print(f"{chosen}: accepted as is by {args.by}", file=sys.stderr)
             result = rec.reconcile(
                 config, store, sources=sources, date_from=date_from, date_to=date_to,
