@@ -75,3 +75,34 @@ def test_a_sandbox_that_cannot_start_says_why(tmp_path):
     finally:
         busy.close()
         (Path(tmp_path) / "sandbox.pid").unlink(missing_ok=True)
+
+
+def test_the_background_sandbox_says_how_to_stop_it_and_sandbox_stop_stops_it(
+    tmp_path, monkeypatch, capsys
+):
+    """A bookkeeper is told the sandbox keeps running, and `posbooks sandbox --stop` ends it."""
+    from posbooks.cli import main
+
+    monkeypatch.delenv("OAUTHLIB_INSECURE_TRANSPORT", raising=False)
+    monkeypatch.chdir(tmp_path)
+    for name in ("QBO_CLIENT_ID", "QBO_CLIENT_SECRET", "QBO_REDIRECT_URI", "QBO_ENVIRONMENT"):
+        monkeypatch.delenv(name, raising=False)
+    home, url = tmp_path / "home", f"http://127.0.0.1:{_free_port()}"
+    monkeypatch.setenv("POSBOOKS_HOME", str(home))
+    monkeypatch.setenv("POSBOOKS_SANDBOX_URL", url)
+    config = load_config()
+    try:
+        assert main(["connect", "--auto-approve"]) == 0
+        err = capsys.readouterr().err
+        assert "keeps running" in err and "posbooks sandbox --stop" in err
+        pid = int((home / "sandbox.pid").read_text())
+        assert main(["sandbox", "--stop"]) == 0
+        assert "Stopped the local QuickBooks sandbox" in capsys.readouterr().out
+        with pytest.raises(requests.ConnectionError):
+            requests.get(url + "/", timeout=2)
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
+        assert main(["sandbox", "--stop"]) == 1  # nothing left to stop
+        assert "No sandbox started by posbooks" in capsys.readouterr().err
+    finally:
+        stop_local_sandbox(config)

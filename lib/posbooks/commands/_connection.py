@@ -37,12 +37,17 @@ def open_home(*, start_sandbox: bool = True) -> tuple[Config, Store]:
     if config.is_local and start_sandbox:
         info = ensure_local_sandbox(config)
         if info.started:
-            print(
-                f"Started the local QuickBooks sandbox at {info.base_url} "
-                f"(log: {config.home / 'sandbox.log'}).",
-                file=sys.stderr,
-            )
+            print(sandbox_started(config, info.base_url), file=sys.stderr)
     return config, open_store(config)
+
+
+def sandbox_started(config: Config, base_url: str) -> str:
+    """What to tell a bookkeeper when posbooks started the sandbox: it stays running."""
+    return (
+        f"Started the local QuickBooks sandbox at {base_url} in the background "
+        f"(log: {config.home / 'sandbox.log'}). It keeps running; "
+        "`posbooks sandbox --stop` stops it."
+    )
 
 
 def reports_errors(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:

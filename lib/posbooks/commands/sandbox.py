@@ -53,6 +53,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="allow binding a non-loopback address (anyone who can reach it can connect)",
     )
     parser.add_argument("--verbose", action="store_true", help="log each request (no bodies)")
+    parser.add_argument(
+        "--stop",
+        action="store_true",
+        help="stop the sandbox posbooks started in the background for this POSBOOKS_HOME",
+    )
     parser.set_defaults(func=run_sandbox)
 
 
@@ -66,11 +71,26 @@ def is_loopback_host(host: str) -> bool:
         return False
 
 
+def stop_background_sandbox() -> int:
+    """Stop the sandbox ``posbooks connect``/``send`` started for this home; exit status."""
+    from posbooks.config import load_config
+    from posbooks.qbo.local import stop_local_sandbox
+
+    config = load_config()
+    if stop_local_sandbox(config):
+        print(f"Stopped the local QuickBooks sandbox of {config.home} (its company is kept).")
+        return 0
+    print(f"No sandbox started by posbooks is running for {config.home}.", file=sys.stderr)
+    return 1
+
+
 def run_sandbox(args: argparse.Namespace) -> int:
     """Start the sandbox, print its JSON line, serve until a signal; exit status."""
     from posbooks.qbo.sandbox import ClientRegistration, start_sandbox
     from posbooks.qbo.sandbox.server import default_redirect_uris, info_line
 
+    if args.stop:
+        return stop_background_sandbox()
     if not is_loopback_host(args.host):
         if not args.allow_remote:
             print(

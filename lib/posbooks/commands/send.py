@@ -82,11 +82,13 @@ def _table(outcomes) -> str:
 def run(args: argparse.Namespace) -> int:
     """Send; exit 1 when anything failed or was blocked, 2 on bad input, 3 to reconnect."""
     from posbooks.config import ConfigError, load_config
+    from posbooks.crypto import CryptoError
     from posbooks.posting import PosDataRejected, post_range
     from posbooks.preview import default_source
     from posbooks.qbo.auth import ReconnectNeeded
     from posbooks.qbo.gateway import QboError
-    from posbooks.store import open_store
+    from posbooks.qbo.local import SandboxUnavailable
+    from posbooks.store import StoreError, open_store
 
     try:
         date_from = date.fromisoformat(args.date)
@@ -104,7 +106,10 @@ def run(args: argparse.Namespace) -> int:
         if config.is_local and not args.dry_run:
             from posbooks.qbo.local import ensure_local_sandbox
 
-            ensure_local_sandbox(config)
+            if ensure_local_sandbox(config).started:
+                from posbooks.commands._connection import sandbox_started
+
+                print(sandbox_started(config, config.sandbox_url), file=sys.stderr)
         outcomes = post_range(
             config,
             store,
@@ -131,7 +136,7 @@ def run(args: argparse.Namespace) -> int:
         again = " Then send the same period again: nothing already sent is sent twice."
         print(f"posbooks send: {exc}{again if exc.outcomes else ''}", file=sys.stderr)
         return 3
-    except QboError as exc:
+    except (QboError, SandboxUnavailable, StoreError, CryptoError) as exc:
         print(f"posbooks send: {exc}", file=sys.stderr)
         return 1
     _print_outcomes(outcomes, args.format)

@@ -156,12 +156,30 @@ def ensure_local_sandbox(config: Config, *, timeout: float = 20.0) -> SandboxInf
     )
 
 
-def stop_local_sandbox(config: Config) -> bool:
-    """Stop a sandbox this home started (by its pidfile); False when none was running."""
+def _is_our_sandbox(pid: int) -> bool:
+    """Whether ``pid`` still runs ``posbooks ... sandbox`` (a pid file can outlive it and the
+    number be reused); True where /proc cannot tell."""
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except FileNotFoundError:
+        return not Path("/proc/self").exists()
+    except OSError:
+        return True
+    return b"sandbox" in command and any(b"posbooks" in part for part in command)
+
+
+def stop_local_sandbox(config: Config, *, wait: float = 10.0) -> bool:
+    """Stop a sandbox this home started (by its pidfile); False when none was running.
+
+    Waits up to ``wait`` seconds for it to save its state and free its port.
+    """
     pid_file = config.home / PID_FILE
     try:
         pid = int(pid_file.read_text().strip())
     except (OSError, ValueError):
+        return False
+    if not _is_our_sandbox(pid):
+        pid_file.unlink(missing_ok=True)
         return False
     try:
         os.kill(pid, 15)
@@ -169,4 +187,20 @@ def stop_local_sandbox(config: Config) -> bool:
         pid_file.unlink(missing_ok=True)
         return False
     pid_file.unlink(missing_ok=True)
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline and _alive(pid):
+        time.sleep(0.05)
     return True
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:  # our own child (tests): reap it, or it lingers as a zombie that still "exists"
+        return os.waitpid(pid, os.WNOHANG) == (0, 0)
+    except ChildProcessError:
+        return True
