@@ -14,7 +14,10 @@ from posbooks.qbo.gateway import QboError, RetryPolicy, open_gateway, to_qbo_err
 from posbooks.qbo.redaction import REDACTED, install_log_redaction, redact, register_secret
 from posbooks.qbo.sandbox import SandboxHandle
 from posbooks.store import Store
+from posting_support import DAY1, connect_home, pos_file
 from quickbooks import exceptions as qbe
+
+__all__ = ["pos_file"]
 
 
 def _response(status: int, body: str, content_type: str = "application/json") -> requests.Response:
@@ -139,3 +142,50 @@ def test_connect_refresh_and_errors_leak_no_secret(
     assert len(caplog.records) > 10  # the flow was logged at DEBUG
     for secret in secrets:
         assert secret not in visible
+
+
+def test_requests_oauthlib_shaped_debug_lines_lose_unregistered_tokens(caplog):
+    """requests-oauthlib logs whole token dicts and bodies at DEBUG ("Adding token %s")."""
+    install_log_redaction()
+    access, refresh = "eyJhbGciOi" + "A" * 40, "AB11" + "7" * 40
+    token = {"access_token": access, "refresh_token": refresh, "token_type": "bearer"}
+    oauthlib_log = logging.getLogger("requests_oauthlib.oauth2_session")
+    with caplog.at_level(logging.DEBUG, logger="requests_oauthlib"):
+        oauthlib_log.warning("Adding token %s to request.", token)
+        oauthlib_log.warning(
+            "Request body was %s", f"grant_type=refresh_token&refresh_token={refresh}"
+        )
+        oauthlib_log.warning("Response content %s.", json.dumps(token))
+    assert len(caplog.records) == 3
+    assert access not in caplog.text and refresh not in caplog.text
+
+
+def test_debug_logging_during_connect_and_send_shows_no_token(
+    fresh_sandbox: SandboxHandle, tmp_path: Path, pos_file: Path, caplog
+):
+    """Root logging at DEBUG (what a developer turns on to debug) through a whole connect,
+    settings, mapping and send, plus python-quickbooks' own OAuth2Session client."""
+    from posbooks.qbo.sandbox.clients import quickbooks_client
+
+    with caplog.at_level(logging.DEBUG):
+        home = connect_home(fresh_sandbox, tmp_path / "home", pos_file)
+        _, first = auth.current_tokens(home.config, home.store)
+        fresh_sandbox.admin("clock", {"advance_seconds": 4000})  # the send must refresh
+        outcomes = home.send(DAY1)
+        _, second = auth.current_tokens(home.config, home.store)
+        realm = auth.connection_status(home.config, home.store).realm_id
+        tokens = {"access_token": second.access_token, "refresh_token": second.refresh_token}
+        # python-quickbooks' own client goes through requests-oauthlib's OAuth2Session
+        qb = quickbooks_client(fresh_sandbox, {**tokens, "realm_id": realm})
+        qb.query("SELECT * FROM Class")
+    assert {o.status for o in outcomes} == {"created"}
+    assert first.refresh_token != second.refresh_token
+    assert any(r.name.startswith("urllib3") for r in caplog.records)  # DEBUG really was on
+    oauthlib_debug = [
+        r for r in caplog.records if r.name.startswith("requests_oauthlib") and r.levelno < 20
+    ]
+    assert oauthlib_debug == []  # its DEBUG lines print tokens whole: posbooks keeps them off
+    secrets = {home.config.client_secret, first.access_token, first.refresh_token,
+               second.access_token, second.refresh_token}  # fmt: skip
+    for secret in secrets:
+        assert secret not in caplog.text

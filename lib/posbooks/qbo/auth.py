@@ -23,7 +23,7 @@ from intuitlib.exceptions import AuthClientError
 
 from posbooks.crypto import CryptoError, secret_box
 from posbooks.qbo.local import ensure_local_sandbox, is_loopback
-from posbooks.qbo.redaction import register_secret
+from posbooks.qbo.redaction import install_log_redaction, register_secret
 from posbooks.store import utc_now
 
 if TYPE_CHECKING:
@@ -131,6 +131,7 @@ def api_url(config: Config) -> str:
 
 def auth_client(config: Config, redirect_uri: str | None = None) -> AuthClient:
     """An intuit-oauth client for ``config`` (fetches the discovery document)."""
+    install_log_redaction()  # every path to a token passes here: logs are redacted first
     register_secret(config.client_secret)
     try:
         return _AuthClient(

@@ -3,7 +3,9 @@
 Two layers: every secret posbooks handles is registered (``register_secret``) and replaced
 wherever it appears; patterns (``Bearer ...``, ``refresh_token=...``) catch what was never
 registered, e.g. a third-party library logging a header. ``install_log_redaction`` applies
-both to every log record created in the process, whichever library logs it.
+both to every log record created in the process, whichever library logs it (urllib3,
+intuit-oauth, python-quickbooks, requests-oauthlib), and keeps requests-oauthlib, which
+logs whole token dicts at DEBUG, at INFO.
 """
 
 from __future__ import annotations
@@ -66,9 +68,19 @@ def _redact_record(record: logging.LogRecord) -> logging.LogRecord:
     return record
 
 
+# Loggers whose DEBUG lines print whole tokens (requests-oauthlib: "Adding token {...}",
+# token request and response bodies): kept at INFO, so they never build such a line.
+TOKEN_DEBUG_LOGGERS = ("requests_oauthlib",)
+
+
 def install_log_redaction() -> None:
-    """Redact every log record created in this process from now on (idempotent)."""
+    """Redact every log record created in this process from now on (idempotent), and keep
+    the loggers that print whole tokens at DEBUG (``TOKEN_DEBUG_LOGGERS``) at INFO."""
     global _installed
+    for name in TOKEN_DEBUG_LOGGERS:
+        logger = logging.getLogger(name)
+        if logger.level < logging.INFO:  # NOTSET would inherit a DEBUG root
+            logger.setLevel(logging.INFO)
     with _lock:
         if _installed:
             return

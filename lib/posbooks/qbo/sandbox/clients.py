@@ -12,6 +12,7 @@ from intuitlib.client import AuthClient
 from intuitlib.enums import Scopes
 from quickbooks import QuickBooks
 
+from posbooks.qbo.redaction import install_log_redaction
 from posbooks.qbo.sandbox.autoapprove import approve_authorization
 from posbooks.qbo.sandbox.server import SandboxHandle
 
@@ -20,6 +21,7 @@ MINOR_VERSION = 75
 
 def auth_client_for(handle: SandboxHandle, redirect_uri: str | None = None) -> AuthClient:
     """intuit-oauth's AuthClient pointed at the sandbox's discovery document."""
+    install_log_redaction()  # its tokens, and python-quickbooks' OAuth2Session, stay out of logs
     return AuthClient(
         handle.client_id,
         handle.client_secret,
