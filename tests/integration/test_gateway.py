@@ -307,3 +307,28 @@ def test_a_requestid_quickbooks_would_refuse_is_caught_before_sending(connected)
             [{"operation": "create", "JournalEntry": _journal("GW-9")}], request_id="y" * 37
         )
     assert gateway.query("JournalEntry", "DocNumber = 'GW-9'") == []
+
+
+def test_a_batch_quickbooks_refuses_with_code_400_is_not_mistaken_for_a_token_problem(
+    connected, fresh_sandbox, monkeypatch
+):
+    """python-quickbooks maps codes 1-499 to AuthorizationException; QuickBooks' "more than
+    30 operations" fault is code 400. It must read as a refused request, not renew tokens."""
+    from posbooks.qbo import gateway as gateway_module
+
+    config, store = connected
+    gateway = open_gateway(config, store, retry=FAST)
+    _, before = auth.current_tokens(config, store)
+    monkeypatch.setattr(gateway_module, "BATCH_MAX", 40)  # let 31 reach QuickBooks
+    items = [
+        {"bId": str(i), "operation": "create", "JournalEntry": _journal(f"GW-B{i}")}
+        for i in range(31)
+    ]
+    with pytest.raises(QboError) as err:
+        gateway.batch(items)
+    assert err.value.kind == "validation" and not err.value.retryable
+    assert err.value.status == 400 and "at most 30" in str(err.value)
+    _, after = auth.current_tokens(config, store)
+    assert after.refresh_token == before.refresh_token  # no refresh was attempted
+    requests_seen = fresh_sandbox.admin("state")["requests"]
+    assert requests_seen["by_status"].get("400") == 1  # sent once, not retried
