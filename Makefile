@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PORT   ?= 8501
 
-.PHONY: run test lint format bench sample chromium clean
+.PHONY: run test lint format bench sample chromium screenshots clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -16,6 +16,7 @@ $(STAMP): pyproject.toml
 
 ## run: start the workbench on http://127.0.0.1:$(PORT) (starts the local QBO sandbox when no Intuit credentials are set)
 run: $(STAMP)
+	$(if $(filter-out 8501,$(PORT)),QBO_REDIRECT_URI=$${QBO_REDIRECT_URI:-http://127.0.0.1:$(PORT)/}) \
 	$(VENV)/bin/streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT) \
 		--server.headless true --browser.gatherUsageStats false
 
@@ -26,6 +27,10 @@ chromium:
 ## test: every test: unit, sandbox over HTTP, app, browser, notebooks
 test: $(STAMP) chromium
 	$(PY) -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
+
+## screenshots: run the browser journey and refresh docs/screenshots/ (commit them)
+screenshots: $(STAMP) chromium
+	POSBOOKS_SCREENSHOTS=docs/screenshots $(PY) -m pytest tests/e2e -q
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check lib tests app.py pages bench data
