@@ -81,3 +81,24 @@ def test_accept_as_is_from_the_command_line(cli, home: Home):
                            "--why", "KLCC books kept by hand this month")  # fmt: skip
     assert status == 0, err
     assert "Accepted as is" in out and "KLCC books kept by hand" in out
+
+
+def test_a_bad_pos_file_names_file_row_and_column_and_exits_2(cli, home: Home, tmp_path):
+    bad = tmp_path / "november.csv"
+    bad.write_text(
+        "business_date,outlet,receipt_no,line_type,category,item,quantity,tax_code,"
+        "payment_method,amount,closed_at,voided\n"
+        "2026-11-02,KLCC,R1,item,Food,Nasi lemak,1,SST6,,twelve,2026-11-02 12:00:00,false\n",
+        encoding="utf-8",
+    )
+    status, out, err = cli("reconcile", "--date", str(DAY1), "--source", str(bad))
+    assert status == 2 and out == ""
+    assert "november.csv" in err and "amount" in err and "row 2" in err.lower()
+
+
+def test_not_connected_says_so(cli, home: Home):
+    from posbooks.qbo import auth
+
+    auth.disconnect(home.config, home.store)
+    status, _, err = cli("reconcile", "--date", str(DAY1), "--source", str(home.pos_file))
+    assert status == 2 and "not connected" in err
