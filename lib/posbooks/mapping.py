@@ -15,9 +15,11 @@ from typing import TYPE_CHECKING, Any
 
 from posbooks.core.mapping_json import mapping_from_json, mapping_to_json
 from posbooks.core.mapping_rules import (
+    BANK_LIKE,
     account_for,
     allowed_account_types,
     check_mapping,
+    deposit_account_for,
     receipt_item_for,
     receipt_item_key,
     row_label,
@@ -138,13 +140,18 @@ def mapping_rows(
     for source, key in sorted(keys, key=lambda k: (_ORDER.index(k[0]), k[1] or "")):
         saved = account_for(mapping, source, key)
         ref = saved or suggestion.accounts.get((source, key))
+        if doc_type == "receipt" and source == "payment":  # the account receipts deposit to
+            saved = deposit_account_for(mapping, key)
+            if key not in mapping.deposits and key in suggestion.deposits:
+                saved = None  # the journal account cannot take a deposit: suggest one
+            ref = saved or deposit_account_for(suggestion, key)
         required = source != "over_short" and (doc_type == "journal" or source == "payment")
         own = [
             i
             for i in issues
             if i.blocking and i.code != "unmapped" and (i.source, i.key) == (source, key)
         ]
-        if own:
+        if own and saved:  # a problem of what is saved; a suggestion replaces it
             status, message = "problem", own[0].message
         elif saved:
             status, message = "mapped", ""
@@ -163,7 +170,11 @@ def mapping_rows(
                 suggested=saved is None and ref is not None,
                 required=required,
                 status=status,
-                allowed_types=allowed_account_types(source, key),
+                allowed_types=(
+                    BANK_LIKE
+                    if doc_type == "receipt" and source == "payment"
+                    else allowed_account_types(source, key)
+                ),
                 message=message,
             )
         )

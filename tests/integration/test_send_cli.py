@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
 
 import pytest
 from posbooks.cli import main
 from posbooks.mapping import current_mapping, save_mapping
 from posbooks.qbo import auth
-from posting_support import DAY1, DAY3, Home, documents_in_quickbooks, home, home_dir, pos_file
+from posting_support import (
+    DAY1,
+    DAY2,
+    DAY3,
+    Home,
+    documents_in_quickbooks,
+    home,
+    home_dir,
+    pos_file,
+)
 
 __all__ = ["home", "home_dir", "pos_file"]
 
@@ -178,3 +188,38 @@ def test_a_connection_refused_mid_range_still_lists_what_was_sent_and_exits_3(
     rest = [o for o in listed if o["status"] != "created"]
     assert {o["status"] for o in rest} == {"failed"}
     assert all("refused the connection" in o["message"] for o in rest)
+
+
+def test_suggested_mapping_sends_voucher_receipts_and_keeps_the_liability_for_journals(
+    cli, home: Home
+):
+    """A mapping saved before receipt deposit accounts existed blocks voucher receipts;
+    `mapping suggest --save` adds one, and both journeys then send out of the box."""
+    pos = ("--source", str(home.pos_file))
+    older = replace(current_mapping(home.store), deposits={})
+    save_mapping(home.store, older, note="saved before deposits")
+    status, out, _ = cli("send", "--date", str(DAY1), "--type", "receipt", *pos)
+    assert status == 1 and "Receipt Voucher      blocked" in out
+
+    status, out, _ = cli("mapping", "suggest", "--type", "receipt", *pos)
+    assert status == 0
+    assert re.search(r"Payment - Voucher\s+Undeposited Funds\s+suggested", out)
+    assert "Nothing saved" in out
+    assert cli("mapping", "suggest", "--save", *pos)[0] == 0
+    assert cli("mapping", "check", "--type", "receipt", *pos)[0] == 0
+
+    status, out, _ = cli("send", "--date", str(DAY2), "--type", "receipt", *pos, "--format", "json")
+    assert status == 0 and {o["status"] for o in json.loads(out)} == {"created"}
+    receipts = documents_in_quickbooks(home.handle, "receipt")
+    voucher = [r for r in receipts if r["PaymentMethodRef"]["name"] == "Voucher"]
+    assert len(voucher) == 3  # one per outlet
+    assert {r["DepositToAccountRef"]["name"] for r in voucher} == {"Undeposited Funds"}
+
+    assert cli("send", "--date", str(DAY2), *pos)[0] == 0  # the journal entries
+    journal_accounts = {
+        line["JournalEntryLineDetail"]["AccountRef"]["name"]
+        for entry in documents_in_quickbooks(home.handle, "journal")
+        for line in entry["Line"]
+        if "Voucher" in line.get("Description", "")
+    }
+    assert journal_accounts == {"Gift Vouchers Outstanding"}

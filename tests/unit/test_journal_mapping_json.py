@@ -34,7 +34,16 @@ def test_writing_and_reading_back_gives_the_same_mapping():
     assert mapping_from_json(mapping_to_json(mapping)) == mapping
     assert mapping_to_json(Mapping()) == {
         "version": 0, "accounts": [], "classes": [], "locations": [], "items": [],
+        "deposits": [],
     }  # fmt: skip
+
+
+def test_receipt_deposit_accounts_are_kept_and_older_files_without_them_still_load():
+    voucher = {"payment_method": "Voucher", "account_id": "3", "account_name": "Undeposited Funds"}
+    mapping = mapping_from_json({**SAVED, "deposits": [voucher]})
+    assert mapping.deposits == {"Voucher": Ref("3", "Undeposited Funds")}
+    assert mapping_from_json(mapping_to_json(mapping)) == mapping
+    assert mapping_from_json(SAVED).deposits == {}  # written before deposits existed
 
 
 @pytest.mark.parametrize(

@@ -169,10 +169,24 @@ def test_account_type_must_be_able_to_hold_the_amount(row, account_id, fits):
 
 
 def test_a_voucher_liability_cannot_be_the_deposit_account_of_a_sales_receipt():
-    mapping = suggest_mapping(A_DAYS_KEYS, SETTINGS)
+    mapping = replace(suggest_mapping(A_DAYS_KEYS, SETTINGS), deposits={})  # the user's choice
     issues = check_mapping(mapping, SETTINGS, A_DAYS_KEYS - {("tax", "SST10")}, "receipt")
     assert [(i.code, i.key) for i in issues] == [("account_type", "Voucher")]
     assert "deposit account" in issues[0].message
+
+
+def test_suggested_vouchers_reduce_the_liability_in_journals_and_deposit_receipts_to_an_asset():
+    """Out of the box both journeys work: a journal debits Gift Vouchers Outstanding,
+    a sales receipt (Bank / Other Current Asset only) deposits to Undeposited Funds."""
+    mapping = suggest_mapping(A_DAYS_KEYS, SETTINGS)
+    assert mapping.accounts[("payment", "Voucher")].name == "Gift Vouchers Outstanding"
+    assert mapping.deposits == {"Voucher": Ref("3", "Undeposited Funds")}  # only the voucher
+    receipt_keys = A_DAYS_KEYS - {("tax", "SST10")}  # its Item is inactive in this chart
+    assert check_mapping(mapping, SETTINGS, receipt_keys, "receipt") == []
+    assert check_mapping(mapping, SETTINGS, A_DAYS_KEYS, "journal") == []
+    # a deposit account the bookkeeper already chose is kept
+    mine = Mapping(deposits={"Voucher": Ref("1", "Maybank Current Account")})
+    assert suggest_mapping(A_DAYS_KEYS, SETTINGS, base=mine).deposits == mine.deposits
 
 
 def test_an_account_made_inactive_or_deleted_in_quickbooks_blocks():

@@ -161,3 +161,13 @@ def test_a_day_whose_payments_net_to_zero_cannot_be_split():
         """)
     )
     assert receipt.blocked and "cannot_split" in [i.code for i in receipt.issues]
+
+
+def test_a_receipt_deposits_to_its_own_deposit_account_when_one_is_mapped():
+    """Vouchers may be a liability in journals; the receipt deposits to an asset instead."""
+    deposits = {"Visa/Master": Ref("3", "Undeposited Funds")}
+    mapping = Mapping(**{**MAPPING.__dict__, "deposits": deposits})
+    cash, card = sales_receipts_for_day(pos_day(A_DAY), mapping)
+    assert card.deposit_account == Ref("3", "Undeposited Funds")
+    assert cash.deposit_account == Ref("11", "Cash on Hand")  # no deposit of its own
+    assert card.issues == ()

@@ -144,9 +144,10 @@ def _suggest(args: argparse.Namespace) -> int:
         )
         return 2
     suggested = suggest_mapping(keys, settings, outlets=outlets, base=mapping)
-    rows = mapping_rows(keys, settings, suggested, doc_type=args.type)
     if args.save:
         suggested = save_mapping(store, suggested, note="suggested by posbooks mapping suggest")
+    # unsaved suggestions read "suggested", not "mapped": nothing is kept without --save
+    rows = mapping_rows(keys, settings, suggested if args.save else mapping, doc_type=args.type)
     if args.format == "json":
         print(
             json.dumps(
@@ -163,6 +164,10 @@ def _suggest(args: argparse.Namespace) -> int:
                         }  # fmt: skip
                         for r in rows
                     ],
+                    "deposits": [
+                        {"payment_method": m, "account_id": r.id, "account_name": r.name}
+                        for m, r in sorted(suggested.deposits.items())
+                    ],
                 },
                 indent=2,
             )
@@ -170,6 +175,15 @@ def _suggest(args: argparse.Namespace) -> int:
     else:
         for row in rows:
             print(f"  {row.label:<32} {row.account_name or '-':<34} {row.status}")
+        for method, ref in sorted(suggested.deposits.items()):
+            journal = suggested.accounts.get(("payment", method))
+            print(
+                f"  Sales receipts paid by {method} deposit to '{ref.name}' (QuickBooks deposits "
+                f"receipts only to Bank or Other Current Asset); journal entries use "
+                f"'{journal.name if journal else '-'}'."
+            )
         if args.save:
             print(f"Saved as mapping version {suggested.version}.")
+        else:
+            print("Nothing saved: run `posbooks mapping suggest --save` to keep these.")
     return 0

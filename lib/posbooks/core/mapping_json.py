@@ -8,12 +8,16 @@ The format (every list optional, ``key`` null for keyless sources)::
                      "account_name": "Sales - Food"}],
       "classes":   [{"category": "Food", "class_id": "5", "class_name": "Kitchen"}],
       "locations": [{"outlet": "Bangsar", "location_id": "2", "location_name": "Bangsar"}],
-      "items":     [{"key": "Food", "item_id": "11", "item_name": "Food sales"}]
+      "items":     [{"key": "Food", "item_id": "11", "item_name": "Food sales"}],
+      "deposits":  [{"payment_method": "Voucher", "account_id": "3",
+                     "account_name": "Undeposited Funds"}]
     }
 
 ``accounts`` source is one of the entry-line sources (sales, discount,
 service_charge, tax, rounding, tip, payment, over_short); key is the category, tax
 code or payment method. ``items`` keys are described in ``posbooks.core.receipts``.
+``deposits``: where sales receipts of a payment method deposit, when not its journal
+account (``Mapping.deposits``).
 """
 
 from __future__ import annotations
@@ -82,6 +86,7 @@ def mapping_from_json(data: dict[str, Any]) -> Mapping:
         locations=_refs(data, "locations", "outlet", "location"),
         items=_refs(data, "items", "key", "item"),
         version=version,
+        deposits=_refs(data, "deposits", "payment_method", "account"),
     )
 
 
@@ -109,5 +114,9 @@ def mapping_to_json(mapping: Mapping) -> dict[str, Any]:
         "items": [
             {"key": k, "item_id": r.id, "item_name": r.name}
             for k, r in sorted(mapping.items.items())
+        ],
+        "deposits": [
+            {"payment_method": m, "account_id": r.id, "account_name": r.name}
+            for m, r in sorted(mapping.deposits.items())
         ],
     }

@@ -9,7 +9,9 @@ Decisions (docs/posting.md):
   e-wallet clearing). A voucher or gift-card tender may instead debit an Other Current
   Liability: redeeming a voucher sold earlier reduces the amount owed to its holder.
 - A sales receipt deposits to the payment's account, which QuickBooks only allows to be
-  Bank or Other Current Asset, so vouchers there need a clearing asset account.
+  Bank or Other Current Asset, so a payment whose journal account is a liability (a
+  voucher) gets its own receipt deposit account (``Mapping.deposits``); the suggestion
+  is a clearing asset named after the method, else Undeposited Funds.
 - Receipt lines use Items: category ``K`` -> ``items[K]``; service charge, tips and
   rounding -> ``items["service_charge" | "tip" | "rounding"]``, a tax code ``C`` ->
   ``items["tax:C"]`` falling back to ``items["tax"]``, discounts -> ``items["discount:K"]``
@@ -101,6 +103,12 @@ def receipt_item_for(mapping: Mapping, source: str, key: str | None) -> Ref | No
     return ref
 
 
+def deposit_account_for(mapping: Mapping, method: str | None) -> Ref | None:
+    """Where a sales receipt paid by ``method`` deposits: its own receipt deposit account,
+    else the payment method's journal account."""
+    return mapping.deposits.get(method or "") or mapping.accounts.get(("payment", method))
+
+
 def account_for(mapping: Mapping, source: str, key: str | None) -> Ref | None:
     """The mapped account of (source, key); discounts per category fall back to (discount, None)."""
     ref = mapping.accounts.get((source, key))
@@ -137,7 +145,10 @@ def check_mapping(
     keys = set(keys)
     issues: list[Issue] = []
     for source, key in required_keys(keys, doc_type):
-        ref = account_for(mapping, source, key)
+        if doc_type == "receipt" and source == "payment":
+            ref = deposit_account_for(mapping, key)
+        else:
+            ref = account_for(mapping, source, key)
         label = row_label(source, key)
         if ref is None:
             issues.append(_unmapped(source, key, label))
@@ -204,7 +215,7 @@ def _account_issues(
     if doc_type == "receipt" and source == "payment":
         allowed = BANK_LIKE  # QuickBooks deposits a sales receipt only to these
     if account.account_type not in allowed:
-        what = "deposit account" if doc_type == "receipt" else "account"
+        what = "deposit account" if doc_type == "receipt" and source == "payment" else "account"
         issues.append(
             Issue(
                 "account_type",
@@ -388,6 +399,22 @@ def suggest_account(settings: QboSettings, source: str, key: str | None) -> Ref 
     return Ref(best[1].id, best[1].name) if best else None
 
 
+def suggest_deposit(settings: QboSettings, method: str | None) -> Ref | None:
+    """Where sales receipts paid by ``method`` could deposit: a Bank / Other Current Asset
+    account named after it (e.g. "Voucher Clearing"), else Undeposited Funds."""
+    best: tuple[tuple, Account] | None = None
+    for account in settings.accounts:
+        if not account.active or account.account_type not in BANK_LIKE:
+            continue
+        score = _account_score(account, "payment", method)
+        if score is not None and (best is None or score > best[0]):
+            best = (score, account)
+    if best is not None:
+        return Ref(best[1].id, best[1].name)
+    funds = [a for a in settings.accounts if a.active and a.account_subtype == "UndepositedFunds"]
+    return Ref(funds[0].id, funds[0].name) if funds else None
+
+
 def _by_name(options: Iterable[ListItem | Item], *names: str) -> Ref | None:
     wanted = [" ".join(_words(n)) for n in names if n]
     for option in options:
@@ -414,6 +441,15 @@ def suggest_mapping(
     for source, key in [*keys, ("over_short", None)]:
         if (source, key) not in accounts and (ref := suggest_account(settings, source, key)):
             accounts[(source, key)] = ref
+    deposits = dict(base.deposits)
+    for source, key in keys:
+        account = (
+            settings.account(accounts[(source, key)].id) if (source, key) in accounts else None
+        )
+        if source != "payment" or key in deposits or not account:
+            continue
+        if account.account_type not in BANK_LIKE and (ref := suggest_deposit(settings, key)):
+            deposits[key or ""] = ref
     prefs = settings.preferences
     categories = sorted({k for s, k in keys if s == "sales" and k})
     classes = dict(base.classes)
@@ -437,4 +473,11 @@ def suggest_mapping(
             names = ("Discount", "Discounts", "Discounts Given")
         if item_key not in items and (ref := _by_name(settings.items, *names)):
             items[item_key] = ref
-    return replace(base, accounts=accounts, classes=classes, locations=locations, items=items)
+    return replace(
+        base,
+        accounts=accounts,
+        classes=classes,
+        locations=locations,
+        items=items,
+        deposits=deposits,
+    )

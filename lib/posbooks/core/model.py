@@ -22,7 +22,14 @@ Source = Literal[
     "sales", "discount", "service_charge", "tax", "rounding", "tip", "payment", "over_short"
 ]
 SOURCES: tuple[str, ...] = (
-    "sales", "discount", "service_charge", "tax", "rounding", "tip", "payment", "over_short",
+    "sales",
+    "discount",
+    "service_charge",
+    "tax",
+    "rounding",
+    "tip",
+    "payment",
+    "over_short",
 )
 SOURCE_OF_LINE_TYPE = {
     "item": "sales",
@@ -110,6 +117,9 @@ class Mapping:
     ``classes`` maps POS category -> Class, ``locations`` outlet -> Department,
     ``items`` category (or the source name for service_charge/tax/tip/rounding)
     -> Item for sales receipts. ``version`` identifies the saved mapping.
+    ``deposits`` maps a payment method -> the account its sales receipts deposit to, when
+    that differs from the journal's payment account (QuickBooks deposits receipts only to
+    Bank / Other Current Asset, while a voucher may be booked against a liability).
     """
 
     accounts: dict[tuple[str, str | None], Ref] = field(default_factory=dict)
@@ -117,6 +127,7 @@ class Mapping:
     locations: dict[str, Ref] = field(default_factory=dict)
     items: dict[str, Ref] = field(default_factory=dict)
     version: int = 0
+    deposits: dict[str, Ref] = field(default_factory=dict)
 
 
 EMPTY_MAPPING = Mapping()

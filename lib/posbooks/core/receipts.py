@@ -2,7 +2,7 @@
 
 QuickBooks allows one deposit account and one payment method per Sales Receipt, so
 a day becomes one receipt per payment method, depositing to that method's account
-(``mapping.accounts[("payment", method)]``). Each receipt carries the day's sales per
+(``mapping.deposits[method]``, else ``mapping.accounts[("payment", method)]``). Each receipt carries the day's sales per
 category, discounts, service charge, tax per code, tips and rounding, pro-rated to
 that method's share of the day's takings by the largest-remainder method
 (``allocate_table``): summed over the receipts every (source, key) equals its POS
@@ -35,6 +35,7 @@ from decimal import Decimal
 
 from posbooks.core.allocate import allocate_table
 from posbooks.core.journal import class_for, describe, line_order, pos_imbalance
+from posbooks.core.mapping_rules import deposit_account_for
 from posbooks.core.model import (
     EMPTY_MAPPING,
     DailyTotal,
@@ -168,7 +169,7 @@ def _draft(
     day_issues: list[Issue],
 ) -> ReceiptDraft:
     where = f"{totals.outlet} {totals.business_date} {method or 'no payment'}"
-    deposit = mapping.accounts.get(("payment", method)) if method else None
+    deposit = deposit_account_for(mapping, method) if method else None
     issues = list(day_issues)
     if total < 0:
         issues.append(
