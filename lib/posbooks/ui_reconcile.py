@@ -24,6 +24,11 @@ BADGE_COLORS = {
     "qbo_only": "violet",
     "failed": "red",
 }
+# Chart colours: the three sources, and statuses in the badges' colours.
+SOURCE_COLORS = {"POS now": "#1f77b4", "Sent": "#9aa5b1", "QuickBooks now": "#2ca02c"}
+_HEX = {"green": "#2e9e5b", "gray": "#9aa5b1", "orange": "#f0a030", "red": "#d64545",
+        "blue": "#3b82c4", "violet": "#8e5cc7"}  # fmt: skip
+STATUS_COLORS = {STATUS_LABELS[s]: _HEX[c] for s, c in BADGE_COLORS.items()}
 SEND_AGAIN_LABELS = {
     "not_sent": "Send to QuickBooks",
     "failed": "Send again",
@@ -87,9 +92,9 @@ def filter_checks(
 
 
 def line_rows(check: DocumentCheck) -> list[dict]:
-    """The three sources line by line (debits positive, credits negative); ``Differs`` flags."""
+    """The three sources line by line (debits positive, credits negative), differing lines first."""
     rows = []
-    for ln in check.lines:
+    for ln in sorted(check.lines, key=lambda ln: not ln.differs):  # what differs on top
         row = {
             "Account": ln.account,
             "Class": ln.class_,
