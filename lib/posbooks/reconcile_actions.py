@@ -10,6 +10,7 @@ QuickBooks), ``post_adjustment`` (a journal entry for the difference, its own Do
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -27,6 +28,8 @@ if TYPE_CHECKING:
     from posbooks.config import Config
     from posbooks.posting import PostOutcome, RetryPolicy
     from posbooks.qbo.gateway import QboGateway
+
+CLAIM_SECONDS = 120.0  # one poster per adjusting DocNumber, as the engine claims documents
 
 
 # --- accept as is -----------------------------------------------------------------------
@@ -198,6 +201,9 @@ def post_adjustment(
     )[:4000]
     doc = Document(check.business_date, check.outlet, "journal", f"{ADJUST_KEY}{n}", number,
                    digest, version, body)  # fmt: skip
+    owner = uuid.uuid4().hex
+    if not ledger.claim(store, realm, [number], owner, CLAIM_SECONDS)[0]:
+        raise ReconcileError(f"Another posbooks run is posting {number} right now; try later.")
     try:
         existing = gateway.query("JournalEntry", f"DocNumber = '{number}'")
         same = [o for o in existing if (parse_note(o.get("PrivateNote")) or ("",))[0] == digest]
@@ -212,6 +218,8 @@ def post_adjustment(
     except QboError as exc:
         ledger.record_failed(store, realm, doc, f"QuickBooks refused {number}: {exc.detail}")
         raise ReconcileError(f"QuickBooks refused the adjusting entry: {exc.detail}") from None
+    finally:
+        ledger.release(store, realm, [number], owner)
     ledger.record_posted(store, realm, doc, obj)
     return Adjustment(
         number, str(obj["Id"]), day,

@@ -276,3 +276,15 @@ def test_sales_receipts_match_then_one_deleted(receipt_home):
     assert again.find(first.doc_number).status == "deleted"
     with pytest.raises(ReconcileError, match="journal entries"):
         post_adjustment(receipt_home.config, receipt_home.store, again.find(first.doc_number))
+
+
+def test_an_adjustment_another_run_is_posting_is_not_posted_twice(home):
+    home.send(DAY1)
+    bangsar = check_of(run(home), "Bangsar")
+    edit_first_lines(home, bangsar.qbo_id)
+    edited = check_of(run(home), "Bangsar")
+    realm = open_gateway(home.config, home.store).realm_id
+    ledger.claim(home.store, realm, [f"{edited.doc_number}A1"], "another-run", 60)
+    with pytest.raises(ReconcileError, match="right now"):
+        post_adjustment(home.config, home.store, edited)
+    assert check_of(run(home), "Bangsar").status == "edited"
