@@ -95,6 +95,13 @@ class Reconciliation:
         return [days[d] for d in sorted(days)]
 
 
+COLUMNS = (
+    "business_date", "outlet", "doc_type", "payment_method", "doc_number", "status",
+    "status_label", "pos_total", "sent_total", "qbo_total", "lines_differing", "qbo_id",
+    "adjustments", "message",
+)  # fmt: skip
+
+
 def document_row(c: DocumentCheck) -> dict:
     """The bookkeeper's columns for one document."""
     return {
@@ -119,7 +126,7 @@ def to_csv(result: Reconciliation) -> str:
     """The document rows as CSV text (amounts with two places, blank where absent)."""
     out = io.StringIO()
     rows = result.rows()
-    fields = list(rows[0]) if rows else list(document_row.__annotations__)
+    fields = list(rows[0]) if rows else list(COLUMNS)
     writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
     writer.writeheader()
     for row in rows:

@@ -25,3 +25,15 @@ def test_a_receipt_splits_method_and_outlet_by_its_own_docnumber():
            "DocNumber": doc_number(DAY, "Mont Kiara", "receipt", "TNG eWallet"),
            "PrivateNote": note("receipt TNG eWallet Mont Kiara")}  # fmt: skip
     assert _note_identity(obj, "receipt") == (DAY, "Mont Kiara", "TNG eWallet")
+
+
+def test_an_empty_period_still_has_the_csv_header():
+    from datetime import UTC, datetime
+
+    from posbooks.core.reconcile import DocumentCheck
+    from posbooks.reconcile import COLUMNS, Reconciliation, document_row, to_csv
+
+    empty = Reconciliation("1", DAY, DAY, "journal", (), datetime.now(UTC))
+    assert to_csv(empty) == ",".join(COLUMNS) + "\n"
+    check = DocumentCheck(DAY, "KLCC", "journal", "", "PB261102-KLCOU-J", "not_sent", "x")
+    assert tuple(document_row(check)) == COLUMNS
