@@ -1,4 +1,4 @@
-"""Documents another posbooks home wrote are named from their PrivateNote (names with spaces)."""
+"""Service helpers without QuickBooks: naming another home's documents from their PrivateNote, CSV shape."""
 
 from __future__ import annotations
 
