@@ -51,6 +51,10 @@ if TYPE_CHECKING:
 
 PosDataRejected = ExportRejected  # bad POS input: nothing is sent
 DRAFT_ONLY_CODES = ("no_mapping", "unmapped_account", "unmapped_item", "unmapped_deposit_account")
+NO_MAPPING = (
+    "Nothing is mapped to QuickBooks yet: run `posbooks refresh-settings`, then "
+    "`posbooks mapping suggest --save` (or `posbooks mapping import FILE`), then send again."
+)
 
 
 @dataclass(frozen=True)
@@ -130,6 +134,8 @@ class Planned:
 
 
 def _messages(check: list[Issue], draft_issues: Sequence[Issue]) -> list[str]:
+    if any(i.code == "no_mapping" for i in draft_issues):
+        return [NO_MAPPING]  # one instruction, not every row of the mapping listed
     blocking = [i.message for i in check if i.blocking]
     own = [i for i in draft_issues if i.blocking]
     extra = [i.message for i in own if i.code not in DRAFT_ONLY_CODES]

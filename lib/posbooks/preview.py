@@ -159,6 +159,23 @@ def _period_issues(
     return [Issue("no_receipts", f"No receipts on {period}{known_text}", False)]
 
 
+def period_notes(
+    paths: Sequence[str | Path],
+    date_from: date,
+    date_to: date,
+    outlets: Sequence[str] | None,
+    seen_outlets: set[str],
+) -> list[str]:
+    """Why a period gave no document for some outlet: no receipts, with the outlets that
+    had some (a typo in ``--outlet`` shows here). ``seen_outlets``: those that had documents."""
+    from posbooks.pos import open_exports
+
+    exports = open_exports(paths)
+    exports.raise_if_rejected()
+    seen = [DayTotals(date_from, o, ()) for o in seen_outlets]
+    return [i.message for i in _period_issues(exports, seen, date_from, date_to, outlets)]
+
+
 def _outlets_in_period(exports: HasView, date_from: date, date_to: date) -> list[str]:
     query = (
         f"SELECT DISTINCT outlet FROM {quote_identifier(exports.view)} "

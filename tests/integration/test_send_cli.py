@@ -223,3 +223,27 @@ def test_suggested_mapping_sends_voucher_receipts_and_keeps_the_liability_for_jo
         if "Voucher" in line.get("Description", "")
     }
     assert journal_accounts == {"Gift Vouchers Outstanding"}
+
+
+def test_an_outlet_typo_or_an_empty_day_says_why_nothing_was_sent(cli, home: Home):
+    pos = ("--source", str(home.pos_file))
+    status, out, err = cli("send", "--date", str(DAY1), "--outlet", "Klcc", *pos)
+    assert status == 0 and out.strip() == "Nothing to send."
+    assert "Klcc: no receipts on 2026-11-02" in err and "Bangsar, KLCC, Mont Kiara" in err
+    status, out, err = cli("send", "--date", "2026-11-20", *pos)
+    assert out.strip() == "Nothing to send." and "No receipts on 2026-11-20" in err
+
+
+def test_with_nothing_mapped_each_blocked_day_gives_the_next_step_once(cli, home: Home):
+    from posbooks.core.model import Mapping
+
+    save_mapping(home.store, Mapping(), note="cleared")
+    status, out, _ = cli(
+        "send", "--date", str(DAY1), "--source", str(home.pos_file), "--format", "json"
+    )
+    assert status == 1
+    messages = {o["message"] for o in json.loads(out)}
+    assert len(messages) == 1
+    (message,) = messages
+    assert "posbooks mapping suggest --save" in message
+    assert "has no QuickBooks account" not in message  # not twenty rows of the same news

@@ -53,6 +53,8 @@ def _progress_printer(stream):
 
 
 def _table(outcomes) -> str:
+    if not outcomes:
+        return "Nothing to send."
     rows = [("Date", "Outlet", "Document", "Status", "DocNumber", "QuickBooks Id", "Message")]
     for o in outcomes:
         doc = "Journal entry" if o.doc_type == "journal" else f"Receipt {o.doc_key}"
@@ -140,6 +142,12 @@ def run(args: argparse.Namespace) -> int:
         print(f"posbooks send: {exc}", file=sys.stderr)
         return 1
     _print_outcomes(outcomes, args.format)
+    if not outcomes or (args.outlet and set(args.outlet) - {o.outlet for o in outcomes}):
+        from posbooks.preview import period_notes
+
+        seen = {o.outlet for o in outcomes}
+        for note in period_notes(sources, date_from, date_to, args.outlet, seen):
+            print(f"note: {note}", file=sys.stderr)
     return 1 if any(o.status in FAILING for o in outcomes) else 0
 
 
