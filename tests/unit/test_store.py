@@ -101,3 +101,16 @@ def test_a_reader_sees_committed_data_while_a_writer_holds_the_lock(tmp_path: Pa
     raw = sqlite3.connect(tmp_path / "posbooks.db")
     assert raw.execute("SELECT fetched_at FROM qbo_settings").fetchone()[0] == "2"
     raw.close()
+
+
+def test_ledger_commits_are_flushed_to_disk_and_only_the_call_log_skips_it(tmp_path):
+    """A posted document must not be forgotten after a power cut: writes are
+    synchronous=FULL (fsync at commit); only durable=False (the API call log) is NORMAL."""
+    store = Store(tmp_path)
+    with store.transaction() as conn:
+        assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+    with store.transaction(durable=False) as conn:
+        assert conn.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
+    with store.transaction() as conn:  # a fresh connection: NORMAL did not leak into it
+        assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
