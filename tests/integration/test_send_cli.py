@@ -247,3 +247,12 @@ def test_with_nothing_mapped_each_blocked_day_gives_the_next_step_once(cli, home
     (message,) = messages
     assert "posbooks mapping suggest --save" in message
     assert "has no QuickBooks account" not in message  # not twenty rows of the same news
+
+
+def test_sending_to_intuit_without_source_refuses_the_demo_sample(cli, home: Home, monkeypatch):
+    """The default source is the demo restaurant: it may go to the local sandbox only."""
+    monkeypatch.setenv("QBO_ENVIRONMENT", "production")
+    status, out, err = cli("send", "--date", str(DAY1))
+    assert status == 2 and out == ""
+    assert "--source" in err and "demo sample data" in err
+    assert documents_in_quickbooks(home.handle, "journal") == []

@@ -25,7 +25,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--outlet", action="append", metavar="NAME", help="only this outlet")
     parser.add_argument("--type", choices=("journal", "receipt"), default="journal")
     parser.add_argument(
-        "--source", nargs="+", metavar="PATH", help="POS exports (default: the sample data)"
+        "--source",
+        nargs="+",
+        metavar="PATH",
+        help="POS exports (default: the sample data, local sandbox only)",
     )
     parser.add_argument(
         "--replace", action="store_true", help="update documents whose POS data or mapping changed"
@@ -104,6 +107,14 @@ def run(args: argparse.Namespace) -> int:
     sources = [Path(p) for p in args.source] if args.source else [default_source()]
     try:
         config = load_config()
+        if not config.is_local and not args.source:
+            print(
+                "posbooks send: name the POS exports with --source FILE... when sending to "
+                "Intuit QuickBooks; without it posbooks would send its demo sample data "
+                f"({sources[0].name}), which must never reach real books.",
+                file=sys.stderr,
+            )
+            return 2
         store = open_store(config)
         if config.is_local and not args.dry_run:
             from posbooks.qbo.local import ensure_local_sandbox
