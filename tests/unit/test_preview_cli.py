@@ -144,6 +144,10 @@ def test_a_day_without_receipts_has_no_entry(capsys):
     result = run_json(capsys, "--date", "2020-01-01")
     assert result["entries"] == []
     assert [i["code"] for i in result["issues"]] == ["no_receipts"]
+    assert main(["preview", "--date", "2020-01-01"]) == 0
+    out = capsys.readouterr().out
+    assert "No drafts: no receipts in the period." in out
+    assert "Tie-out" not in out  # not "all 0 POS totals equal the drafts"
 
 
 def test_a_bad_date_or_a_period_ending_before_it_starts_exits_non_zero(capsys):

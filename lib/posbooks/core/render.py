@@ -117,6 +117,7 @@ def preview_text(
         out.append("")
     if not entries:
         out.append("No drafts: no receipts in the period.")
-    out += tie_out_text(tie_outs)
+    if tie_outs:  # nothing to tie when there were no receipts
+        out += tie_out_text(tie_outs)
     out += issue_lines(issues, indent="")
     return "\n".join(out) + "\n"
