@@ -112,7 +112,9 @@ def load_config(env: Mapping[str, str] | None = None, secrets_file: Path | None 
     missing = [n for n in ("QBO_CLIENT_SECRET", "QBO_REDIRECT_URI") if not values.get(n)]
     if missing:
         raise ConfigError(
-            f"QBO_CLIENT_ID is set but {', '.join(missing)} is not: set it in the environment "
+            f"QBO_CLIENT_ID is set but {' and '.join(missing)} "
+            f"{'is' if len(missing) == 1 else 'are'} not: set "
+            f"{'it' if len(missing) == 1 else 'them'} in the environment "
             f"or in {secrets_file} (see docs/configuration.md)."
         )
     return Config(

@@ -63,8 +63,11 @@ def test_environment_wins_over_secrets_toml(tmp_path: Path):
 
 
 def test_client_id_without_secret_names_what_is_missing(tmp_path: Path):
-    with pytest.raises(ConfigError, match="QBO_CLIENT_SECRET, QBO_REDIRECT_URI"):
+    with pytest.raises(ConfigError, match="QBO_CLIENT_SECRET and QBO_REDIRECT_URI are not"):
         load_config({"QBO_CLIENT_ID": "abc"}, secrets_file=tmp_path / "none.toml")
+    one = {"QBO_CLIENT_ID": "abc", "QBO_CLIENT_SECRET": "s3cret-value"}
+    with pytest.raises(ConfigError, match="QBO_REDIRECT_URI is not: set it"):
+        load_config(one, secrets_file=tmp_path / "none.toml")
 
 
 def test_broken_secrets_file_names_the_file(tmp_path: Path):
