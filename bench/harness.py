@@ -50,7 +50,9 @@ def machine() -> dict[str, str]:
     except OSError:
         pass
     ram_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     return {
+        "load average (1/5/15 min) when written": load,
         "date (UTC)": datetime.now(UTC).strftime("%Y-%m-%d %H:%M"),
         "nproc": str(os.cpu_count()),
         "RAM": f"{ram_gb:.1f} GiB",
