@@ -36,6 +36,7 @@ def measure(outlets: list[int], days: int, runs: int) -> list[list]:
     """One table row per outlet count."""
     rows: list[list] = []
     base_cost: float | None = None
+    previous: tuple[int, float] | None = None  # (outlet-days, warm seconds) of the size before
     for count in outlets:
         path = large_export(outlets=count, days=days, fmt="parquet")
         first, last, lines = date_span(path)
@@ -49,6 +50,13 @@ def measure(outlets: list[int], days: int, runs: int) -> list[list]:
         outlet_days = len(drafts)
         per_outlet_day = warm / outlet_days
         base_cost = base_cost or per_outlet_day
+        # the cost of the extra outlet-days over the size before: flat = linear growth
+        marginal = (
+            f"{(warm - previous[1]) / (outlet_days - previous[0]) * 1e6:.0f} us"
+            if previous and outlet_days > previous[0]
+            else ""
+        )
+        previous = (outlet_days, warm)
         rows.append(
             [
                 count,
@@ -60,6 +68,7 @@ def measure(outlets: list[int], days: int, runs: int) -> list[list]:
                 seconds(warm),
                 f"{per_outlet_day * 1e6:.0f} us",
                 f"{per_outlet_day / base_cost:.2f}",
+                marginal,
                 f"{warm / lines * 1e6 * 1e3:.0f} ms",
                 f"{cold['vmhwm_kb'] / 1024:.0f} MiB",
             ]
@@ -87,6 +96,7 @@ def main(argv: list[str] | None = None) -> int:
         "Warm build",
         "Warm per outlet-day",
         "vs smallest",
+        "Marginal per added outlet-day",
         "Warm per 1M lines",
         "Peak memory",
     ]
