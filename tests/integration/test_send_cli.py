@@ -256,3 +256,22 @@ def test_sending_to_intuit_without_source_refuses_the_demo_sample(cli, home: Hom
     assert status == 2 and out == ""
     assert "--source" in err and "demo sample data" in err
     assert documents_in_quickbooks(home.handle, "journal") == []
+
+
+def test_history_says_why_a_document_failed(cli, home: Home):
+    """Tips Payable made inactive in QuickBooks after settings were fetched: QuickBooks
+    refuses the entry, and `posbooks history` shows the refusal next to the document."""
+    from posting_support import quickbooks
+    from quickbooks.objects.account import Account
+
+    home.handle.admin("limits", {"per_second": 100})  # the test's own calls come on top
+    qb = quickbooks(home.handle)
+    (tips,) = Account.filter(Name="Tips Payable", qb=qb)
+    tips.Active = False
+    tips.save(qb=qb)
+    pos = ("--source", str(home.pos_file))
+    status, out, _ = cli("send", "--date", str(DAY1), "--outlet", "Bangsar", *pos)
+    assert status == 1 and "failed" in out
+    status, out, _ = cli("history")
+    (row,) = [ln for ln in out.splitlines() if "PB261102-BANEQ-J" in ln]
+    assert "failed" in row and "QuickBooks refused PB261102-BANEQ-J" in row

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from datetime import date
 
 
@@ -26,13 +27,14 @@ def run(args: argparse.Namespace) -> int:
     from posbooks.ledger import ledger_rows
     from posbooks.store import open_store
 
+    try:
+        date_from = date.fromisoformat(args.date) if args.date else None
+        date_to = date.fromisoformat(args.to) if args.to else None
+    except ValueError as exc:
+        print(f"posbooks history: {exc}; dates look like 2026-11-20", file=sys.stderr)
+        return 2
     store = open_store(load_config())
-    rows = ledger_rows(
-        store,
-        date_from=date.fromisoformat(args.date) if args.date else None,
-        date_to=date.fromisoformat(args.to) if args.to else None,
-        doc_type=args.type,
-    )
+    rows = ledger_rows(store, date_from=date_from, date_to=date_to, doc_type=args.type)
     if args.limit:
         rows = rows[: args.limit]
     if args.format == "json":
@@ -55,7 +57,8 @@ def run(args: argparse.Namespace) -> int:
         )
         return 0
     if not rows:
-        print("Nothing sent yet.")
+        filtered = args.date or args.to or args.type
+        print("Nothing sent matches these filters." if filtered else "Nothing sent yet.")
         return 0
     print(f"{'Date':<10}  {'Outlet':<12}  {'Document':<22}  {'Status':<8}  {'DocNumber':<21}  "
           "QuickBooks Id  Updated")  # fmt: skip
@@ -64,5 +67,6 @@ def run(args: argparse.Namespace) -> int:
         print(
             f"{r.business_date!s:<10}  {r.outlet:<12}  {doc:<22}  {r.status:<8}  "
             f"{r.doc_number:<21}  {r.qbo_id or '':<13}  {r.updated_at[:19]}"
+            + (f"  {r.message}" if r.status != "posted" and r.message else "")  # why not posted
         )
     return 0
