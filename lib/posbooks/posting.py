@@ -217,8 +217,13 @@ def post_range(
     progress: Callable[[int, int, PostOutcome], None] | None = None,
     gateway: QboGateway | None = None,
     policy: RetryPolicy | None = None,
+    allow_both_types: bool = False,
 ) -> list[PostOutcome]:
     """Post every day and outlet of the period; one outcome per document, in date order.
+
+    A day and outlet already sent as the other document type (journal vs receipts) is
+    ``blocked``: both would book its sales twice. ``allow_both_types`` sends anyway (after
+    the other one was deleted in QuickBooks).
 
     Raises ``PosDataRejected`` on bad POS input and ``ReconnectNeeded`` when QuickBooks
     no longer accepts the connection (documents already sent stay in the ledger, and
@@ -234,6 +239,8 @@ def post_range(
     exports = open_pos_exports(sources)
     days = daily_totals(exports, date_from, date_to, outlets=list(outlets) if outlets else None)
     plan = plan_documents(days, current_mapping(store), current_settings(store), doc_type)
+    if not allow_both_types:
+        plan = _block_days_sent_as_other_type(config, store, plan, doc_type)
     if dry_run:
         return _dry_run(config, store, plan, replace, progress)
     if gateway is None and any(p.doc for p in plan):
@@ -244,6 +251,43 @@ def post_range(
         reads = ReadRetry(attempts=policy.attempts, base_delay=policy.base_seconds)
         gateway = open_gateway(config, store, timeout=policy.http_timeout, retry=reads)
     return _send(store, gateway, policy, replace, plan, progress)
+
+
+def _block_days_sent_as_other_type(
+    config: Config, store: Store, plan: list[Planned], doc_type: str
+) -> list[Planned]:
+    from posbooks.qbo.auth import connection_status
+
+    realm = connection_status(config, store).realm_id
+    docs = [p.doc for p in plan if p.doc is not None]
+    if not realm or not docs:
+        return plan
+    other = "receipt" if doc_type == "journal" else "journal"
+    sent: dict[tuple[date, str], list[str]] = {}
+    for row in ledger.ledger_rows(
+        store,
+        realm_id=realm,
+        date_from=min(d.business_date for d in docs),
+        date_to=max(d.business_date for d in docs),
+        doc_type=other,
+    ):
+        if row.status in ("posted", "sending"):
+            sent.setdefault((row.business_date, row.outlet), []).append(row.doc_number)
+    what = {"journal": "a journal entry", "receipt": "sales receipts"}
+    checked = []
+    for p in plan:
+        numbers = sent.get((p.doc.business_date, p.doc.outlet)) if p.doc else None
+        if not numbers:
+            checked.append(p)
+            continue
+        message = (
+            f"{p.doc.outlet} {p.doc.business_date} was already sent as {what[other]} "
+            f"({', '.join(sorted(numbers))}); sending {what[doc_type]} too would book "
+            "its sales twice. Delete those in QuickBooks first, then send with "
+            "--allow-both-types."
+        )
+        checked.append(Planned(None, _outcome(p.doc, "blocked", None, message)))
+    return checked
 
 
 def _send(

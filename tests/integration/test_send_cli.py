@@ -215,7 +215,7 @@ def test_suggested_mapping_sends_voucher_receipts_and_keeps_the_liability_for_jo
     assert len(voucher) == 3  # one per outlet
     assert {r["DepositToAccountRef"]["name"] for r in voucher} == {"Undeposited Funds"}
 
-    assert cli("send", "--date", str(DAY2), *pos)[0] == 0  # the journal entries
+    assert cli("send", "--date", str(DAY3), *pos)[0] == 0  # journal entries, another day
     journal_accounts = {
         line["JournalEntryLineDetail"]["AccountRef"]["name"]
         for entry in documents_in_quickbooks(home.handle, "journal")
@@ -275,3 +275,20 @@ def test_history_says_why_a_document_failed(cli, home: Home):
     status, out, _ = cli("history")
     (row,) = [ln for ln in out.splitlines() if "PB261102-BANEQ-J" in ln]
     assert "failed" in row and "QuickBooks refused PB261102-BANEQ-J" in row
+
+
+def test_a_day_sent_as_journal_is_not_sent_again_as_receipts(cli, home: Home):
+    """Journal and receipts both carry the day's sales: sending both books them twice."""
+    pos = ("--source", str(home.pos_file), "--outlet", "Bangsar")
+    assert cli("send", "--date", str(DAY1), *pos)[0] == 0
+    status, out, _ = cli("send", "--date", str(DAY1), "--type", "receipt", *pos, "--format", "json")
+    assert status == 1
+    outcomes = json.loads(out)
+    assert outcomes and {o["status"] for o in outcomes} == {"blocked"}
+    assert "already sent as a journal entry (PB261102-BANEQ-J)" in outcomes[0]["message"]
+    assert documents_in_quickbooks(home.handle, "receipt") == []
+    # another day is free, and the bookkeeper can insist (after deleting the entry)
+    assert cli("send", "--date", str(DAY2), "--type", "receipt", *pos)[0] == 0
+    status, out, _ = cli("send", "--date", str(DAY1), "--type", "receipt", *pos,
+                         "--allow-both-types")  # fmt: skip
+    assert status == 0 and "created" in out

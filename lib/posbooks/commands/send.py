@@ -36,6 +36,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--dry-run", action="store_true", help="say what would be sent; send nothing"
     )
+    parser.add_argument(
+        "--allow-both-types",
+        action="store_true",
+        help="send even days already sent as the other type (journal vs receipts); delete "
+        "those in QuickBooks first, or the sales are booked twice",
+    )
     parser.add_argument("--format", choices=("table", "json"), default="table")
     parser.set_defaults(func=run)
 
@@ -133,6 +139,7 @@ def run(args: argparse.Namespace) -> int:
             doc_type=args.type,
             replace=args.replace,
             dry_run=args.dry_run,
+            allow_both_types=args.allow_both_types,
             progress=_progress_printer(sys.stderr) if date_to > date_from else None,
         )
     except PosDataRejected as exc:
