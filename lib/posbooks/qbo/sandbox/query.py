@@ -8,7 +8,7 @@ cond: f = < > <= >= 'v' | f IN ('a', 'b') | f LIKE '%x%'
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -18,6 +18,7 @@ from posbooks.qbo.sandbox.entities import parse_time, to_decimal
 from posbooks.qbo.sandbox.validation import QboFault
 
 MAX_RESULTS = 1000
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 DEFAULT_RESULTS = 100
 
 _TOKEN = re.compile(
@@ -202,7 +203,12 @@ def field_value(obj: dict[str, Any], path: str) -> Any:
     for part in path.split("."):
         if not isinstance(current, dict):
             return None
-        key = next((k for k in current if k.lower() == part.lower()), None)
+        # The exact spelling is the common case; the case-insensitive scan is the fallback.
+        key = (
+            part
+            if part in current
+            else next((k for k in current if k.lower() == part.lower()), None)
+        )
         if key is None:
             return None
         current = current[key]
@@ -220,7 +226,7 @@ def _comparable(left: Any, right: Any) -> tuple[Any, Any] | None:
             return None
         return left_number, right_number
     if isinstance(left, str) and isinstance(right, str):
-        if re.match(r"\d{4}-\d{2}-\d{2}", left) and re.match(r"\d{4}-\d{2}-\d{2}", right):
+        if _DATE.match(left) and _DATE.match(right):
             left_time, right_time = parse_time(left), parse_time(right)
             if isinstance(left_time, datetime) and isinstance(right_time, datetime):
                 return left_time, right_time
@@ -233,11 +239,15 @@ def _matches(obj: dict[str, Any], cond: Condition) -> bool:
     if actual is None:
         return False
     if cond.op == "IN":
-        return any(_matches(obj, Condition(cond.field, "=", (v,))) for v in cond.values)
+        return any(_compare(actual, "=", v) for v in cond.values)
     if cond.op == "LIKE":
         pattern = "".join(".*" if c == "%" else re.escape(c) for c in str(cond.values[0]))
         return re.fullmatch(pattern, str(actual), re.IGNORECASE | re.DOTALL) is not None
-    pair = _comparable(actual, cond.values[0])
+    return _compare(actual, cond.op, cond.values[0])
+
+
+def _compare(actual: Any, op: str, value: Any) -> bool:
+    pair = _comparable(actual, value)
     if pair is None:
         return False
     left, right = pair
@@ -247,7 +257,28 @@ def _matches(obj: dict[str, Any], cond: Condition) -> bool:
         ">": left > right,
         "<=": left <= right,
         ">=": left >= right,
-    }[cond.op]
+    }[op]
+
+
+def _prepared(cond: Condition) -> Callable[[dict[str, Any]], bool]:
+    """A test for one condition, with the value list of IN looked up in a set when it can be.
+
+    Strings that are not dates compare case-insensitively, so a plain text value is in the
+    list exactly when its lowercase is in the lowercased list; anything else (numbers,
+    dates, booleans) takes the general comparison.
+    """
+    texts = [v for v in cond.values if isinstance(v, str) and not _DATE.match(v)]
+    if cond.op != "IN" or len(texts) != len(cond.values):
+        return lambda obj: _matches(obj, cond)
+    wanted = {v.lower() for v in texts}
+
+    def test(obj: dict[str, Any]) -> bool:
+        actual = field_value(obj, cond.field)
+        if isinstance(actual, str):
+            return actual.lower() in wanted
+        return actual is not None and _matches(obj, cond)
+
+    return test
 
 
 def _sort_key(obj: dict[str, Any], column: str) -> tuple[int, Any]:
@@ -266,7 +297,8 @@ def run_query(
     mentions_active = any(c.field.lower() == "active" for c in query.where)
     if name_list and not mentions_active:
         rows = [row for row in rows if row.get("Active") is not False]  # QBO hides inactive
-    rows = [row for row in rows if all(_matches(row, c) for c in query.where)]
+    tests = [_prepared(c) for c in query.where]
+    rows = [row for row in rows if all(test(row) for test in tests)]
     if query.count:
         return {"totalCount": len(rows)}
     rows.sort(key=lambda row: int(row["Id"]) if str(row.get("Id", "")).isdigit() else 0)
