@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from posbooks.pos.problems import Problem
 
@@ -80,7 +81,76 @@ def sniff_separator(header_line: str) -> str:
 
 
 def read_csv(path: Path) -> RawTable:
-    """Read a UTF-8 (optionally BOM) CSV with ',' or ';' separators as text."""
+    """Read a UTF-8 (optionally BOM) CSV with ',' or ';' separators as text.
+
+    Large files go through Arrow's CSV reader; any file whose row numbers Arrow cannot
+    give exactly (blank lines, quoted newlines, ragged rows, bad bytes) is read line by
+    line instead, so messages still point at the right row.
+    """
+    fast = _read_csv_arrow(path)
+    return fast if fast is not None else _read_csv_lines(path)
+
+
+def _line_count(path: Path) -> int:
+    """How many lines the file has (a last line without a newline counts)."""
+    lines, last = 0, b"\n"
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 24):
+            lines += chunk.count(b"\n")
+            last = chunk[-1:]
+    return lines + (last != b"\n")
+
+
+def _read_csv_arrow(path: Path) -> RawTable | None:
+    """The file read by pyarrow.csv, or None when its row numbers would not be exact."""
+    from pyarrow import ArrowInvalid
+    from pyarrow import csv as pacsv
+
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as f:
+            first = f.readline()
+    except UnicodeDecodeError:
+        return None
+    if '"' in first or not first.strip():
+        return None  # a quoted header may span lines: the line reader knows where it ends
+    separator = sniff_separator(first)
+    headers = [h.strip() for h in next(csv.reader([first], delimiter=separator))]
+    names = [f"c{i}" for i in range(len(headers))]
+    try:
+        table = pacsv.read_csv(
+            path,
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(delimiter=separator, newlines_in_values=False),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False
+            ),
+        )
+    except (ArrowInvalid, OSError):
+        return None
+    if table.num_rows + 1 != _line_count(path):
+        return None  # Arrow skipped blank lines: which row is which is no longer known
+    rows = pa.array(range(2, table.num_rows + 2), type=pa.int64())
+    table = table.append_column("source_row", rows)
+    table = table.append_column("misfit", pa.nulls(table.num_rows, pa.bool_()).fill_null(False))
+    blank = _all_blank(table, names)
+    if blank is not None:
+        table = table.filter(pc.invert(blank))
+    return RawTable(headers, table, [])
+
+
+def _all_blank(table: pa.Table, names: list[str]) -> pa.ChunkedArray | None:
+    """Rows whose every value is blank (a line of separators), which the line reader skips."""
+    blank = None
+    for name in names:
+        empty = pc.equal(pc.utf8_trim_whitespace(table[name]), "")
+        blank = empty if blank is None else pc.and_(blank, empty)
+        if not pc.any(blank).as_py():
+            return None  # the usual case, known after the first column
+    return blank
+
+
+def _read_csv_lines(path: Path) -> RawTable:
+    """Read the file with Python's csv module, numbering every physical line."""
     try:
         with open(path, encoding="utf-8-sig", newline="") as f:
             separator = sniff_separator(f.readline())
