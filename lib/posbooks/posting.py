@@ -316,7 +316,10 @@ def _send(
             SendRun(store, gateway, policy, replace, _outcome, report).send(docs)  # type: ignore[arg-type]
     except ReconnectNeeded as exc:
         # the caller still learns what was done before QuickBooks refused the connection
-        stopped = "not sent: QuickBooks refused the connection before this one was confirmed"
+        stopped = (
+            "not confirmed: QuickBooks refused the connection first; send again after "
+            "reconnecting (nothing is created twice)"
+        )
         for doc in docs:
             outcomes.setdefault(doc.doc_number, _outcome(doc, "failed", None, stopped))
         exc.outcomes = tuple(_in_plan_order(plan, outcomes))
