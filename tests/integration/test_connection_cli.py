@@ -84,6 +84,8 @@ def test_connect_status_settings_disconnect_journey(env, capsys):
     assert code == 0 and "Disconnected from Nasi & Co" in bye and "revoked" in bye
     code, after, _ = _run(capsys, "status")
     assert code == 1 and "QuickBooks:    not connected" in after
+    assert f"Home:          {config.home}" in after  # which POSBOOKS_HOME was read
+    assert data["home"] == str(config.home)
 
     printed = "\n".join([out, status_text, settings_text, status_json, bye, after])
     for secret in (tokens.access_token, tokens.refresh_token, config.client_secret):

@@ -34,12 +34,15 @@ def run(args: argparse.Namespace) -> int:
         data["settings_fetched_at"] = (
             settings.fetched_at.isoformat() if settings and settings.fetched_at else None
         )
+        data["home"] = str(config.home)
         print(json.dumps(data, indent=2, ensure_ascii=False))
         return 0 if status.connected else 1
     state = "connected" if status.connected else (
         "reconnect needed" if status.reconnect_needed else "not connected"
     )  # fmt: skip
     lines = [f"QuickBooks:    {state}", f"Environment:   {status.environment}"]
+    # another working directory means another .posbooks: say which home was read
+    lines.append(f"Home:          {config.home}")
     if status.realm_id:
         lines.append(
             f"Company:       {status.company_name or '(name unknown)'} (realm {status.realm_id})"
