@@ -85,6 +85,12 @@ def _context(args: argparse.Namespace):
     from posbooks.qbo.settings import current_settings
 
     config, store = _store()
+    if not args.source and not config.is_local:
+        print(
+            "note: these rows come from posbooks' demo sample data; pass --source with your "
+            "own POS exports to map what your tills really sell.",
+            file=sys.stderr,
+        )
     exports = open_pos_exports(args.source or default_sources())
     keys, outlets = pos_keys(exports)
     return store, current_settings(store), current_mapping(store), keys, outlets
