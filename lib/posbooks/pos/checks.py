@@ -8,7 +8,7 @@ over them stays a plain ``read_parquet`` projection that row-group statistics ca
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from posbooks.core.model import LINE_TYPES
 from posbooks.pos.columns import CANONICAL_COLUMNS
@@ -60,6 +60,9 @@ class Rule:
 class ColumnPlan:
     typed: str  # SQL of the canonical value, over r_<name> (the raw column)
     rules: tuple[Rule, ...]
+    # A cheap condition over t_<name>/r_<name> that every rule implies: rows without it
+    # skip the rules (their regexes cost seconds on millions of text values). None: no gate.
+    suspect: str | None = None
 
 
 class WrongColumnType(Exception):
@@ -197,14 +200,18 @@ def column_plan(name: str, rtype: str | None) -> ColumnPlan:
         canonical = dict(CANONICAL_COLUMNS)[name]
         default = "false" if name == "voided" else f"CAST(NULL AS {canonical})"
         return ColumnPlan(default, ())
+    typed = quote(f"t_{name}")
+    # Text that fails any rule never types; optional columns may also be blank.
+    suspect = f"{typed} IS NULL" if rtype in TEXT_TYPES else None
+    optional = f"{suspect} AND {raw} <> ''" if suspect else None
     if name == "business_date":
-        return _date_rules(name, raw, rtype)
+        return replace(_date_rules(name, raw, rtype), suspect=suspect)
     if name == "amount":
-        return _decimal_rules(name, raw, rtype, 2, required=True)
+        return replace(_decimal_rules(name, raw, rtype, 2, required=True), suspect=suspect)
     if name == "quantity":
-        return _decimal_rules(name, raw, rtype, 3, required=False)
+        return replace(_decimal_rules(name, raw, rtype, 3, required=False), suspect=optional)
     if name == "closed_at":
-        return _timestamp_rules(name, raw, rtype)
+        return replace(_timestamp_rules(name, raw, rtype), suspect=optional)
     if name == "voided":
-        return _boolean_rules(name, raw, rtype)
+        return replace(_boolean_rules(name, raw, rtype), suspect=suspect)
     return _text_rules(name, raw)

@@ -8,7 +8,9 @@ files (every Streamlit rerun) costs almost nothing.
 from __future__ import annotations
 
 import hashlib
+import tempfile
 import threading
+import uuid
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -72,13 +74,14 @@ class _Checked:
     problems: tuple[Problem, ...]
     first_date: date | None = None
     last_date: date | None = None
-    parquet_sql: str | None = None  # canonical SELECT over the file, for Parquet
-    table: pa.Table | None = None  # canonical lines, for CSV and Excel
+    parquet_sql: str | None = None  # canonical SELECT over the file (CSV, Excel: its spill)
+    table: pa.Table | None = None  # canonical lines held in memory (no reader does now)
 
 
 _cache: OrderedDict[tuple, _Checked] = OrderedDict()
 _duplicates_cache: OrderedDict[tuple, tuple[Problem, ...]] = OrderedDict()
 _lock = threading.Lock()
+_spill_dir: tempfile.TemporaryDirectory | None = None
 
 
 def _remember(cache: OrderedDict, key: tuple, value: object) -> None:
@@ -124,7 +127,7 @@ def _row_problems(
         f"CASE WHEN {r.condition} THEN {{'n': {i}, 'col': {literal(r.column)}, 'msg': {r.message}}} END"
         for i, r in enumerate(rules)
     )
-    where = " OR ".join(f"({r.condition})" for r in rules)
+    where = " OR ".join(_gated(plans[n]) for n, _ in CANONICAL_COLUMNS if plans[n].rules)
     # Rows that did not fit the header are reported as such, not value by value.
     found = (
         f"SELECT source_row, unnest([{cases}]) AS p FROM ({checked_sql}) "
@@ -140,6 +143,12 @@ def _row_problems(
     if total > MAX_PROBLEMS_PER_FILE:
         total = con.execute(f"SELECT count(*) FROM ({found}) WHERE p IS NOT NULL").fetchone()[0]
     return problems, total
+
+
+def _gated(plan: ColumnPlan) -> str:
+    """SQL true where a rule of ``plan`` fails, testing its cheap gate first."""
+    any_rule = " OR ".join(f"({r.condition})" for r in plan.rules)
+    return f"(({plan.suspect}) AND ({any_rule}))" if plan.suspect else f"({any_rule})"
 
 
 def _receipt_problems(
@@ -224,13 +233,17 @@ def _check(con: duckdb.DuckDBPyConnection, headers: list[str], types: list[str],
     misfit = "false" if is_parquet else "misfit"
     raw_sql = f"SELECT {raw_cols}, {row_sql} AS source_row, {misfit} AS misfit FROM {raw_from}"
     checked_sql = _canonical_select(plans, raw_sql)
-    if not is_parquet:  # small enough to hold: type it once instead of in every check
-        con.execute(f"CREATE TEMP TABLE checked_lines AS {checked_sql}")
-        checked_sql = "SELECT * FROM checked_lines"
+    spill = None
+    if not is_parquet:  # type the text once, to a Parquet file the checks and view then read
+        spill = _spill_path()
+        con.execute(f"COPY ({checked_sql}) TO {literal(spill)} (FORMAT parquet)")
+        con.unregister(raw_from)  # the raw text table is no longer needed: free it early
+        checked_sql = f"SELECT * FROM read_parquet({literal(spill)})"
     count, first, last = con.execute(
         f"SELECT count(*), min(t_business_date), max(t_business_date) FROM ({checked_sql})"
     ).fetchone()
     if count == 0:
+        _forget(spill)
         return _file_problem("the file has no sales lines (only a header)")
     rules = [rule.condition for n, _ in CANONICAL_COLUMNS for rule in plans[n].rules]
     row_problems, row_total = _row_problems(con, checked_sql, plans)
@@ -241,12 +254,30 @@ def _check(con: duckdb.DuckDBPyConnection, headers: list[str], types: list[str],
     if misfits or row_problems or receipt_problems:
         problems = sorted([*misfits, *row_problems, *receipt_problems], key=lambda p: p.row or 0)
         total = len(misfits) + row_total + receipt_total
+        _forget(spill)
         return _Checked(tuple(capped(loaders.ANON, problems, total)))
     canonical = ", ".join(f"{quote('t_' + n)} AS {quote(n)}" for n, _ in CANONICAL_COLUMNS)
     lines_sql = f"SELECT {canonical}, source_row FROM ({checked_sql})"
-    if is_parquet:
-        return _Checked((), first, last, parquet_sql=lines_sql)
-    return _Checked((), first, last, table=con.sql(lines_sql).to_arrow_table())
+    return _Checked((), first, last, parquet_sql=lines_sql)
+
+
+def _spill_path() -> str:
+    """A new file in this process's scratch folder (removed when the process ends).
+
+    Typed CSV and Excel lines live there as Parquet instead of in memory: a year of a
+    chain's lines is gigabytes as a table, and a day's preview then prunes row groups.
+    """
+    global _spill_dir
+    with _lock:
+        if _spill_dir is None:
+            _spill_dir = tempfile.TemporaryDirectory(prefix="posbooks-lines-")
+    return str(Path(_spill_dir.name) / f"{uuid.uuid4().hex}.parquet")
+
+
+def _forget(spill: str | None) -> None:
+    """Remove the scratch file of a rejected file (nothing will read it)."""
+    if spill is not None:
+        Path(spill).unlink(missing_ok=True)
 
 
 def _private_connection() -> duckdb.DuckDBPyConnection:
@@ -276,9 +307,11 @@ def _check_text(path: Path, reader) -> _Checked:
     except loaders.Unreadable as exc:
         return _file_problem(str(exc), exc.row)
     con = _private_connection()
+    headers, misfits = raw.headers, raw.problems
     con.register("raw_lines", raw.table)
-    return _check(con, raw.headers, ["VARCHAR"] * len(raw.headers), "raw_lines",
-                  "source_row", is_parquet=False, misfits=raw.problems)  # fmt: skip
+    del raw  # the connection holds the only reference, so _check can free the table
+    return _check(con, headers, ["VARCHAR"] * len(headers), "raw_lines",
+                  "source_row", is_parquet=False, misfits=misfits)  # fmt: skip
 
 
 def _check_file(path: Path) -> tuple[tuple, _Checked]:
