@@ -38,6 +38,9 @@ from posbooks.pos.problems import (
 )
 
 VIEW_NAME = "pos_lines"
+# Columns whose canonical value is the raw text trimmed (line_type also lowercased).
+TEXT_COLUMNS = ("outlet", "receipt_no", "line_type", "category", "item", "tax_code",
+                "payment_method")  # fmt: skip
 READERS = {".csv": loaders.read_csv, ".xlsx": loaders.read_xlsx}
 SUPPORTED = (".parquet", ".csv", ".xlsx")
 _CACHE_SIZE = 32
@@ -239,9 +242,17 @@ def _check(con: duckdb.DuckDBPyConnection, headers: list[str], types: list[str],
         con.execute(f"COPY ({checked_sql}) TO {literal(spill)} (FORMAT parquet)")
         con.unregister(raw_from)  # the raw text table is no longer needed: free it early
         checked_sql = f"SELECT * FROM read_parquet({literal(spill)})"
-    count, first, last = con.execute(
-        f"SELECT count(*), min(t_business_date), max(t_business_date) FROM ({checked_sql})"
+    # Parquet text already trimmed (and line types lowercase) needs no per-row trim in the view.
+    plain = [
+        n for n in TEXT_COLUMNS if is_parquet and type_of.get(match.source_of.get(n)) == "VARCHAR"
+    ]
+    same = "".join(
+        f", bool_and({quote('r_' + n)} IS NOT DISTINCT FROM {quote('t_' + n)})" for n in plain
+    )
+    count, first, last, *clean = con.execute(
+        f"SELECT count(*), min(t_business_date), max(t_business_date){same} FROM ({checked_sql})"
     ).fetchone()
+    plain = [n for n, ok in zip(plain, clean, strict=True) if ok]
     if count == 0:
         _forget(spill)
         return _file_problem("the file has no sales lines (only a header)")
@@ -256,7 +267,9 @@ def _check(con: duckdb.DuckDBPyConnection, headers: list[str], types: list[str],
         total = len(misfits) + row_total + receipt_total
         _forget(spill)
         return _Checked(tuple(capped(loaders.ANON, problems, total)))
-    canonical = ", ".join(f"{quote('t_' + n)} AS {quote(n)}" for n, _ in CANONICAL_COLUMNS)
+    canonical = ", ".join(
+        f"{quote(('r_' if n in plain else 't_') + n)} AS {quote(n)}" for n, _ in CANONICAL_COLUMNS
+    )
     lines_sql = f"SELECT {canonical}, source_row FROM ({checked_sql})"
     return _Checked((), first, last, parquet_sql=lines_sql)
 
