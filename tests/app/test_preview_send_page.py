@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -23,13 +24,20 @@ def _send_button(at):
     return next(b for b in at.button if b.label.startswith("Send"))
 
 
-def _map_with_suggestions():
-    """What a bookkeeper does on the Mapping page, done through the same services."""
+def _map_with_suggestions(*, receipt_deposits: bool = True):
+    """What a bookkeeper does on the Mapping page, done through the same services.
+
+    ``receipt_deposits=False`` drops the suggested receipt deposit accounts, so vouchers
+    would deposit to their journal account, a liability QuickBooks refuses on a receipt.
+    """
     config = load_config()
     store = open_store(config)
     settings = refresh_settings(config, store)
     summary = services.summarize_source(SAMPLE)
-    save_mapping(store, suggest_mapping(summary.keys, settings, outlets=summary.outlets))
+    mapping = suggest_mapping(summary.keys, settings, outlets=summary.outlets)
+    if not receipt_deposits:
+        mapping = replace(mapping, deposits={})
+    save_mapping(store, mapping)
 
 
 def test_disconnected_preview_shows_the_latest_day_and_send_is_blocked(workbench_env):
@@ -150,7 +158,7 @@ def test_a_rejected_upload_shows_file_row_and_column(workbench_env):
 
 
 def test_sales_receipts_preview_one_per_payment_method_and_say_what_blocks(connected):
-    _map_with_suggestions()
+    _map_with_suggestions(receipt_deposits=False)
     at = open_page("preview_send")
     at.radio[1].set_value("Sales Receipt").run()
     at.multiselect[0].set_value(["Bangsar"]).run()
@@ -159,10 +167,19 @@ def test_sales_receipts_preview_one_per_payment_method_and_say_what_blocks(conne
     labels = [e.label.replace("\\", "") for e in at.expander if "Sales Receipt" in e.label]
     methods = sorted(r.payment_method for r in expected.entries)
     assert sorted(lbl.split("Sales Receipt (")[1].split(")")[0] for lbl in labels) == methods
-    # the suggested voucher account is a liability: QuickBooks cannot deposit a receipt there
+    # without a receipt deposit account, vouchers would deposit to a liability: refused
     send = _send_button(at)
     assert send.disabled
     assert "deposit account" in send.help
+
+
+def test_sales_receipts_with_the_suggested_mapping_can_be_sent(connected):
+    _map_with_suggestions()
+    at = open_page("preview_send")
+    at.radio[1].set_value("Sales Receipt").run()
+    at.multiselect[0].set_value(["Bangsar"]).run()
+    assert not at.exception
+    assert not _send_button(at).disabled
 
 
 def test_quickbooks_refusing_a_day_is_said_in_plain_words(connected, monkeypatch):
