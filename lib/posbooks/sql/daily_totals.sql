@@ -35,10 +35,17 @@ SELECT
     CAST(sum(CASE line_type WHEN 'item' THEN quantity END) AS DECIMAL(38, 3)) AS quantity,
     NULL AS receipt_count,
     FALSE AS is_day_row
-FROM {view}
-WHERE business_date BETWEEN $date_from AND $date_to
-  AND voided IS NOT TRUE
-  AND ($all_outlets OR list_contains($outlets, outlet))
+-- Summing by the raw columns first keeps the per-line work to plain grouping; the
+-- (source, key) mapping then runs once per group, not once per line.
+FROM (
+    SELECT business_date, outlet, line_type, category, tax_code, payment_method,
+           sum(amount) AS amount, sum(quantity) AS quantity
+    FROM {view}
+    WHERE business_date BETWEEN $date_from AND $date_to
+      AND voided IS NOT TRUE
+      AND ($all_outlets OR list_contains($outlets, outlet))
+    GROUP BY ALL
+)
 GROUP BY ALL
 
 ORDER BY business_date, outlet, is_day_row DESC, source, key NULLS FIRST
