@@ -82,18 +82,24 @@ def _use_suggestions() -> None:
 
 
 def _set_one() -> None:
-    row = um.key_for_label(keys, st.session_state["one_row"])
-    if row is not None:
-        mapping = um.with_account(
-            st.session_state["mapping_draft"], settings, row, st.session_state["one_account"]
-        )
-        _replace_draft(mapping)
+    label, account = st.session_state["one_row"], st.session_state["one_account"]
+    is_deposit, method = um.method_for_deposit_label(keys, label)
+    row = None if is_deposit else um.key_for_label(keys, label)
+    draft = st.session_state["mapping_draft"]
+    try:
+        if is_deposit:
+            _replace_draft(um.with_deposit(draft, settings, method, account))
+        elif row is not None:
+            _replace_draft(um.with_account(draft, settings, row, account))
+    except ValueError as exc:  # a name QuickBooks no longer has (settings refreshed meanwhile)
+        st.session_state["mapping_error"] = str(exc)
 
 
 suggestion = None
 if settings is not None:
     suggestion = services.suggested_mapping(wb, summary)
 issues = services.mapping_issues(wb, draft, summary, "journal")
+receipt_issues = services.mapping_issues(wb, draft, summary, "receipt")
 
 st.subheader("Accounts")
 st.button(
@@ -129,12 +135,49 @@ edited = st.data_editor(
 )
 new_draft = um.with_accounts_table(draft, settings, keys, edited.to_dict("records"))
 
+st.subheader("Deposit accounts for sales receipts")
+st.caption(
+    "QuickBooks deposits a sales receipt only to a Bank or Other Current Asset account. "
+    "A payment method whose journal account is a liability (vouchers, gift cards) needs "
+    "its own deposit account here, e.g. a clearing account or Undeposited Funds. "
+    f"'{um.SAME_AS_JOURNAL}' deposits to the account in the table above."
+)
+deposit_rows = um.deposit_rows(keys, draft, suggestion, receipt_issues)
+deposits_frame = pd.DataFrame(deposit_rows)
+bad_deposit = ~deposits_frame["Status"].isin([um.MAPPED, um.OPTIONAL])
+edited_deposits = st.data_editor(
+    deposits_frame.style.apply(
+        lambda col: [
+            "background-color: #fde2e1; font-weight: 600" if bad else "" for bad in bad_deposit
+        ],
+        subset=["Payment method", "Status"],
+    ),
+    key=f"deposits_{gen}",
+    hide_index=True,
+    height="content",
+    num_rows="fixed",
+    width="stretch",
+    disabled=["Payment method", "Suggested", "Status"],
+    column_config={
+        "Deposit account": st.column_config.SelectboxColumn(
+            options=um.deposit_choices(settings), required=True, width="large"
+        ),
+        "Suggested": st.column_config.TextColumn(
+            help="Suggested when the journal account cannot take a receipt deposit"
+        ),
+    },
+)
+new_draft = um.with_deposits_table(new_draft, settings, keys, edited_deposits.to_dict("records"))
+
 with st.container(border=True):
     st.markdown("**Set one row** (keyboard- and screen-reader-friendly)")
     c1, c2, c3 = st.columns([2, 2, 1], vertical_alignment="bottom")
-    c1.selectbox("POS amount", [r["POS amount"] for r in rows], key="one_row")
+    one_rows = [r["POS amount"] for r in rows]
+    one_rows += [um.deposit_label(m) for m in um.payment_methods(keys)]
+    c1.selectbox("POS amount or receipt deposit", one_rows, key="one_row")
     c2.selectbox("QuickBooks account", um.account_choices(settings), key="one_account")
     c3.button("Set", on_click=_set_one)
+    st.caption(f"For a '{um.DEPOSIT_PREFIX}...' row, None means {um.SAME_AS_JOURNAL}.")
 
 # --- classes, locations, items ------------------------------------------------------------
 

@@ -9,7 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 
-from posbooks.core.mapping_rules import account_for, receipt_item_key, row_label
+from posbooks.core.mapping_rules import (
+    BANK_LIKE,
+    account_for,
+    deposit_account_for,
+    receipt_item_key,
+    row_label,
+)
 from posbooks.core.model import Issue, Mapping, Ref
 from posbooks.core.qbo_settings import QboSettings
 
@@ -178,3 +184,88 @@ def item_label(item_key: str) -> str:
     if item_key in _NON_CATEGORY:
         return row_label(item_key, None)
     return row_label("sales", item_key)
+
+
+# --- receipt deposit accounts (Mapping.deposits) -------------------------------------------
+
+SAME_AS_JOURNAL = "same as journal account"
+DEPOSIT_PREFIX = "Receipt deposit - "  # one-row control labels of deposit rows
+
+
+def payment_methods(keys: Iterable[Key]) -> list[str | None]:
+    """The payment methods of these POS amounts, in row order."""
+    return [k for s, k in account_keys(keys) if s == "payment"]
+
+
+def deposit_choices(settings: QboSettings | None) -> list[str]:
+    """Accounts a sales receipt can deposit to (Bank / Other Current Asset), after the default."""
+    if settings is None:
+        return [SAME_AS_JOURNAL]
+    names = {a.name for a in settings.accounts if a.active and a.account_type in BANK_LIKE}
+    return [SAME_AS_JOURNAL, *sorted(names)]
+
+
+def deposit_rows(
+    keys: Iterable[Key],
+    mapping: Mapping,
+    suggestion: Mapping | None = None,
+    receipt_issues: Iterable[Issue] = (),
+) -> list[dict[str, str]]:
+    """One row per payment method: where its sales receipts deposit, and whether QuickBooks
+    would take it (``receipt_issues`` are ``check_mapping(..., "receipt")``'s)."""
+    receipt_issues = list(receipt_issues)
+    rows = []
+    for method in payment_methods(keys):
+        own = mapping.deposits.get(method or "")
+        suggested = suggestion.deposits.get(method or "") if suggestion else None
+        mapped = deposit_account_for(mapping, method) is not None
+        rows.append(
+            {
+                "Payment method": row_label("payment", method),
+                "Deposit account": own.name if own else SAME_AS_JOURNAL,
+                "Suggested": suggested.name if suggested else "",
+                "Status": _status("payment", method, mapped, receipt_issues),
+            }
+        )
+    return rows
+
+
+def with_deposit(
+    mapping: Mapping, settings: QboSettings | None, method: str | None, account_name: str
+) -> Mapping:
+    """``mapping`` with receipts paid by ``method`` depositing to ``account_name``
+    (``SAME_AS_JOURNAL``/"None" clears it: they deposit to the journal account)."""
+    deposits = dict(mapping.deposits)
+    if account_name in ("", NONE, SAME_AS_JOURNAL) or settings is None:
+        deposits.pop(method or "", None)
+    else:
+        account = next((a for a in settings.accounts if a.active and a.name == account_name), None)
+        if account is None:
+            raise ValueError(f"QuickBooks has no active account named {account_name!r}")
+        deposits[method or ""] = Ref(account.id, account.name)
+    return replace(mapping, deposits=deposits)
+
+
+def with_deposits_table(
+    mapping: Mapping, settings: QboSettings | None, keys: Iterable[Key], rows: list[dict]
+) -> Mapping:
+    """Apply every row of the edited deposit accounts table to ``mapping``."""
+    by_label = {row_label("payment", m): m for m in payment_methods(keys)}
+    for row in rows:
+        if row["Payment method"] in by_label:
+            name = row.get("Deposit account") or SAME_AS_JOURNAL
+            mapping = with_deposit(mapping, settings, by_label[row["Payment method"]], name)
+    return mapping
+
+
+def deposit_label(method: str | None) -> str:
+    """The one-row control's name for a method's receipt deposit: "Receipt deposit - Cash"."""
+    return DEPOSIT_PREFIX + (method or "(no method)")
+
+
+def method_for_deposit_label(keys: Iterable[Key], label: str) -> tuple[bool, str | None]:
+    """(True, method) when ``label`` names a receipt deposit row, else (False, None)."""
+    for method in payment_methods(keys):
+        if deposit_label(method) == label:
+            return True, method
+    return False, None

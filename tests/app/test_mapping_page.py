@@ -98,3 +98,55 @@ def test_names_from_quickbooks_are_not_rendered_as_markup(connected):
     at = _refreshed(connected)
     # the company name has an ampersand; it must reach the page escaped, not as markup
     assert any("Nasi \\& Co" in m.value for m in at.markdown)
+
+
+def _deposits(at):
+    frame = at.data_editor[1].value
+    return frame.set_index("Payment method")
+
+
+def test_receipt_deposit_accounts_are_suggested_applied_and_saved(connected):
+    at = _refreshed(connected)
+    assert "Deposit accounts for sales receipts" in [h.value for h in at.subheader]
+    deposits = _deposits(at)
+    assert list(deposits.columns) == ["Deposit account", "Suggested", "Status"]
+    assert set(deposits.index) >= {"Payment - Cash", "Payment - Voucher"}
+    assert (deposits["Deposit account"] == "same as journal account").all()
+    voucher_suggestion = deposits.loc["Payment - Voucher", "Suggested"]
+    assert voucher_suggestion  # the voucher's journal account is a liability: a deposit is offered
+    assert deposits.loc["Payment - Cash", "Suggested"] == ""
+
+    next(b for b in at.button if b.label == "Use suggestions").click().run()
+    deposits = _deposits(at)
+    assert deposits.loc["Payment - Voucher", "Deposit account"] == voucher_suggestion
+    assert deposits.loc["Payment - Voucher", "Status"] == "mapped"
+    next(b for b in at.button if b.label == "Save Settings").click().run()
+    assert "Nothing blocks sending sales receipts." in texts(at)
+    assert _saved().deposits["Voucher"].name == voucher_suggestion
+
+
+def test_the_one_row_control_sets_a_receipt_deposit_and_save_validates_it(connected):
+    at = _refreshed(connected)
+    next(b for b in at.button if b.label == "Use suggestions").click().run()
+    # back to the journal account (a liability): QuickBooks would refuse the deposit
+    at.selectbox(key="one_row").set_value("Receipt deposit - Voucher")
+    at.selectbox(key="one_account").set_value("None")
+    next(b for b in at.button if b.label == "Set").click().run()
+    assert not at.exception
+    voucher = _deposits(at).loc["Payment - Voucher"]
+    assert voucher["Deposit account"] == "same as journal account"
+    assert "cannot hold it as a deposit account" in voucher["Status"]
+    next(b for b in at.button if b.label == "Save Settings").click().run()
+    shown = texts(at)
+    assert "block sending sales receipts" in shown
+    assert "Payment - Voucher is mapped to" in shown and "deposit account" in shown
+    assert "Nothing blocks sending journal entries." in shown  # journals are unaffected
+    assert "Voucher" not in _saved().deposits
+
+    at.selectbox(key="one_row").set_value("Receipt deposit - Voucher")
+    at.selectbox(key="one_account").set_value("Cash on Hand")
+    next(b for b in at.button if b.label == "Set").click().run()
+    assert _deposits(at).loc["Payment - Voucher", "Status"] == "mapped"
+    next(b for b in at.button if b.label == "Save Settings").click().run()
+    assert "Nothing blocks sending sales receipts." in texts(at)
+    assert _saved().deposits["Voucher"].name == "Cash on Hand"
