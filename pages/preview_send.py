@@ -142,12 +142,13 @@ if st.button(
 
     try:
         with st.spinner("Sending to QuickBooks ..."):
-            st.session_state["last_send"] = (
-                request,
-                services.send_period(
-                    wb, summary, date_from, date_to, outlets, doc_type, progress=_progress
-                ),
+            sent = services.send_period(
+                wb, summary, date_from, date_to, outlets, doc_type, progress=_progress
             )
+            st.session_state["last_send"] = (request, sent, None)
+    except services.SendStopped as exc:  # keep what was done before QuickBooks said no
+        st.session_state["last_send"] = (request, exc.sent, str(exc))
+        st.rerun()
     except services.WorkbenchError as exc:
         st.error(md_escape(exc))
     else:
@@ -155,13 +156,21 @@ if st.button(
     if bar is not None:
         bar.empty()
 
-last_request, last_sent = st.session_state.get("last_send", (None, []))
-for sent in last_sent if last_request == request else []:  # only for what is shown now
-    o = sent.outcome
-    text = md_escape(up.outcome_message(o, services.doc_label(o.doc_type)))
-    if sent.url:
-        text += f" [Open in QuickBooks]({sent.url})"
-    (st.success if sent.ok else st.error)(text)
+last_request, last_sent, stopped = st.session_state.get("last_send", (None, [], None))
+if last_request == request:  # only for what is shown now
+    if stopped:
+        st.error(md_escape(stopped))
+    for sent in last_sent:
+        o = sent.outcome
+        text = md_escape(up.outcome_message(o, services.doc_label(o.doc_type)))
+        if sent.url:
+            text += f" [Open in QuickBooks]({sent.url})"
+        if sent.ok:
+            st.success(text)
+        elif o.message.startswith("not confirmed"):
+            st.warning(text)
+        else:
+            st.error(text)
 st.caption(
     f"Business days in this data: {date_label(summary.first_day)} to "
     f"{date_label(summary.last_day)}."

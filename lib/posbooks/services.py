@@ -406,10 +406,16 @@ def send_period(
         )
     except posting.PosDataRejected as exc:
         raise WorkbenchError(f"The POS export was rejected, nothing was sent: {exc}") from None
-    except auth.ReconnectNeeded:
-        raise WorkbenchError(
+    except auth.ReconnectNeeded as exc:
+        status = connection(wb)
+        done = [
+            SentDocument(o, document_url(wb, status, o.doc_type, o.qbo_id))
+            for o in getattr(exc, "outcomes", ())
+        ]
+        raise SendStopped(
             "QuickBooks no longer accepts this connection, so nothing more was sent. "
-            "Go to Connect and reconnect, then send again: days already sent are kept."
+            "Go to Connect and reconnect, then send again: days already sent are kept.",
+            done,
         ) from None
     except (QboError, auth.TokenRefreshFailed) as exc:
         raise WorkbenchError(
@@ -418,6 +424,15 @@ def send_period(
         ) from None
     status = connection(wb)
     return [SentDocument(o, document_url(wb, status, o.doc_type, o.qbo_id)) for o in outcomes]
+
+
+class SendStopped(WorkbenchError):
+    """QuickBooks refused the connection part-way through a send; ``sent`` is what each
+    document of the run got before that (created ones, the rest "not confirmed")."""
+
+    def __init__(self, message: str, sent: list[SentDocument]) -> None:
+        super().__init__(message)
+        self.sent = sent
 
 
 def document_url(

@@ -175,6 +175,8 @@ def outcome_message(outcome, doc_label: str) -> str:
     """``Bangsar Tue 24 Nov 2026: sent to QuickBooks as Journal Entry PB2611244J.``"""
     where = f"{outcome.outlet} {date_label(outcome.business_date)}"
     words = _OUTCOME_WORDS.get(outcome.status, outcome.status + ":")
+    if outcome.status == "failed" and outcome.message.startswith("not confirmed"):
+        return f"{where}: {outcome.message}"  # cut off: it may or may not have reached QuickBooks
     if outcome.status in ("blocked", "failed"):
         return f"{where}: {words} {outcome.message}".strip()
     number = f"{doc_label} {outcome.doc_number}" if outcome.doc_number else doc_label

@@ -219,3 +219,53 @@ def test_an_uploaded_export_is_previewed_and_kept_under_the_home(workbench_env, 
     )
     kept = list((load_config().home / "uploads").glob("*/klcc-2026-11-20.csv"))
     assert len(kept) == 1 and kept[0].read_bytes() == day_file.read_bytes()
+
+
+def _revoke_after_first_batch(sandbox, store, config):
+    """Revoke the connection in QuickBooks as soon as the first batch of 30 is in."""
+    import threading
+    import time
+
+    from posbooks.qbo import auth
+
+    _, tokens = auth.current_tokens(config, store)
+
+    def watch() -> None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            counts = sandbox.admin("state")["entities"].get(sandbox.realm_id, {})
+            if counts.get("JournalEntry", 0) >= 30:
+                auth.auth_client(config).revoke(token=tokens.refresh_token)
+                return
+            time.sleep(0.02)
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    return watcher
+
+
+def test_a_connection_revoked_mid_range_keeps_each_days_result(connected):
+    _map_with_suggestions()
+    # the second batch's look-up stalls long enough for the revocation to land first
+    connected.admin("faults", {"kind": "delay", "seconds": 1.5, "count": 2, "path": "query"})
+    at = open_page("preview_send")
+    at.date_input[0].set_value(date(2026, 11, 9)).run()
+    at.date_input[1].set_value(LAST_DAY).run()  # 16 days x every outlet: two batches
+    config = load_config()
+    watcher = _revoke_after_first_batch(connected, open_store(config), config)
+    _send_button(at).click().run()
+    watcher.join(5)
+    assert not at.exception
+    shown = texts(at)
+    assert "QuickBooks no longer accepts this connection" in shown
+    success = [s.value.replace("\\", "") for s in at.success]
+    cut_off = [w.value.replace("\\", "") for w in at.warning if "not confirmed" in w.value]
+    total = len(preview(list(SAMPLE.paths), date(2026, 11, 9), LAST_DAY).entries)
+    assert total > 30  # more than one batch
+    assert len(success) == 30 and len(cut_off) == total - 30, shown
+    assert all(f"/app/{connected.realm_id}/journalentry/" in s for s in success)
+    assert all("Open in QuickBooks" not in w for w in cut_off)
+    assert "Tue 24 Nov 2026: not confirmed: QuickBooks refused the connection" in cut_off[-1]
+    counts = connected.admin("state")["entities"][connected.realm_id]
+    assert counts["JournalEntry"] == 30  # what the page says was created is what exists
+    assert "QuickBooks needs you to reconnect: go to Connect." in shown

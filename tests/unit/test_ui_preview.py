@@ -157,6 +157,8 @@ def test_outcome_messages_name_the_document_number_or_the_reason():
     assert outcome_message(blocked, "Journal Entry") == (
         "KLCC Fri 20 Nov 2026: not sent: Tax - SST6 is not mapped."
     )
+    cut = Outcome(DAY, "KLCC", "journal", "failed", "PB1", None, "not confirmed: reconnect")
+    assert outcome_message(cut, "Journal Entry") == "KLCC Fri 20 Nov 2026: not confirmed: reconnect"
 
 
 def test_document_counts_read_naturally():
