@@ -103,6 +103,8 @@ for entry in result.entries[:SHOWN]:
                 "Already in QuickBooks, but the POS data or the mapping changed since "
                 "it was sent. Send will not post it twice; see History."
             )
+        if (why := pv.skip_reason(entry)) and not entry.blocked:
+            st.warning("Send skips it: " + md_escape(why))
         st.dataframe(
             pd.DataFrame(up.entry_rows(entry)), hide_index=True, width="stretch", height="content"
         )

@@ -277,6 +277,8 @@ class PeriodPreview:
     notes: list[str] = field(default_factory=list)
     sales: list[tuple[str, str, Decimal]] = field(default_factory=list)  # outlet, category, amount
     ready: int = 0  # documents Send would create now
+    # (day, outlet, doc key) -> why Send skips it (e.g. already sent as the other type)
+    skipped: dict[tuple[date, str, str], str] = field(default_factory=dict)
 
     @property
     def can_send(self) -> bool:
@@ -286,6 +288,11 @@ class PeriodPreview:
         """ "unchanged" / "changed" when this draft's document is already in QuickBooks."""
         key = entry.payment_method if isinstance(entry, ReceiptDraft) else ""
         return self.posted.get((entry.business_date, entry.outlet, key))
+
+    def skip_reason(self, entry: JournalDraft | ReceiptDraft) -> str | None:
+        """Why Send skips this draft although it is complete, or None."""
+        key = entry.payment_method if isinstance(entry, ReceiptDraft) else ""
+        return self.skipped.get((entry.business_date, entry.outlet, key))
 
 
 def preview_period(
@@ -342,18 +349,30 @@ def preview_period(
             view.posted[(o.business_date, o.outlet, o.doc_key)] = o.status
     view.ready = sum(o.status == "ready" for o in outcomes)
     blocked = [o for o in outcomes if o.status == "blocked"]
-    if blocked and not issues:
-        view.notes.append(
-            f"{len(blocked)} document(s) cannot be sent and will be skipped: {blocked[0].message}"
-        )
+    for o in blocked:
+        view.skipped[(o.business_date, o.outlet, o.doc_key)] = _in_app_words(o.message)
     if not result.entries:
         view.blockers.append("Nothing to send: the POS data has no receipts in this period.")
     elif view.ready == 0 and not issues:
         view.blockers.append(
-            "Nothing to send: every document of this period is already in QuickBooks"
-            + (" or blocked." if blocked else ".")
+            f"Nothing to send: {_in_app_words(blocked[0].message)}"
+            if blocked
+            else "Nothing to send: every document of this period is already in QuickBooks."
+        )
+    elif blocked and not issues:
+        view.notes.append(
+            f"{len(blocked)} document(s) cannot be sent and will be skipped: "
+            + _in_app_words(blocked[0].message)
         )
     return view
+
+
+def _in_app_words(message: str) -> str:
+    """The engine's reason, with the CLI flag named as the command it belongs to."""
+    return message.replace(
+        "send with --allow-both-types",
+        "send from the command line with `posbooks send --allow-both-types`",
+    )
 
 
 def sales_by_outlet_category(days: Sequence[DayTotals]) -> list[tuple[str, str, Decimal]]:

@@ -269,3 +269,28 @@ def test_a_connection_revoked_mid_range_keeps_each_days_result(connected):
     counts = connected.admin("state")["entities"][connected.realm_id]
     assert counts["JournalEntry"] == 30  # what the page says was created is what exists
     assert "QuickBooks needs you to reconnect: go to Connect." in shown
+
+
+def test_a_day_sent_as_a_journal_entry_cannot_also_go_as_sales_receipts(connected):
+    _map_with_suggestions()
+    at = open_page("preview_send")
+    at.multiselect[0].set_value(["Bangsar"]).run()
+    _send_button(at).click().run()
+    assert "sent to QuickBooks as Journal Entry" in texts(at)
+
+    at = open_page("preview_send")
+    at.radio[1].set_value("Sales Receipt").run()
+    at.multiselect[0].set_value(["Bangsar"]).run()
+    assert not at.exception
+    send = _send_button(at)
+    assert send.disabled
+    shown = texts(at)
+    assert "Nothing to send: Bangsar 2026-11-24 was already sent as a journal entry" in shown
+    assert "book its sales twice" in shown and "posbooks send --allow-both-types" in shown
+    assert "already sent as a journal entry" in send.help
+    skipped = [w.value for w in at.warning if w.value.startswith("Send skips it")]
+    assert len(skipped) == sum("Sales Receipt" in e.label for e in at.expander) > 0
+
+    at.multiselect[0].set_value(["Bangsar", "KLCC"]).run()  # KLCC can still go as receipts
+    assert not _send_button(at).disabled
+    assert "cannot be sent and will be skipped" in texts(at)
