@@ -65,17 +65,22 @@ LABELS = {
 
 def describe(source: str, key: str | None, outlet: str, business_date: object) -> str:
     """The line description a bookkeeper reads, e.g. ``Sales - Food (Bangsar 2026-11-20)``."""
+    return f"{_label(source, key)} ({outlet} {business_date!s})"
+
+
+def _label(source: str, key: str | None) -> str:
     label = LABELS.get(source, source)
     if key is not None:
-        label = f"{label} - {key}"
-    elif source == "discount":
-        label = f"{label} - whole receipt"
-    return f"{label} ({outlet} {business_date!s})"
+        return f"{label} - {key}"
+    return f"{label} - whole receipt" if source == "discount" else label
+
+
+LINE_RANK = {source: rank for rank, source in enumerate(LINE_ORDER)}
 
 
 def line_order(total: DailyTotal) -> tuple:
     """Sort key: by LINE_ORDER, then key (None first)."""
-    rank = LINE_ORDER.index(total.source) if total.source in LINE_ORDER else len(LINE_ORDER)
+    rank = LINE_RANK.get(total.source, len(LINE_ORDER))
     return (rank, total.key is not None, total.key or "")
 
 
@@ -96,9 +101,7 @@ def class_for(mapping: Mapping, source: str, key: str | None) -> Ref | None:
 
 def pos_imbalance(totals: DayTotals) -> Decimal:
     """Non-payment lines minus payments: zero when the POS lines of the day balance."""
-    sales_side = sum((t.amount for t in totals.totals if t.source != "payment"), ZERO)
-    payments = sum((t.amount for t in totals.totals if t.source == "payment"), ZERO)
-    return sales_side - payments
+    return sum((-t.amount if t.source == "payment" else t.amount for t in totals.totals), ZERO)
 
 
 def _posting(source: str, amount: Decimal) -> tuple[str, Decimal]:
@@ -115,20 +118,22 @@ def journal_entry_for_day(totals: DayTotals, mapping: Mapping = EMPTY_MAPPING) -
     location = mapping.locations.get(outlet)
     lines: list[EntryLine] = []
     issues: list[Issue] = []
+    where = f"({outlet} {day!s})"  # the tail of every description, formatted once per day
     for total in sorted(totals.totals, key=line_order):
         if total.amount == 0:
             continue
-        posting, amount = _posting(total.source, total.amount)
+        source, key = total.source, total.key
+        posting, amount = _posting(source, total.amount)
         lines.append(
             EntryLine(
-                source=total.source,
-                key=total.key,
+                source=source,
+                key=key,
                 posting=posting,
                 amount=amount,
-                account=account_for(mapping, total.source, total.key),
-                class_=class_for(mapping, total.source, total.key),
+                account=account_for(mapping, source, key),
+                class_=class_for(mapping, source, key),
                 location=location,
-                description=describe(total.source, total.key, outlet, day),
+                description=f"{_label(source, key)} {where}",
             )
         )
     difference = pos_imbalance(totals)
