@@ -46,7 +46,11 @@ def daily_totals(
     Voided receipts are left out. Days without receipts are absent.
     """
     date_to = date_to or date_from
-    query = sql("daily_totals").format(view=quote_identifier(exports.view))
+    view = quote_identifier(exports.view)
+    # Exports from open_exports know their receipts; other views are counted line by line.
+    receipts = getattr(exports, "receipts", None)
+    receipts = view if receipts is None else quote_identifier(receipts)
+    query = sql("daily_totals").format(view=view, receipts=receipts)
     rows = exports.con.execute(
         query,
         {

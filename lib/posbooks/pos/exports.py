@@ -38,6 +38,7 @@ from posbooks.pos.problems import (
 )
 
 VIEW_NAME = "pos_lines"
+RECEIPTS_VIEW = "pos_receipts"
 # Columns whose canonical value is the raw text trimmed (line_type also lowercased).
 TEXT_COLUMNS = ("outlet", "receipt_no", "line_type", "category", "item", "tax_code",
                 "payment_method")  # fmt: skip
@@ -58,6 +59,8 @@ class Exports:
     files: tuple[str, ...]
     problems: tuple[Problem, ...]
     accepted: tuple[str, ...] = field(default=())
+    # View of the accepted files' receipts (business_date, outlet, receipt_no, voided).
+    receipts: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -79,6 +82,9 @@ class _Checked:
     last_date: date | None = None
     parquet_sql: str | None = None  # canonical SELECT over the file (CSV, Excel: its spill)
     table: pa.Table | None = None  # canonical lines held in memory (no reader does now)
+    # One row per receipt (business_date, outlet, receipt_no, voided): counting receipts
+    # from it spares daily totals a second scan of every line.
+    receipts: pa.Table | None = None
 
 
 _cache: OrderedDict[tuple, _Checked] = OrderedDict()
@@ -172,10 +178,7 @@ def _receipt_problems(
             f"AND t_receipt_no NOT IN (SELECT t_receipt_no FROM ({lines_sql}) WHERE {damaged})"
         )
     known = ", ".join(literal(t) for t in LINE_TYPES)
-    query = f"""
-        SELECT first_row, business_date, outlet, receipt_no, lines, paid, any_void, all_void,
-               count(*) OVER () AS total
-        FROM (
+    grouped = f"""
             SELECT t_business_date AS business_date, t_outlet AS outlet,
                    t_receipt_no AS receipt_no, min(source_row) AS first_row,
                    coalesce(sum(t_amount) FILTER (t_line_type <> 'payment'), 0) AS lines,
@@ -187,7 +190,14 @@ def _receipt_problems(
             WHERE t_business_date IS NOT NULL AND t_outlet IS NOT NULL
               AND t_receipt_no IS NOT NULL {exclude}
             GROUP BY ALL
-        )
+    """
+    if damaged is None:  # kept: a clean file's receipts are counted from it (see _check)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE receipt_totals AS {grouped}")
+        grouped = "SELECT * FROM receipt_totals"
+    query = f"""
+        SELECT first_row, business_date, outlet, receipt_no, lines, paid, any_void, all_void,
+               count(*) OVER () AS total
+        FROM ({grouped})
         WHERE unreadable = 0 AND (any_void <> all_void OR (NOT any_void AND lines <> paid))
         ORDER BY first_row LIMIT {MAX_PROBLEMS_PER_FILE + 1}
     """
@@ -271,7 +281,10 @@ def _check(con: duckdb.DuckDBPyConnection, headers: list[str], types: list[str],
         f"{quote(('r_' if n in plain else 't_') + n)} AS {quote(n)}" for n, _ in CANONICAL_COLUMNS
     )
     lines_sql = f"SELECT {canonical}, source_row FROM ({checked_sql})"
-    return _Checked((), first, last, parquet_sql=lines_sql)
+    receipts = con.sql(
+        "SELECT business_date, outlet, receipt_no, all_void AS voided FROM receipt_totals"
+    ).to_arrow_table()
+    return _Checked((), first, last, parquet_sql=lines_sql, receipts=receipts)
 
 
 def _spill_path() -> str:
@@ -437,7 +450,21 @@ def open_exports(
                 break
     kept = [(key, name) for key, _, name in accepted if key not in rejected]
     _create_view(con, [sqls[key] for key, _ in kept])
-    return Exports(con, VIEW_NAME, tuple(names), tuple(problems), tuple(n for _, n in kept))
+    checked_of = {key: checked for key, checked, _ in accepted}
+    receipts = _create_receipts_view(con, [(key, checked_of[key].receipts) for key, _ in kept])
+    return Exports(con, VIEW_NAME, tuple(names), tuple(problems), tuple(n for _, n in kept),
+                   receipts)  # fmt: skip
+
+
+def _create_receipts_view(con: duckdb.DuckDBPyConnection, tables: list) -> str | None:
+    """The view ``pos_receipts`` over the kept files' receipt tables (None if one lacks it)."""
+    if not tables or any(table is None for _, table in tables):
+        return None
+    for key, table in tables:
+        con.register(_table_name(key) + "_receipts", table)
+    body = " UNION ALL ".join(f"SELECT * FROM {_table_name(key)}_receipts" for key, _ in tables)
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {RECEIPTS_VIEW} AS {body}")
+    return RECEIPTS_VIEW
 
 
 def _create_view(con: duckdb.DuckDBPyConnection, selects: list[str]) -> None:

@@ -4,6 +4,8 @@
 -- The plain BETWEEN on business_date lets Parquet row-group statistics prune.
 -- The first branch gives one row per (day, outlet) with its receipt count; counting
 -- distinct receipts apart from the sums is several times faster than GROUPING SETS.
+-- {receipts} is the view's receipts (one row each, from validation) when known, else
+-- the lines view itself: both have business_date, outlet, receipt_no and voided.
 SELECT
     business_date,
     outlet,
@@ -13,7 +15,7 @@ SELECT
     NULL AS quantity,
     count(DISTINCT receipt_no) AS receipt_count,
     TRUE AS is_day_row
-FROM {view}
+FROM {receipts}
 WHERE business_date BETWEEN $date_from AND $date_to
   AND voided IS NOT TRUE
   AND ($all_outlets OR list_contains($outlets, outlet))
