@@ -38,6 +38,12 @@ if not summary.ok:
         "Fix these problems in the file and upload it again:"
     )
     st.dataframe(pd.DataFrame(up.problem_rows(summary.problems)), hide_index=True)
+    st.button(
+        "Send to QuickBooks",
+        type="primary",
+        disabled=True,
+        help="The POS export was rejected: fix the problems above and upload it again.",
+    )
     st.stop()
 
 # --- what to preview ----------------------------------------------------------------------

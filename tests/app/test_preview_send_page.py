@@ -154,7 +154,8 @@ def test_a_rejected_upload_shows_file_row_and_column(workbench_env):
     hit = frame[frame["Column"] == "amount"].iloc[0]
     assert hit["Row"] == "2"
     assert "2 decimals" in hit["Problem"]
-    assert not any(b.label.startswith("Send") for b in at.button)  # nothing to send
+    send = _send_button(at)
+    assert send.disabled and "rejected" in send.help  # nothing to send
 
 
 def test_sales_receipts_preview_one_per_payment_method_and_say_what_blocks(connected):

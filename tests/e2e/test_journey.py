@@ -175,7 +175,7 @@ def test_new_user_connects_maps_previews_sends_and_finds_the_entry(servers, page
     page.get_by_role("button", name="Refresh QuickBooks Online Settings").click()
     settle(page)
     expect(page.get_by_text("last refreshed").first).to_be_visible()
-    choose(page, "POS amount", "Payment - Cash")
+    choose(page, "POS amount or receipt deposit", "Payment - Cash")
     choose(page, "QuickBooks account", "Undeposited Funds")
     page.get_by_role("button", name="Set", exact=True).click()
     settle(page)
@@ -223,3 +223,32 @@ def test_new_user_connects_maps_previews_sends_and_finds_the_entry(servers, page
     main = page.inner_text("[data-testid='stMain']")
     assert any(f"Most recent: Journal Entry {n}" in main for n in numbers), main
     shot(page, "history.png")
+
+
+BAD_CSV = (
+    "business_date,outlet,receipt_no,line_type,category,item,quantity,tax_code,"
+    "payment_method,amount,closed_at,voided\n"
+    "2026-11-20,Bangsar,R1,item,Food,Nasi Lemak,1,SST6,,12.345,2026-11-20 12:00:00,false\n"
+)
+
+
+def test_an_uploaded_export_with_a_bad_row_is_reported_and_cannot_be_sent(servers, page, tmp_path):
+    bad = tmp_path / "till-export.csv"
+    bad.write_text(BAD_CSV)
+    page.goto(servers["app"])
+    settle(page)
+    go_to(page, "Preview & Send")
+    page.get_by_text("Uploaded POS exports", exact=True).click()
+    settle(page)
+    with page.expect_file_chooser() as chooser:  # the user's own file dialog
+        page.locator("[data-testid='stFileUploaderDropzone'] button").first.click()
+    chooser.value.set_files(str(bad))
+    settle(page)
+    expect(page.get_by_text("The POS export was rejected")).to_be_visible()
+    report = page.locator("[data-testid='stDataFrame']")
+    expect(report).to_be_visible()
+    # the grid draws on a canvas; its cells are also in an ARIA table, filled once drawn
+    for expected in ("File", "Row", "Column", "till-export.csv", "amount", "2 decimals"):
+        expect(report).to_contain_text(expected)
+    expect(page.get_by_role("button", name="Send to QuickBooks")).to_be_disabled()
+    shot(page, "upload_rejected.png", whole=False)
