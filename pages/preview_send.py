@@ -37,7 +37,12 @@ if not summary.ok:
         "The POS export was rejected, so nothing can be previewed or sent. "
         "Fix these problems in the file and upload it again:"
     )
-    st.dataframe(pd.DataFrame(up.problem_rows(summary.problems)), hide_index=True)
+    st.dataframe(
+        pd.DataFrame(up.problem_rows(summary.problems)),
+        hide_index=True,
+        width="stretch",
+        column_config={"Problem": st.column_config.TextColumn(width="large")},
+    )
     st.button(
         "Send to QuickBooks",
         type="primary",
@@ -86,11 +91,12 @@ if pv.sales:
         y="Sales",
         color="Category",
         barmode="stack",
-        title=f"Sales by outlet and category, {date_from} to {date_to}",
+        title=f"Sales by outlet and category, {up.period_title(date_from, date_to)}",
     )
     st.plotly_chart(fig, width="stretch")
 
 # --- the documents -----------------------------------------------------------------------
+RIGHT = {c: st.column_config.TextColumn(alignment="right") for c in up.NUMBER_COLUMNS}
 many = len(result.entries) > 6
 SHOWN = 62  # a month of two outlets; the figures above always cover the whole period
 if len(result.entries) > SHOWN:
@@ -112,7 +118,11 @@ for entry in result.entries[:SHOWN]:
         if (why := pv.skip_reason(entry)) and not entry.blocked:
             st.warning("Send skips it: " + md_escape(why))
         st.dataframe(
-            pd.DataFrame(up.entry_rows(entry)), hide_index=True, width="stretch", height="content"
+            pd.DataFrame(up.entry_rows(entry)),
+            hide_index=True,
+            width="stretch",
+            height="content",
+            column_config=RIGHT,
         )
         ok, check = up.entry_check(entry)
         icon = ":material/check_circle:" if ok else ":material/error:"
@@ -121,12 +131,29 @@ for entry in result.entries[:SHOWN]:
             (st.error if issue.blocking else st.caption)(md_escape(issue.message))
 
 with st.expander("Tie-out to POS totals"):
-    st.dataframe(pd.DataFrame(up.tieout_rows(result)), hide_index=True, width="stretch")
+    st.dataframe(
+        pd.DataFrame(up.tieout_rows(result)), hide_index=True, width="stretch", column_config=RIGHT
+    )
 for issue in up.period_issues(result):
     (st.error if issue.blocking else st.info)(md_escape(issue.message))
 
 # --- send ---------------------------------------------------------------------------------
 st.divider()
+last_request, last_sent, stopped = st.session_state.get("last_send", (None, [], None))
+if last_request == request:  # only for what is shown now
+    if stopped:
+        st.error(md_escape(stopped))
+    for sent in last_sent:
+        o = sent.outcome
+        text = md_escape(up.outcome_message(o, services.doc_label(o.doc_type)))
+        if sent.url:
+            text += f" [Open in QuickBooks]({sent.url})"
+        if sent.ok:
+            st.success(text)
+        elif o.message.startswith("not confirmed"):
+            st.warning(text)
+        else:
+            st.error(text)
 for reason in pv.blockers:
     st.warning(md_escape(reason))
 for note in pv.notes:
@@ -164,21 +191,6 @@ if st.button(
     if bar is not None:
         bar.empty()
 
-last_request, last_sent, stopped = st.session_state.get("last_send", (None, [], None))
-if last_request == request:  # only for what is shown now
-    if stopped:
-        st.error(md_escape(stopped))
-    for sent in last_sent:
-        o = sent.outcome
-        text = md_escape(up.outcome_message(o, services.doc_label(o.doc_type)))
-        if sent.url:
-            text += f" [Open in QuickBooks]({sent.url})"
-        if sent.ok:
-            st.success(text)
-        elif o.message.startswith("not confirmed"):
-            st.warning(text)
-        else:
-            st.error(text)
 st.caption(
     f"Business days in this data: {date_label(summary.first_day)} to "
     f"{date_label(summary.last_day)}."

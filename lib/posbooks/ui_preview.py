@@ -13,6 +13,8 @@ from posbooks.core.model import Issue, JournalDraft, ReceiptDraft, Ref
 from posbooks.ui_format import date_label, money
 
 ZERO = Decimal("0.00")
+# Columns holding amounts or counts: shown right-aligned so the cents line up.
+NUMBER_COLUMNS = ("Debit", "Credit", "Amount", "Unit price", "Qty", "POS total", "In entries")
 NOT_MAPPED = "(not mapped)"
 
 
@@ -194,3 +196,10 @@ def count_documents(count: int, doc_type: str) -> str:
     """``1 journal entry``, ``3 sales receipts``."""
     one, many = _DOC_NOUNS.get(doc_type, (doc_type, doc_type + "s"))
     return f"{count} {one if count == 1 else many}"
+
+
+def period_title(date_from, date_to) -> str:
+    """``on Fri 20 Nov 2026`` for one day, ``Sun 22 Nov 2026 to Tue 24 Nov 2026`` for a range."""
+    if date_from == date_to:
+        return f"on {date_label(date_from)}"
+    return f"{date_label(date_from)} to {date_label(date_to)}"
