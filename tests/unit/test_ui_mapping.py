@@ -3,21 +3,29 @@
 from __future__ import annotations
 
 import pytest
+from posbooks.core.mapping_rules import check_mapping
 from posbooks.core.model import Issue, Mapping, Ref
 from posbooks.core.qbo_settings import Account, Item, ListItem, QboSettings
 from posbooks.ui_mapping import (
     MAPPED,
     NONE,
+    SAME_AS_JOURNAL,
     UNMAPPED,
     account_choices,
     account_rows,
+    deposit_choices,
+    deposit_label,
+    deposit_rows,
     item_keys,
     item_label,
     key_for_label,
     list_rows,
+    method_for_deposit_label,
     refs_from_rows,
     with_account,
     with_accounts_table,
+    with_deposit,
+    with_deposits_table,
 )
 
 SETTINGS = QboSettings(
@@ -135,3 +143,39 @@ def test_receipt_items_list_categories_before_other_amounts():
         ("discount", None),
     ]
     assert item_keys(keys) == ["Alcohol", "Food", "discount", "service_charge", "tax:SST6"]
+
+
+LIABILITY = Account("40", "Gift Vouchers Outstanding", "Other Current Liability")
+WITH_VOUCHERS = QboSettings(
+    realm_id="1", company_name="Nasi & Co", accounts=(*SETTINGS.accounts, LIABILITY)
+)
+VOUCHER_KEYS = [*KEYS, ("payment", "Voucher")]
+
+
+def test_deposit_rows_default_to_the_journal_account_and_flag_a_liability():
+    mapping = Mapping(
+        accounts={
+            ("payment", "Cash"): Ref("20", "Undeposited Funds"),
+            ("payment", "Voucher"): Ref("40", "Gift Vouchers Outstanding"),
+        }
+    )
+    suggestion = Mapping(deposits={"Voucher": Ref("20", "Undeposited Funds")})
+    issues = check_mapping(mapping, WITH_VOUCHERS, VOUCHER_KEYS, "receipt")
+    rows = {r["Payment method"]: r for r in deposit_rows(VOUCHER_KEYS, mapping, suggestion, issues)}
+    assert list(rows) == ["Payment - Cash", "Payment - Voucher"]
+    assert rows["Payment - Cash"]["Deposit account"] == SAME_AS_JOURNAL
+    assert rows["Payment - Cash"]["Status"] == MAPPED
+    assert rows["Payment - Voucher"]["Suggested"] == "Undeposited Funds"
+    assert "cannot hold it as a deposit account" in rows["Payment - Voucher"]["Status"]
+
+
+def test_deposit_edits_set_and_clear_the_receipt_deposit_account():
+    assert deposit_choices(WITH_VOUCHERS) == [SAME_AS_JOURNAL, "Undeposited Funds"]  # Bank/OCA
+    table = [{"Payment method": "Payment - Voucher", "Deposit account": "Undeposited Funds"}]
+    mapping = with_deposits_table(Mapping(), WITH_VOUCHERS, VOUCHER_KEYS, table)
+    assert mapping.deposits == {"Voucher": Ref("20", "Undeposited Funds")}
+    assert with_deposit(mapping, WITH_VOUCHERS, "Voucher", NONE).deposits == {}
+    with pytest.raises(ValueError, match="no active account"):
+        with_deposit(mapping, WITH_VOUCHERS, "Voucher", "Old Sales")
+    assert method_for_deposit_label(VOUCHER_KEYS, deposit_label("Voucher")) == (True, "Voucher")
+    assert method_for_deposit_label(VOUCHER_KEYS, "Payment - Voucher") == (False, None)
