@@ -172,7 +172,7 @@ if st.button(
         if bar is not None:
             bar.progress(
                 done / max(total, 1),
-                text=f"{done} of {total} sent: {outcome.outlet} {outcome.business_date}",
+                text=f"{done} of {total} done: {outcome.outlet} {date_label(outcome.business_date)}",
             )
 
     try:
