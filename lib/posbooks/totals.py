@@ -49,7 +49,10 @@ def daily_totals(
     view = quote_identifier(exports.view)
     # Exports from open_exports know their receipts; other views are counted line by line.
     receipts = getattr(exports, "receipts", None)
-    receipts = view if receipts is None else quote_identifier(receipts)
+    if receipts is None:
+        receipts = f"({sql('receipt_counts').format(view=view)})"
+    else:
+        receipts = quote_identifier(receipts)
     query = sql("daily_totals").format(view=view, receipts=receipts)
     rows = exports.con.execute(
         query,

@@ -59,7 +59,7 @@ class Exports:
     files: tuple[str, ...]
     problems: tuple[Problem, ...]
     accepted: tuple[str, ...] = field(default=())
-    # View of the accepted files' receipts (business_date, outlet, receipt_no, voided).
+    # View of the receipt counts (business_date, outlet, receipt_count) of the one kept file.
     receipts: str | None = None
 
     @property
@@ -82,8 +82,8 @@ class _Checked:
     last_date: date | None = None
     parquet_sql: str | None = None  # canonical SELECT over the file (CSV, Excel: its spill)
     table: pa.Table | None = None  # canonical lines held in memory (no reader does now)
-    # One row per receipt (business_date, outlet, receipt_no, voided): counting receipts
-    # from it spares daily totals a second scan of every line.
+    # Receipts not voided per (business_date, outlet): daily totals take them from here
+    # instead of a second scan of every line.
     receipts: pa.Table | None = None
 
 
@@ -282,7 +282,8 @@ def _check(con: duckdb.DuckDBPyConnection, headers: list[str], types: list[str],
     )
     lines_sql = f"SELECT {canonical}, source_row FROM ({checked_sql})"
     receipts = con.sql(
-        "SELECT business_date, outlet, receipt_no, all_void AS voided FROM receipt_totals"
+        "SELECT business_date, outlet, count(*) FILTER (NOT all_void) AS receipt_count "
+        "FROM receipt_totals GROUP BY ALL"
     ).to_arrow_table()
     return _Checked((), first, last, parquet_sql=lines_sql, receipts=receipts)
 
@@ -457,13 +458,17 @@ def open_exports(
 
 
 def _create_receipts_view(con: duckdb.DuckDBPyConnection, tables: list) -> str | None:
-    """The view ``pos_receipts`` over the kept files' receipt tables (None if one lacks it)."""
-    if not tables or any(table is None for _, table in tables):
+    """The view ``pos_receipts`` of the one kept file's receipt counts, else None.
+
+    With several files a receipt number may appear in two of them, so counts cannot be
+    added up: daily totals then count distinct receipts over the lines.
+    """
+    if len(tables) != 1 or tables[0][1] is None:
         return None
-    for key, table in tables:
-        con.register(_table_name(key) + "_receipts", table)
-    body = " UNION ALL ".join(f"SELECT * FROM {_table_name(key)}_receipts" for key, _ in tables)
-    con.execute(f"CREATE OR REPLACE TEMP VIEW {RECEIPTS_VIEW} AS {body}")
+    key, table = tables[0]
+    con.register(_table_name(key) + "_receipts", table)
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {RECEIPTS_VIEW} AS "
+                f"SELECT * FROM {_table_name(key)}_receipts")  # fmt: skip
     return RECEIPTS_VIEW
 
 

@@ -2,10 +2,10 @@
 -- {view} is the canonical POS lines view (an identifier, quoted by the caller);
 -- every value is a parameter. DECIMAL arithmetic throughout: never DOUBLE.
 -- The plain BETWEEN on business_date lets Parquet row-group statistics prune.
--- The first branch gives one row per (day, outlet) with its receipt count; counting
--- distinct receipts apart from the sums is several times faster than GROUPING SETS.
--- {receipts} is the view's receipts (one row each, from validation) when known, else
--- the lines view itself: both have business_date, outlet, receipt_no and voided.
+-- The first branch gives one row per (day, outlet) with its receipt count, from the
+-- counts validation already made (the pos_receipts view) when known, else
+-- receipt_counts.sql over the lines (counting apart from the sums is several times
+-- faster than GROUPING SETS).
 SELECT
     business_date,
     outlet,
@@ -13,11 +13,10 @@ SELECT
     NULL AS key,
     NULL AS amount,
     NULL AS quantity,
-    count(DISTINCT receipt_no) AS receipt_count,
+    CAST(sum(receipt_count) AS BIGINT) AS receipt_count,
     TRUE AS is_day_row
 FROM {receipts}
 WHERE business_date BETWEEN $date_from AND $date_to
-  AND voided IS NOT TRUE
   AND ($all_outlets OR list_contains($outlets, outlet))
 GROUP BY business_date, outlet
 
