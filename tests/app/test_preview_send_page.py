@@ -247,8 +247,9 @@ def _revoke_after_first_batch(sandbox, store, config):
 
 def test_a_connection_revoked_mid_range_keeps_each_days_result(connected):
     _map_with_suggestions()
-    # the second batch's look-up stalls long enough for the revocation to land first
-    connected.admin("faults", {"kind": "delay", "seconds": 1.5, "count": 2, "path": "query"})
+    # the second batch's look-up stalls long enough for the revocation to land first, with
+    # room for a loaded 2-core CI machine (the watcher polls every 20 ms)
+    connected.admin("faults", {"kind": "delay", "seconds": 4, "count": 2, "path": "query"})
     at = open_page("preview_send")
     at.date_input[0].set_value(date(2026, 11, 9)).run()
     at.date_input[1].set_value(LAST_DAY).run()  # 16 days x every outlet: two batches
