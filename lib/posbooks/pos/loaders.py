@@ -15,10 +15,16 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from posbooks.pos.columns import normalise
 from posbooks.pos.problems import Problem
 
 # Problem.file is filled in by the caller, who knows the name the user gave the file.
 ANON = ""
+# Columns whose values repeat on every line (outlets, dates, categories, ...) are read
+# dictionary-encoded: a year's lines then take far less memory; the rest stay plain text.
+REPEATED = ("business_date", "outlet", "line_type", "category", "item", "tax_code",
+            "payment_method", "voided")  # fmt: skip
+TEXT = pa.dictionary(pa.int32(), pa.string())
 
 
 @dataclass(frozen=True)
@@ -122,7 +128,7 @@ def _read_csv_arrow(path: Path) -> RawTable | None:
             read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=1 << 24),
             parse_options=pacsv.ParseOptions(delimiter=separator, newlines_in_values=False),
             convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False
+                column_types=_text_types(headers, names), strings_can_be_null=False
             ),
         )
     except (ArrowInvalid, OSError):
@@ -142,11 +148,24 @@ def _all_blank(table: pa.Table, names: list[str]) -> pa.ChunkedArray | None:
     """Rows whose every value is blank (a line of separators), which the line reader skips."""
     blank = None
     for name in names:
-        empty = pc.equal(pc.utf8_trim_whitespace(table[name]), "")
+        empty = pa.chunked_array([_blank(chunk) for chunk in table[name].chunks], pa.bool_())
         blank = empty if blank is None else pc.and_(blank, empty)
         if not pc.any(blank).as_py():
             return None  # the usual case, known after the first column
     return blank
+
+
+def _text_types(headers: list[str], names: list[str]) -> dict[str, pa.DataType]:
+    """Arrow type per column: dictionary text for the REPEATED columns, else plain text."""
+    pairs = zip(headers, names, strict=True)
+    return {n: TEXT if normalise(h) in REPEATED else pa.string() for h, n in pairs}
+
+
+def _blank(chunk: pa.Array) -> pa.BooleanArray:
+    """Which values of a text chunk are blank (a dictionary's judged once per value)."""
+    if isinstance(chunk, pa.DictionaryArray):
+        return pc.take(pc.equal(pc.utf8_trim_whitespace(chunk.dictionary), ""), chunk.indices)
+    return pc.equal(pc.utf8_trim_whitespace(chunk), "")
 
 
 def _read_csv_lines(path: Path) -> RawTable:
