@@ -464,6 +464,7 @@ def _create_receipts_view(con: duckdb.DuckDBPyConnection, tables: list) -> str |
     added up: daily totals then count distinct receipts over the lines.
     """
     if len(tables) != 1 or tables[0][1] is None:
+        con.execute(f"DROP VIEW IF EXISTS {RECEIPTS_VIEW}")  # no stale counts on a reused con
         return None
     key, table = tables[0]
     con.register(_table_name(key) + "_receipts", table)
