@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pandas as pd
+import plotly.express as px
 import streamlit as st
-from posbooks import services
+from posbooks import reconcile, reconcile_actions, services
 from posbooks import ui_history as uh
+from posbooks import ui_reconcile as ur
 from posbooks.ui_format import md_escape
 
 if "workbench" not in st.session_state:  # a bookmarked page opened before app.py first ran
@@ -42,3 +44,132 @@ st.dataframe(
     column_config={"Open": st.column_config.LinkColumn("Open", display_text="Open in QuickBooks")},
 )
 st.caption(f"{len(shown)} of {len(rows)} documents shown.")
+
+# --- reconciliation: POS now vs sent vs QuickBooks now ----------------------------------
+st.header("Reconcile with QuickBooks and the POS")
+st.caption(
+    "Per day, outlet and document: what the POS export says now, what posbooks sent, and "
+    "what QuickBooks holds now, line by line."
+)
+source = st.session_state.get("data_source") or services.sample_source()
+summary = services.summarize_source(source)
+if not summary.ok:
+    st.error(f"{source.label}: the POS export was rejected; fix it on Preview & Send first.")
+    st.stop()
+sent_days = sorted({r["Business date"] for r in rows}) or [summary.last_day]
+r1, r2, r3, r4 = st.columns([2, 1, 1, 3])
+rec_type = r1.radio(
+    "Documents", ["Journal Entry", "Sales Receipt"], horizontal=True, key="rec_type"
+)
+limits = {"min_value": summary.first_day, "max_value": summary.last_day}
+rec_from = r2.date_input(
+    "From", value=max(sent_days[0], summary.first_day), key="rec_from", **limits
+)
+rec_to = r3.date_input("To", value=min(sent_days[-1], summary.last_day), key="rec_to", **limits)
+rec_outlets = r4.multiselect("Outlets", list(summary.outlets), key="rec_outlets")
+request = (source, rec_type, rec_from, rec_to, tuple(rec_outlets))
+st.caption(f"POS data: {md_escape(source.label)}")
+
+
+def run_reconciliation() -> None:
+    doc_type = "journal" if rec_type == "Journal Entry" else "receipt"
+    with st.spinner("Asking QuickBooks ..."):
+        result = reconcile.reconcile_period(wb, source, rec_from, rec_to, rec_outlets, doc_type)
+    st.session_state["reconciliation"] = (request, result)
+
+
+if st.button("Reconcile", type="primary", disabled=rec_to < rec_from):
+    try:
+        run_reconciliation()
+    except services.WorkbenchError as exc:
+        st.error(str(exc))
+        st.stop()
+saved = st.session_state.get("reconciliation")
+if not saved or saved[0] != request:
+    st.info("Pick a period and press Reconcile.")
+    st.stop()
+result = saved[1]
+if "reconcile_message" in st.session_state:
+    st.success(st.session_state.pop("reconcile_message"))
+if not result.documents:
+    st.info("No documents in this period: the POS has no receipts and nothing was sent.")
+    st.stop()
+
+st.markdown(ur.count_badges(result.documents))
+f1, f2 = st.columns(2)
+show_outlets = f1.multiselect("Show outlets", sorted({c.outlet for c in result.documents}))
+show_status = f2.multiselect("Show statuses", sorted({c.label for c in result.documents}))
+checks = ur.filter_checks(result.documents, outlets=show_outlets, statuses=show_status)
+st.dataframe(pd.DataFrame(ur.document_rows(checks)), hide_index=True, width="stretch")
+st.download_button(
+    "Download CSV",
+    reconcile.to_csv(result),
+    file_name=f"reconciliation_{result.date_from}_{result.date_to}.csv",
+    mime="text/csv",
+)
+
+c1, c2 = st.columns(2)
+daily = pd.DataFrame(ur.daily_chart_rows(result.documents))  # floats for the chart only
+daily_chart = px.bar(
+    daily, x="Business date", y="Total", color="Source", barmode="group",
+    title="Daily total: POS now vs sent vs QuickBooks now",
+    color_discrete_map=ur.SOURCE_COLORS, category_orders={"Source": list(ur.SOURCE_COLORS)},
+)  # fmt: skip
+c1.plotly_chart(daily_chart, width="stretch")
+statuses = pd.DataFrame(ur.status_chart_rows(result.documents))
+status_chart = px.bar(
+    statuses, x="Business date", y="Documents", color="Status", title="Status over time",
+    color_discrete_map=ur.STATUS_COLORS,
+)  # fmt: skip
+c2.plotly_chart(status_chart, width="stretch")
+
+# --- drill-down and actions ---------------------------------------------------------------
+st.subheader("One document, line by line")
+order = sorted(checks, key=lambda c: (c.status in ("matched", "adjusted"), c.business_date))
+if not order:
+    st.stop()
+by_number = {c.doc_number: c for c in order}
+chosen = st.selectbox(
+    "Document", list(by_number), format_func=lambda n: ur.choice_label(by_number[n]),
+    key="rec_document",
+)  # fmt: skip
+check = by_number[chosen]
+st.markdown(f"{ur.badge(check.status)} {md_escape(check.message)}")
+lines = pd.DataFrame(ur.line_rows(check))
+if len(lines):
+    st.dataframe(
+        lines.style.apply(
+            lambda row: ["background-color: #fde2e1" if row["Differs"] else ""] * len(row), axis=1
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    st.caption("Debits positive, credits negative. Lines that differ are highlighted.")
+
+actions = ur.actions_for(check)
+if not actions:
+    st.stop()
+labels = dict(actions)
+action = st.radio("What to do", list(labels), format_func=labels.get, key="rec_action")
+who, why, txn_date = "", "", None
+if action == "accept":
+    who = st.text_input("Your name", key="rec_who")
+    why = st.text_input("Why this difference is accepted", key="rec_why")
+elif action == "adjust":
+    txn_date = st.date_input(
+        "Date of the adjusting entry", value=check.business_date, key="rec_date"
+    )
+    why = st.text_input("Reason (goes in its private note)", key="rec_reason")
+sure = st.checkbox(f"Yes: {labels[action].lower()} for {check.doc_number}", key="rec_confirm")
+if st.button(labels[action], disabled=not sure, key="rec_do"):
+    try:
+        message = reconcile_actions.apply_action(
+            wb, check, action, source=source, who=who, why=why, txn_date=txn_date
+        )
+        run_reconciliation()
+    except services.WorkbenchError as exc:
+        st.error(str(exc))
+    else:
+        st.session_state["reconcile_message"] = message
+        st.session_state.pop("rec_confirm", None)
+        st.rerun()
