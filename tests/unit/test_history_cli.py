@@ -17,7 +17,9 @@ def empty_home(tmp_path, monkeypatch):
 def test_a_bad_date_is_a_message_not_a_traceback(empty_home, capsys):
     assert main(["history", "--date", "2026-11-31"]) == 2
     err = capsys.readouterr().err
-    assert "posbooks history: day is out of range for month" in err
+    assert (
+        "posbooks history: --date 2026-11-31 is not a date (day is out of range for month)" in err
+    )
     assert "dates look like 2026-11-20" in err
 
 

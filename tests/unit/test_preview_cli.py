@@ -152,7 +152,7 @@ def test_a_day_without_receipts_has_no_entry(capsys):
 
 def test_a_bad_date_or_a_period_ending_before_it_starts_exits_non_zero(capsys):
     assert main(["preview", "--date", "2026-13-01"]) == 2
-    assert "--date '2026-13-01' is not a date" in capsys.readouterr().err
+    assert "--date 2026-13-01 is not a date" in capsys.readouterr().err
     assert main(["preview", "--date", "2026-11-20", "--to", "2026-11-19"]) == 2
     assert "--to 2026-11-19 is before --date 2026-11-20" in capsys.readouterr().err
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
-from datetime import date
+
+from posbooks.commands._period import period_or_exit_status
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -27,12 +27,10 @@ def run(args: argparse.Namespace) -> int:
     from posbooks.ledger import ledger_rows
     from posbooks.store import open_store
 
-    try:
-        date_from = date.fromisoformat(args.date) if args.date else None
-        date_to = date.fromisoformat(args.to) if args.to else None
-    except ValueError as exc:
-        print(f"posbooks history: {exc}; dates look like 2026-11-20", file=sys.stderr)
-        return 2
+    period = period_or_exit_status("history", args.date, args.to, open_ended=True)
+    if isinstance(period, int):
+        return period
+    date_from, date_to = period
     store = open_store(load_config())
     rows = ledger_rows(store, date_from=date_from, date_to=date_to, doc_type=args.type)
     if args.limit:

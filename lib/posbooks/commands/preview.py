@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import date
 from pathlib import Path
 
+from posbooks.commands._period import period_or_exit_status
 from posbooks.core.mapping_json import MappingFormatError
 from posbooks.preview import default_source, load_mapping, preview, preview_table, preview_to_json
 
@@ -35,24 +35,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
-def _day(text: str, option: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ValueError(f"{option} {text!r} is not a date like 2026-11-20") from None
-
-
 def run(args: argparse.Namespace) -> int:
     """Print the preview; exit 1 on rejected exports or a mapping error, 2 on bad options."""
-    try:
-        date_from = _day(args.date, "--date")
-        date_to = _day(args.to, "--to") if args.to else date_from
-    except ValueError as exc:
-        print(f"posbooks preview: {exc}", file=sys.stderr)
-        return 2
-    if date_to < date_from:
-        print(f"posbooks preview: --to {date_to} is before --date {date_from}", file=sys.stderr)
-        return 2
+    period = period_or_exit_status("preview", args.date, args.to)
+    if isinstance(period, int):
+        return period
+    date_from, date_to = period
     paths = [Path(p) for p in args.source] if args.source else [default_source()]
     missing = [p for p in paths if not p.is_file()]
     if missing:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import date
 from pathlib import Path
+
+from posbooks.commands._period import period_or_exit_status
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -84,15 +85,10 @@ def run(args: argparse.Namespace) -> int:
     from posbooks.qbo.gateway import QboError
     from posbooks.store import open_store
 
-    try:
-        date_from = date.fromisoformat(args.date)
-        date_to = date.fromisoformat(args.to) if args.to else date_from
-    except ValueError as exc:
-        print(f"posbooks reconcile: {exc}; dates look like 2026-11-20", file=sys.stderr)
-        return 2
-    if date_to < date_from:
-        print(f"posbooks reconcile: --to {date_to} is before --date {date_from}", file=sys.stderr)
-        return 2
+    period = period_or_exit_status("reconcile", args.date, args.to)
+    if isinstance(period, int):
+        return period
+    date_from, date_to = period
     if args.accept and not (args.by and args.why):
         print("posbooks reconcile: --accept needs --by NAME and --why TEXT", file=sys.stderr)
         return 2

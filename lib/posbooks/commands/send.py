@@ -6,8 +6,9 @@ import argparse
 import json
 import sys
 from collections import Counter
-from datetime import date
 from pathlib import Path
+
+from posbooks.commands._period import period_or_exit_status
 
 FAILING = ("failed", "blocked")
 
@@ -101,15 +102,10 @@ def run(args: argparse.Namespace) -> int:
     from posbooks.qbo.local import SandboxUnavailable
     from posbooks.store import StoreError, open_store
 
-    try:
-        date_from = date.fromisoformat(args.date)
-        date_to = date.fromisoformat(args.to) if args.to else date_from
-    except ValueError as exc:
-        print(f"posbooks send: {exc}; dates look like 2026-11-20", file=sys.stderr)
-        return 2
-    if date_to < date_from:
-        print(f"posbooks send: --to {date_to} is before --date {date_from}", file=sys.stderr)
-        return 2
+    period = period_or_exit_status("send", args.date, args.to)
+    if isinstance(period, int):
+        return period
+    date_from, date_to = period
     sources = [Path(p) for p in args.source] if args.source else [default_source()]
     try:
         config = load_config()
