@@ -83,10 +83,8 @@ def allowed_account_types(source: str, key: str | None) -> tuple[str, ...]:
 
 
 def receipt_item_key(source: str, key: str | None) -> str:
-    """The ``Mapping.items`` key a sales-receipt line of (source, key) uses.
-
-    Same scheme as ``posbooks.core.receipts.item_key``: sales by category, discounts
-    ``discount:<category>``, tax ``tax:<code>``, the rest by source name.
+    """The ``Mapping.items`` key a sales-receipt line of (source, key) uses: sales by
+    category, discounts ``discount:<category>``, tax ``tax:<code>``, the rest by source name.
     """
     if source == "sales":
         return key or ""

@@ -35,7 +35,7 @@ from decimal import Decimal
 
 from posbooks.core.allocate import allocate_table
 from posbooks.core.journal import class_for, describe, line_order, pos_imbalance
-from posbooks.core.mapping_rules import deposit_account_for
+from posbooks.core.mapping_rules import deposit_account_for, receipt_item_for
 from posbooks.core.model import (
     EMPTY_MAPPING,
     DailyTotal,
@@ -51,23 +51,6 @@ ONE = Decimal("1")
 # What was sold first, then what reduced or added to it.
 RECEIPT_ORDER = ("sales", "discount", "service_charge", "tax", "tip", "rounding", "over_short")
 CENT = Decimal("0.01")
-
-
-def item_key(source: str, key: str | None) -> str:
-    """The primary ``mapping.items`` key for a receipt line (see module docstring)."""
-    if source == "sales":
-        return key or ""
-    if source in ("discount", "tax") and key is not None:
-        return f"{source}:{key}"
-    return source
-
-
-def item_for(mapping: Mapping, source: str, key: str | None) -> Ref | None:
-    """The mapped Item, with the fallback for discounts and tax."""
-    item = mapping.items.get(item_key(source, key))
-    if item is None and source in ("discount", "tax"):
-        item = mapping.items.get(source)
-    return item
 
 
 def _quantity_and_price(amount: Decimal, pos_quantity: Decimal | None) -> tuple[Decimal, Decimal]:
@@ -121,7 +104,7 @@ def _row_look(
     if row.source == "over_short":
         description += " - automatic: POS payments differ from sales"
     return (
-        item_for(mapping, row.source, row.key),
+        receipt_item_for(mapping, row.source, row.key),
         class_for(mapping, row.source, row.key),
         description,
     )
