@@ -229,15 +229,46 @@ def post_range(
     no longer accepts the connection (documents already sent stay in the ledger, and
     the exception's ``outcomes`` say what this run did before the refusal).
     """
-    from posbooks.mapping import current_mapping
-    from posbooks.qbo.settings import current_settings
     from posbooks.totals import daily_totals
 
     if doc_type not in ("journal", "receipt"):
         raise ValueError(f"doc_type must be journal or receipt, not {doc_type!r}")
-    policy = policy or RetryPolicy.from_env()
     exports = open_pos_exports(sources)
     days = daily_totals(exports, date_from, date_to, outlets=list(outlets) if outlets else None)
+    return post_days(
+        config,
+        store,
+        days,
+        doc_type=doc_type,
+        replace=replace,
+        dry_run=dry_run,
+        progress=progress,
+        gateway=gateway,
+        policy=policy,
+        allow_both_types=allow_both_types,
+    )
+
+
+def post_days(
+    config: Config,
+    store: Store,
+    days: Sequence[DayTotals],
+    *,
+    doc_type: str = "journal",
+    replace: bool = False,
+    dry_run: bool = False,
+    progress: Callable[[int, int, PostOutcome], None] | None = None,
+    gateway: QboGateway | None = None,
+    policy: RetryPolicy | None = None,
+    allow_both_types: bool = False,
+) -> list[PostOutcome]:
+    """``post_range`` for daily totals already computed (e.g. by a preview on screen)."""
+    from posbooks.mapping import current_mapping
+    from posbooks.qbo.settings import current_settings
+
+    if doc_type not in ("journal", "receipt"):
+        raise ValueError(f"doc_type must be journal or receipt, not {doc_type!r}")
+    policy = policy or RetryPolicy.from_env()
     plan = plan_documents(days, current_mapping(store), current_settings(store), doc_type)
     if not allow_both_types:
         plan = _block_days_sent_as_other_type(config, store, plan, doc_type)
@@ -284,7 +315,7 @@ def _block_days_sent_as_other_type(
             f"{p.doc.outlet} {p.doc.business_date} was already sent as {what[other]} "
             f"({', '.join(sorted(numbers))}); sending {what[doc_type]} too would book "
             "its sales twice. Delete those in QuickBooks first, then send with "
-            "--allow-both-types."
+            "`posbooks send --allow-both-types`."
         )
         checked.append(Planned(None, _outcome(p.doc, "blocked", None, message)))
     return checked

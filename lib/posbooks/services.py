@@ -334,15 +334,9 @@ def preview_period(
             f"The mapping is not complete: {len(issues)} thing(s) to fix on the Mapping page, "
             f"e.g. {issues[0].message}"
         )
-    outcomes = posting.post_range(
-        wb.config,
-        wb.store,
-        sources=list(summary.source.paths),
-        date_from=date_from,
-        date_to=date_to,
-        outlets=list(outlets) or None,
-        doc_type=doc_type,
-        dry_run=True,
+    # the preview's own totals: no second query over the exports on every rerun
+    outcomes = posting.post_days(
+        wb.config, wb.store, result.day_totals, doc_type=doc_type, dry_run=True
     )
     for o in outcomes:
         if o.status in ("unchanged", "changed"):
@@ -350,29 +344,20 @@ def preview_period(
     view.ready = sum(o.status == "ready" for o in outcomes)
     blocked = [o for o in outcomes if o.status == "blocked"]
     for o in blocked:
-        view.skipped[(o.business_date, o.outlet, o.doc_key)] = _in_app_words(o.message)
+        view.skipped[(o.business_date, o.outlet, o.doc_key)] = o.message
     if not result.entries:
         view.blockers.append("Nothing to send: the POS data has no receipts in this period.")
     elif view.ready == 0 and not issues:
         view.blockers.append(
-            f"Nothing to send: {_in_app_words(blocked[0].message)}"
+            f"Nothing to send: {blocked[0].message}"
             if blocked
             else "Nothing to send: every document of this period is already in QuickBooks."
         )
     elif blocked and not issues:
         view.notes.append(
-            f"{len(blocked)} document(s) cannot be sent and will be skipped: "
-            + _in_app_words(blocked[0].message)
+            f"{len(blocked)} document(s) cannot be sent and will be skipped: " + blocked[0].message
         )
     return view
-
-
-def _in_app_words(message: str) -> str:
-    """The engine's reason, with the CLI flag named as the command it belongs to."""
-    return message.replace(
-        "send with --allow-both-types",
-        "send from the command line with `posbooks send --allow-both-types`",
-    )
 
 
 def sales_by_outlet_category(days: Sequence[DayTotals]) -> list[tuple[str, str, Decimal]]:
