@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 from daybook import pos_day
@@ -166,7 +167,7 @@ def test_a_day_whose_payments_net_to_zero_cannot_be_split():
 def test_a_receipt_deposits_to_its_own_deposit_account_when_one_is_mapped():
     """Vouchers may be a liability in journals; the receipt deposits to an asset instead."""
     deposits = {"Visa/Master": Ref("3", "Undeposited Funds")}
-    mapping = Mapping(**{**MAPPING.__dict__, "deposits": deposits})
+    mapping = replace(MAPPING, deposits=deposits)
     cash, card = sales_receipts_for_day(pos_day(A_DAY), mapping)
     assert card.deposit_account == Ref("3", "Undeposited Funds")
     assert cash.deposit_account == Ref("11", "Cash on Hand")  # no deposit of its own

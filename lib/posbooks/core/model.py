@@ -56,7 +56,7 @@ Posting = Literal["Debit", "Credit"]
 DocType = Literal["journal", "receipt"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Ref:
     """A reference to a QuickBooks list object (Account, Class, Department, Item, ...)."""
 
@@ -64,7 +64,7 @@ class Ref:
     name: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Issue:
     """Something the bookkeeper must know. ``blocking`` issues stop a send."""
 
@@ -75,7 +75,7 @@ class Issue:
     key: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DailyTotal:
     """The signed POS sum of one (source, key) for one business day and outlet.
 
@@ -92,7 +92,7 @@ class DailyTotal:
     quantity: Decimal | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DayTotals:
     """Every (source, key) total of one business day at one outlet."""
 
@@ -108,7 +108,7 @@ class DayTotals:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mapping:
     """Where each kind of POS amount goes in QuickBooks.
 
@@ -133,7 +133,7 @@ class Mapping:
 EMPTY_MAPPING = Mapping()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EntryLine:
     """One line of a draft journal entry."""
 
@@ -148,7 +148,7 @@ class EntryLine:
     automatic: bool = False  # added by posbooks itself (over/short), not from a POS line
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class JournalDraft:
     business_date: date
     outlet: str
@@ -173,7 +173,7 @@ class JournalDraft:
         return any(i.blocking for i in self.issues)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ReceiptLine:
     """One line of a draft sales receipt: an Item, quantity and unit price."""
 
@@ -187,7 +187,7 @@ class ReceiptLine:
     description: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ReceiptDraft:
     business_date: date
     outlet: str
