@@ -95,6 +95,20 @@ def _set_one() -> None:
         st.session_state["mapping_error"] = str(exc)
 
 
+def _set_one_item() -> None:
+    item_key = um.item_key_for_label(keys, st.session_state["one_item_row"])
+    try:
+        if item_key is not None:
+            _replace_draft(
+                um.with_item(
+                    st.session_state["mapping_draft"], settings, item_key,
+                    st.session_state["one_item"],
+                )
+            )  # fmt: skip
+    except ValueError as exc:  # an Item QuickBooks no longer has (settings refreshed meanwhile)
+        st.session_state["item_error"] = str(exc)
+
+
 suggestion = None
 if settings is not None:
     suggestion = services.suggested_mapping(wb, summary)
@@ -228,10 +242,45 @@ st.subheader("Items for sales receipts")
 if settings is None:
     st.info("Refresh QuickBooks Online Settings to map sales-receipt lines to items.")
 else:
-    items = _list_editor(
-        um.item_keys(keys), draft.items, "Item", "POS amount", settings.items, um.item_label
+    st.caption(
+        "A sales receipt books each line to an Item; QuickBooks posts it to the Item's income "
+        "account. Journal entries do not use Items."
     )
+    item_frame = pd.DataFrame(um.item_rows(keys, draft, suggestion, receipt_issues))
+    bad_item = item_frame["Status"].map(um.needs_attention)
+    edited_items = st.data_editor(
+        item_frame.style.apply(
+            lambda col: [
+                "background-color: #fde2e1; font-weight: 600" if bad else "" for bad in bad_item
+            ],
+            subset=["POS amount", "Status"],
+        ),
+        key=f"Item_{gen}",
+        hide_index=True,
+        height="content",
+        num_rows="fixed",
+        width="stretch",
+        disabled=["POS amount", "Suggested", "Status"],
+        column_config={
+            "Item": st.column_config.SelectboxColumn(
+                options=um.item_choices(settings), required=True, width="large"
+            ),
+            "Suggested": st.column_config.TextColumn(help="The Item posbooks suggests by name"),
+        },
+    )
+    items = um.refs_from_rows(
+        edited_items.to_dict("records"), settings.items, "Item", "POS amount",
+        um.item_keys(keys), um.item_label,
+    )  # fmt: skip
     new_draft = replace(new_draft, items=items)
+    with st.container(border=True):
+        st.markdown("**Set one Item** (keyboard- and screen-reader-friendly)")
+        i1, i2, i3 = st.columns([2, 2, 1], vertical_alignment="bottom")
+        i1.selectbox("Sales-receipt line", list(item_frame["POS amount"]), key="one_item_row")
+        i2.selectbox("QuickBooks Item", um.item_choices(settings), key="one_item")
+        i3.button("Set", on_click=_set_one_item, key="set_one_item")
+        if err := st.session_state.pop("item_error", None):
+            st.error(md_escape(err))
 
 if new_draft != draft:
     st.session_state["mapping_draft"] = new_draft

@@ -13,6 +13,7 @@ from posbooks.core.mapping_rules import (
     BANK_LIKE,
     account_for,
     deposit_account_for,
+    receipt_item_for,
     receipt_item_key,
     row_label,
 )
@@ -172,7 +173,7 @@ def item_keys(keys: Iterable[Key]) -> list[str]:
     return sorted(found, key=lambda k: (":" in k or k in _NON_CATEGORY, k))
 
 
-_NON_CATEGORY = {"service_charge", "tip", "rounding", "discount"}
+_NON_CATEGORY = {"service_charge", "tip", "rounding", "discount", "tax"}
 
 
 def item_label(item_key: str) -> str:
@@ -184,6 +185,94 @@ def item_label(item_key: str) -> str:
     if item_key in _NON_CATEGORY:
         return row_label(item_key, None)
     return row_label("sales", item_key)
+
+
+# --- receipt items (Mapping.items) ----------------------------------------------------------
+
+ITEM_SUGGESTED = "SUGGESTED, not applied: blocks sales receipts"
+ITEM_UNMAPPED = "UNMAPPED: blocks sales receipts"
+
+
+def needs_attention(status: str) -> bool:
+    """Whether a table row's Status should stand out (anything not mapped or optional)."""
+    return not (status.startswith(MAPPED) or status == OPTIONAL)
+
+
+def item_choices(settings: QboSettings | None) -> list[str]:
+    """Names offered in the Item column: "None" then the active Items by name."""
+    if settings is None:
+        return [NONE]
+    return [NONE, *sorted({i.name for i in settings.items if i.active})]
+
+
+def _pos_amount_of(item_key: str) -> tuple[str, str | None]:
+    """The (source, key) a ``Mapping.items`` key books (inverse of ``receipt_item_key``)."""
+    for source in ("tax", "discount"):
+        if item_key.startswith(source + ":"):
+            return source, item_key[len(source) + 1 :]
+    if item_key in _NON_CATEGORY:
+        return item_key, None
+    return "sales", item_key
+
+
+def item_rows(
+    keys: Iterable[Key],
+    mapping: Mapping,
+    suggestion: Mapping | None = None,
+    receipt_issues: Iterable[Issue] = (),
+) -> list[dict[str, str]]:
+    """One row per sales-receipt line kind: POS amount, Item, Suggested, Status.
+
+    ``receipt_issues`` are ``check_mapping(..., "receipt")``'s; an Item QuickBooks no longer
+    has (or made inactive) shows as a PROBLEM with what to do.
+    """
+    problems: dict[str, str] = {}
+    for issue in receipt_issues:
+        if issue.blocking and issue.code in ("item_inactive", "item_missing") and issue.source:
+            problems.setdefault(receipt_item_key(issue.source, issue.key), issue.message)
+    rows = []
+    for item_key in item_keys(keys):
+        own = mapping.items.get(item_key)
+        booked = receipt_item_for(mapping, *_pos_amount_of(item_key))  # tax/discount fall back
+        suggested = suggestion.items.get(item_key) if suggestion else None
+        if item_key in problems:
+            status = "PROBLEM: " + problems[item_key]
+        elif own is not None:
+            status = MAPPED
+        elif booked is not None:
+            status = f"{MAPPED} (through the general {booked.name!r} Item)"
+        else:
+            status = ITEM_SUGGESTED if suggested else ITEM_UNMAPPED
+        rows.append(
+            {
+                "POS amount": item_label(item_key),
+                "Item": own.name if own else NONE,
+                "Suggested": suggested.name if suggested else "",
+                "Status": status,
+            }
+        )
+    return rows
+
+
+def item_key_for_label(keys: Iterable[Key], label: str) -> str | None:
+    """The ``Mapping.items`` key whose row is labelled ``label``."""
+    return next((k for k in item_keys(keys) if item_label(k) == label), None)
+
+
+def with_item(
+    mapping: Mapping, settings: QboSettings | None, item_key: str, item_name: str
+) -> Mapping:
+    """``mapping`` with receipt lines of ``item_key`` booked to the active Item ``item_name``
+    ("None" unmaps them)."""
+    items = dict(mapping.items)
+    if item_name in ("", NONE) or settings is None:
+        items.pop(item_key, None)
+    else:
+        item = next((i for i in settings.items if i.active and i.name == item_name), None)
+        if item is None:
+            raise ValueError(f"QuickBooks has no active Item named {item_name!r}")
+        items[item_key] = Ref(item.id, item.name)
+    return replace(mapping, items=items)
 
 
 # --- receipt deposit accounts (Mapping.deposits) -------------------------------------------

@@ -150,3 +150,49 @@ def test_the_one_row_control_sets_a_receipt_deposit_and_save_validates_it(connec
     next(b for b in at.button if b.label == "Save Settings").click().run()
     assert "Nothing blocks sending sales receipts." in texts(at)
     assert _saved().deposits["Voucher"].name == "Cash on Hand"
+
+
+def _items(at):
+    frame = next(e.value for e in at.data_editor if "Item" in e.value.columns)
+    return frame.set_index("POS amount")
+
+
+def test_the_items_table_marks_suggestions_and_what_blocks_sales_receipts(connected):
+    at = _refreshed(connected)
+    items = _items(at)
+    assert list(items.columns) == ["Item", "Suggested", "Status"]
+    food = items.loc["Sales - Food"]
+    assert (food["Item"], food["Suggested"]) == ("None", "Food Sales")  # marked, not applied
+    assert food["Status"] == "SUGGESTED, not applied: blocks sales receipts"
+    assert {"Tax - SST6", "Service charge", "Tips", "Discount - whole receipt"} <= set(items.index)
+
+    next(b for b in at.button if b.label == "Use suggestions").click().run()
+    items = _items(at)
+    assert items.loc["Sales - Food", "Item"] == "Food Sales"
+    assert (items["Status"] == "mapped").all(), items["Status"].to_dict()
+
+
+def test_the_one_row_item_control_unmaps_and_maps_an_item_and_save_says_so(connected):
+    at = _refreshed(connected)
+    next(b for b in at.button if b.label == "Use suggestions").click().run()
+    at.selectbox(key="one_item_row").set_value("Tax - SST6")
+    at.selectbox(key="one_item").set_value("None")
+    at.button(key="set_one_item").click().run()
+    assert not at.exception
+    sst6 = _items(at).loc["Tax - SST6"]
+    assert (sst6["Item"], sst6["Suggested"]) == ("None", "SST6")
+    assert sst6["Status"] == "SUGGESTED, not applied: blocks sales receipts"
+    next(b for b in at.button if b.label == "Save Settings").click().run()
+    shown = texts(at)
+    assert "1 thing(s) block sending sales receipts" in shown
+    assert "Tax - SST6 has no QuickBooks Item for sales receipts" in shown
+    assert "Nothing blocks sending journal entries." in shown  # journals use no Items
+    assert "tax:SST6" not in _saved().items
+
+    at.selectbox(key="one_item_row").set_value("Tax - SST6")
+    at.selectbox(key="one_item").set_value("SST10")  # any active Item will do for QuickBooks
+    at.button(key="set_one_item").click().run()
+    assert _items(at).loc["Tax - SST6", ["Item", "Status"]].tolist() == ["SST10", "mapped"]
+    next(b for b in at.button if b.label == "Save Settings").click().run()
+    assert "Nothing blocks sending sales receipts." in texts(at)
+    assert _saved().items["tax:SST6"].name == "SST10"

@@ -7,6 +7,8 @@ from posbooks.core.mapping_rules import check_mapping
 from posbooks.core.model import Issue, Mapping, Ref
 from posbooks.core.qbo_settings import Account, Item, ListItem, QboSettings
 from posbooks.ui_mapping import (
+    ITEM_SUGGESTED,
+    ITEM_UNMAPPED,
     MAPPED,
     NONE,
     SAME_AS_JOURNAL,
@@ -16,16 +18,21 @@ from posbooks.ui_mapping import (
     deposit_choices,
     deposit_label,
     deposit_rows,
+    item_choices,
+    item_key_for_label,
     item_keys,
     item_label,
+    item_rows,
     key_for_label,
     list_rows,
     method_for_deposit_label,
+    needs_attention,
     refs_from_rows,
     with_account,
     with_accounts_table,
     with_deposit,
     with_deposits_table,
+    with_item,
 )
 
 SETTINGS = QboSettings(
@@ -179,3 +186,71 @@ def test_deposit_edits_set_and_clear_the_receipt_deposit_account():
         with_deposit(mapping, WITH_VOUCHERS, "Voucher", "Old Sales")
     assert method_for_deposit_label(VOUCHER_KEYS, deposit_label("Voucher")) == (True, "Voucher")
     assert method_for_deposit_label(VOUCHER_KEYS, "Payment - Voucher") == (False, None)
+
+
+# --- the Items table (sales receipts) -------------------------------------------------------
+
+ITEM_SETTINGS = QboSettings(
+    realm_id="1",
+    company_name="Nasi & Co",
+    items=(
+        Item("7", "Food Sales", "Service"),
+        Item("8", "Sales Tax", "Service"),
+        Item("9", "Old Food", "Service", active=False),
+    ),
+)
+
+
+def _item_rows(mapping, suggestion=None, keys=KEYS):
+    issues = check_mapping(mapping, ITEM_SETTINGS, keys, "receipt")
+    return {r["POS amount"]: r for r in item_rows(keys, mapping, suggestion, issues)}
+
+
+def test_item_rows_say_mapped_suggested_or_unmapped_and_which_block_receipts():
+    mapping = Mapping(items={"Food": Ref("7", "Food Sales")})
+    suggestion = Mapping(items={"tax:SST6": Ref("8", "Sales Tax")})
+    rows = _item_rows(mapping, suggestion)
+    assert list(rows) == ["Sales - Food", "Discount - whole receipt", "Tax - SST6"]
+    assert rows["Sales - Food"] == {
+        "POS amount": "Sales - Food", "Item": "Food Sales", "Suggested": "", "Status": MAPPED,
+    }  # fmt: skip
+    assert rows["Tax - SST6"]["Item"] == NONE  # a suggestion is shown, not applied
+    assert rows["Tax - SST6"]["Suggested"] == "Sales Tax"
+    assert rows["Tax - SST6"]["Status"] == ITEM_SUGGESTED
+    assert rows["Discount - whole receipt"]["Status"] == ITEM_UNMAPPED
+    assert "blocks sales receipts" in ITEM_SUGGESTED and "blocks sales receipts" in ITEM_UNMAPPED
+    assert [needs_attention(r["Status"]) for r in rows.values()] == [False, True, True]
+
+
+def test_an_inactive_item_is_a_problem_with_what_to_do():
+    rows = _item_rows(Mapping(items={"Food": Ref("9", "Old Food")}))
+    status = rows["Sales - Food"]["Status"]
+    assert status.startswith("PROBLEM: ") and "inactive" in status and "Choose another" in status
+    assert needs_attention(status)
+    gone = _item_rows(Mapping(items={"Food": Ref("99", "Deleted Item")}))
+    assert "no longer exists" in gone["Sales - Food"]["Status"]
+
+
+def test_a_tax_code_without_its_own_item_books_through_the_general_tax_item():
+    keys = [("tax", "SST6"), ("tax", None)]
+    assert [item_label(k) for k in item_keys(keys)] == ["Tax", "Tax - SST6"]
+    rows = _item_rows(Mapping(items={"tax": Ref("8", "Sales Tax")}), keys=keys)
+    assert rows["Tax"]["Status"] == MAPPED
+    assert rows["Tax - SST6"]["Item"] == NONE
+    assert (
+        rows["Tax - SST6"]["Status"].startswith(MAPPED)
+        and "Sales Tax" in rows["Tax - SST6"]["Status"]
+    )
+    assert not needs_attention(rows["Tax - SST6"]["Status"])
+
+
+def test_setting_one_item_records_its_id_and_none_unmaps():
+    assert item_choices(ITEM_SETTINGS) == [NONE, "Food Sales", "Sales Tax"]  # active only
+    assert item_choices(None) == [NONE]
+    key = item_key_for_label(KEYS, "Tax - SST6")
+    assert key == "tax:SST6"
+    mapping = with_item(Mapping(), ITEM_SETTINGS, key, "Sales Tax")
+    assert mapping.items == {"tax:SST6": Ref("8", "Sales Tax")}
+    assert with_item(mapping, ITEM_SETTINGS, key, NONE).items == {}
+    with pytest.raises(ValueError, match="no active Item named 'Old Food'"):
+        with_item(mapping, ITEM_SETTINGS, key, "Old Food")
