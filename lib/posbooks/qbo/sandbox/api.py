@@ -59,6 +59,11 @@ class CompanyApiHandler(SandboxHandler):
                 self.set_header("Content-Type", "application/xml")
                 return self.finish(throttle_fault_xml(now))
             return self.write_json(throttle_fault(now), 429)
+        if fault is not None and fault.kind == "revoke" and check.grant is not None:
+            # Disconnected in QuickBooks just before this request: every token of the
+            # connection is dead, and this request is refused like any revoked token.
+            state.oauth.revoke_grant(check.grant)
+            return self.write_json(authentication_fault(now, "Token revoked"), 401)
         if fault is not None and fault.kind in ("http_500", "http_503"):
             status = int(fault.kind[-3:])
             return self.write_json(system_fault(now, status), status)

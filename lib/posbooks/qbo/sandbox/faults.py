@@ -7,7 +7,15 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime
 
-FAULT_KINDS = ("http_429", "http_500", "http_503", "delay", "drop_after_commit", "xml_throttle")
+FAULT_KINDS = (
+    "http_429",
+    "http_500",
+    "http_503",
+    "delay",
+    "drop_after_commit",
+    "xml_throttle",
+    "revoke",
+)
 
 
 def intuit_time(now: datetime) -> str:
@@ -103,12 +111,14 @@ def system_fault(now: datetime, status: int) -> dict:
 
 @dataclass
 class PendingFault:
-    """The next ``count`` /v3 requests whose sub-path matches ``path`` fail as ``kind``."""
+    """The next ``count`` /v3 requests whose sub-path matches ``path`` fail as ``kind``,
+    once ``after`` matching requests have gone through untouched."""
 
     kind: str
     count: int = 1
     path: str | None = None  # regex searched in the path after /v3/company/{realm}/
     seconds: float = 0.0  # for ``delay``: how long to stall before answering normally
+    after: int = 0  # matching requests let through first ("revoke on the second batch")
 
     def matches(self, subpath: str) -> bool:
         """Whether this fault applies to a request on ``subpath``."""
@@ -116,7 +126,13 @@ class PendingFault:
 
     def to_json(self) -> dict:
         """Summary for /_sandbox/state."""
-        return {"kind": self.kind, "count": self.count, "path": self.path, "seconds": self.seconds}
+        return {
+            "kind": self.kind,
+            "count": self.count,
+            "path": self.path,
+            "seconds": self.seconds,
+            "after": self.after,
+        }
 
 
 def parse_fault(payload: dict) -> PendingFault:
@@ -138,7 +154,10 @@ def parse_fault(payload: dict) -> PendingFault:
         raise ValueError(f"seconds must be a non-negative number; got {seconds!r}")
     if kind == "delay" and seconds == 0:
         raise ValueError("a delay fault needs seconds > 0")
-    return PendingFault(kind=kind, count=count, path=path, seconds=float(seconds))
+    after = payload.get("after", 0)
+    if not isinstance(after, int) or isinstance(after, bool) or after < 0:
+        raise ValueError(f"after must be a non-negative integer; got {after!r}")
+    return PendingFault(kind=kind, count=count, path=path, seconds=float(seconds), after=after)
 
 
 class FaultQueue:
@@ -158,7 +177,9 @@ class FaultQueue:
         """The first pending fault matching ``subpath``, with one use consumed."""
         with self._lock:
             for fault in self._pending:
-                if fault.matches(subpath):
+                if fault.matches(subpath) and fault.after > 0:
+                    fault.after -= 1  # this request goes by; a later fault may still take it
+                elif fault.matches(subpath):
                     fault.count -= 1
                     if fault.count <= 0:
                         self._pending.remove(fault)

@@ -267,6 +267,12 @@ class OAuthAuthority:
             self._count("revocations")
             return True
 
+    def revoke_grant(self, grant: Grant) -> None:
+        """Revoke a connection, as when its user disconnects the app in QuickBooks."""
+        with self._lock:
+            grant.revoked = True
+            self._count("revocations")
+
     def check_access(self, token: str | None, realm_id: str | None = None) -> AccessCheck:
         """Whether a Bearer token may call the API (of ``realm_id`` when given)."""
         if not token:
