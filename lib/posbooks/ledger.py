@@ -4,7 +4,9 @@ Ledger status per document:
 - ``sending``: handed to QuickBooks, outcome not yet known (a lost reply, a killed run);
   the next send looks the DocNumber up in QuickBooks before anything else.
 - ``posted``: QuickBooks holds it (``qbo_id``, ``sync_token``) with ``content_hash``.
-- ``failed``: QuickBooks refused it; ``message`` says why.
+- ``failed``: QuickBooks refused it, or posbooks did not send it (its DocNumber is taken
+  in QuickBooks by a document posbooks did not write, the look-up was refused); ``message``
+  says why. Sending again retries it.
 
 A claim row gives one process the right to send a document for a lease (seconds). A
 claim whose lease ran out, or whose owner process on this host is gone, is taken over.
@@ -261,46 +263,84 @@ def record_failed(
     store: Store, realm_id: str, doc: Document, message: str, *, reply: dict | None = None,
     next_generation: bool = False,
 ) -> None:  # fmt: skip
-    """QuickBooks refused ``doc`` (or never answered); a definite refusal moves to a new requestid."""
+    """QuickBooks refused ``doc``, or posbooks refused to send it (its DocNumber is taken there).
+
+    The row is written even when nothing was ever sent, so History says why (no QuickBooks
+    Id). A definite refusal moves to a new requestid; a posted row stays posted and only its
+    message changes; a row not posted takes the content of the latest attempt.
+    """
     now = utc_now().isoformat()
     with store.transaction() as conn:
         conn.execute(
             """
-            UPDATE posting_ledger SET status=CASE WHEN status='posted' THEN status ELSE 'failed' END,
-                message=?, reply=COALESCE(?, reply), updated_at=?,
-                generation=generation + ?, batch_request_id=NULL, batch_members=NULL
-            WHERE realm_id=? AND business_date=? AND outlet=? AND doc_type=? AND doc_key=?
+            INSERT INTO posting_ledger (realm_id, business_date, outlet, doc_type, doc_key,
+                doc_number, content_hash, mapping_version, status, message, payload, reply,
+                attempts, created_at, updated_at)
+            VALUES (?,?,?,?,?,?,?,?,'failed',?,?,?,0,?,?)
+            ON CONFLICT (realm_id, business_date, outlet, doc_type, doc_key) DO UPDATE SET
+                doc_number=CASE WHEN status='posted' THEN doc_number ELSE excluded.doc_number END,
+                content_hash=CASE WHEN status='posted' THEN content_hash
+                    ELSE excluded.content_hash END,
+                mapping_version=CASE WHEN status='posted' THEN mapping_version
+                    ELSE excluded.mapping_version END,
+                payload=CASE WHEN status='posted' THEN payload ELSE excluded.payload END,
+                status=CASE WHEN status='posted' THEN status ELSE 'failed' END,
+                message=excluded.message, reply=COALESCE(excluded.reply, reply),
+                updated_at=excluded.updated_at, generation=generation + ?,
+                batch_request_id=NULL, batch_members=NULL
             """,
             (
+                *_identity(realm_id, doc),
+                doc.doc_number,
+                doc.content_hash,
+                doc.mapping_version,
                 message,
+                json.dumps(doc.body),
                 json.dumps(reply, default=str) if reply else None,
                 now,
+                now,
                 1 if next_generation else 0,
-                realm_id,
-                doc.business_date.isoformat(),
-                doc.outlet,
-                doc.doc_type,
-                doc.doc_key,
             ),  # fmt: skip
         )
 
 
 def record_unknown(store: Store, realm_id: str, doc: Document, message: str) -> None:
-    """QuickBooks never confirmed ``doc``: keep it ``sending`` (and its batch) for the next run."""
+    """QuickBooks never confirmed ``doc``: keep it ``sending`` (and its batch) for the next run.
+
+    A document never handed to QuickBooks (its DocNumber look-up was refused or never
+    answered) gets a ``failed`` row with the reason, so History shows it.
+    """
+    now = utc_now().isoformat()
     with store.transaction() as conn:
         conn.execute(
             "UPDATE posting_ledger SET message=?, updated_at=? WHERE realm_id=? AND "
             "business_date=? AND outlet=? AND doc_type=? AND doc_key=? AND status='sending'",
+            (message, now, *_identity(realm_id, doc)),
+        )
+        conn.execute(
+            """
+            INSERT INTO posting_ledger (realm_id, business_date, outlet, doc_type, doc_key,
+                doc_number, content_hash, mapping_version, status, message, payload,
+                attempts, created_at, updated_at)
+            VALUES (?,?,?,?,?,?,?,?,'failed',?,?,0,?,?)
+            ON CONFLICT (realm_id, business_date, outlet, doc_type, doc_key) DO NOTHING
+            """,
             (
+                *_identity(realm_id, doc),
+                doc.doc_number,
+                doc.content_hash,
+                doc.mapping_version,
                 message,
-                utc_now().isoformat(),
-                realm_id,
-                doc.business_date.isoformat(),
-                doc.outlet,
-                doc.doc_type,
-                doc.doc_key,
+                json.dumps(doc.body),
+                now,
+                now,
             ),  # fmt: skip
         )
+
+
+def _identity(realm_id: str, doc: Document) -> tuple[str, str, str, str, str]:
+    """The ledger's key of ``doc``: realm, business date, outlet, type, key."""
+    return (realm_id, doc.business_date.isoformat(), doc.outlet, doc.doc_type, doc.doc_key)
 
 
 # --- claims ---------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """The exactly-once sender behind ``posbooks.posting.post_range`` (see that module's docstring).
 
 One ``SendRun`` per call: it owns its claims (released at the end, even on error), asks
-the ledger before QuickBooks, and QuickBooks (by DocNumber) before every create.
+the ledger before QuickBooks, and QuickBooks (by DocNumber) before every create. A document
+edited in QuickBooks is restored over the edit the bookkeeper saw (``posting_restore``).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from posbooks import ledger
-from posbooks.qbo.payloads import Document, parse_note, with_identity
+from posbooks.qbo.payloads import Document, parse_note, private_note, with_identity
 from posbooks.store import Store
 
 if TYPE_CHECKING:
@@ -33,6 +34,28 @@ def request_id(realm_id: str, number: str, content_hash: str, generation: int, o
 
 def _unwrap(reply: dict, entity: str) -> dict:
     return reply.get(entity, reply) if isinstance(reply, dict) else reply
+
+
+def _written_for(doc: Document, obj: dict) -> bool:
+    """Whether a posbooks PrivateNote names this very document (type, method, outlet, date)."""
+    return (
+        str(obj.get("PrivateNote") or "").split(" ", 4)[4:] == private_note(doc).split(" ", 4)[4:]
+    )
+
+
+def _taken(doc: Document, obj: dict) -> str:
+    """Why ``doc`` is not created: QuickBooks holds ``obj`` under its DocNumber."""
+    note = parse_note(obj.get("PrivateNote"))
+    whose = (
+        f"a posbooks document for something else (Id {obj.get('Id')}: "
+        f"{str(obj.get('PrivateNote')).split(' ', 4)[-1]})"
+        if note
+        else f"a document posbooks did not write (Id {obj.get('Id')})"
+    )
+    return (
+        f"DocNumber {doc.doc_number} is already used in QuickBooks by {whose}; nothing was "
+        "sent. Rename or delete it there, then send again."
+    )
 
 
 def fault_text(fault: dict) -> str:
@@ -58,6 +81,8 @@ class SendRun:
     report: Callable[[PostOutcome], None]
     owner: str = field(default_factory=lambda: uuid.uuid4().hex)
     claimed: set[str] = field(default_factory=set)
+    # DocNumber -> SyncToken the bookkeeper saw: write back over that edit in QuickBooks
+    restore: dict[str, str] = field(default_factory=dict)
 
     @property
     def realm(self) -> str:
@@ -65,8 +90,12 @@ class SendRun:
 
     def send(self, docs: list[Document]) -> None:
         """Create, update or recognise every document; claims are released at the end."""
+        from posbooks.posting_restore import restore_edited
+
         try:
-            to_create, to_update = self._classify(docs)
+            to_create, to_update, to_restore = self._classify(docs)
+            for doc, row in to_restore:
+                restore_edited(self, doc, row, self.restore[doc.doc_number])
             for doc, qbo_id in to_update:
                 self._update(doc, qbo_id)
             deferred = []
@@ -94,18 +123,29 @@ class SendRun:
 
     def _classify(self, docs: list[Document]):
         rows = ledger.find_many(self.store, self.realm, docs)
-        to_create, to_update = [], []
+        to_create, to_update, to_restore = [], [], []
         for doc in docs:
             row = rows.get(doc.doc_number)
             if row is None or row.status != "posted":
                 to_create.append(doc)
+            elif doc.doc_number in self.restore:
+                to_restore.append((doc, row))
             elif row.content_hash == doc.content_hash:
                 self._done(doc, "unchanged", row.qbo_id, f"already in QuickBooks (Id {row.qbo_id})")
             elif self.replace:
                 to_update.append((doc, row.qbo_id))
             else:
                 self._changed(doc, row.qbo_id)
-        return to_create, to_update
+        return to_create, to_update, to_restore
+
+    def claim_waiting(self, doc: Document) -> bool:
+        """Claim ``doc``, waiting while another live run holds it (False: it held on too long)."""
+        deadline = time.monotonic() + self.policy.wait_for_others_seconds
+        while not self._claim([doc])[0]:
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.2 + random.uniform(0, 0.2))
+        return True
 
     def _claim(self, docs: list[Document]) -> tuple[list[Document], list[Document]]:
         numbers = [d.doc_number for d in docs]
@@ -160,7 +200,7 @@ class SendRun:
             if match is not None:
                 same.append((doc, match))
                 continue
-            ours = next(((o, n) for o, n in notes if n), None)
+            ours = next(((o, n) for o, n in notes if n and _written_for(doc, o)), None)
             if ours is not None:
                 obj, (old_hash, old_version) = ours
                 ledger.record_posted(
@@ -172,12 +212,8 @@ class SendRun:
                 else:
                     self._changed(doc, str(obj["Id"]))
                 continue
-            message = (
-                f"DocNumber {doc.doc_number} is already used in QuickBooks by a document "
-                f"posbooks did not write (Id {objs[0].get('Id')}); rename or delete it there, "
-                "then send again."
-            )
-            ledger.record_failed(self.store, self.realm, doc, message)
+            message = _taken(doc, objs[0])
+            ledger.record_failed(self.store, self.realm, doc, message)  # History keeps why
             self._done(doc, "failed", None, message)
         ledger.record_posted_many(self.store, self.realm, same)
         for doc, obj in same:
