@@ -218,12 +218,15 @@ def post_range(
     gateway: QboGateway | None = None,
     policy: RetryPolicy | None = None,
     allow_both_types: bool = False,
+    restore: dict[str, str] | None = None,
 ) -> list[PostOutcome]:
     """Post every day and outlet of the period; one outcome per document, in date order.
 
     A day and outlet already sent as the other document type (journal vs receipts) is
     ``blocked``: both would book its sales twice. ``allow_both_types`` sends anyway (after
-    the other one was deleted in QuickBooks).
+    the other one was deleted in QuickBooks). ``restore`` (DocNumber -> the SyncToken the
+    bookkeeper saw) writes those documents back over an edit made in QuickBooks, only while
+    QuickBooks still holds that edit (``posbooks.posting_restore``).
 
     Raises ``PosDataRejected`` on bad POS input and ``ReconnectNeeded`` when QuickBooks
     no longer accepts the connection (documents already sent stay in the ledger, and
@@ -246,6 +249,7 @@ def post_range(
         gateway=gateway,
         policy=policy,
         allow_both_types=allow_both_types,
+        restore=restore,
     )
 
 
@@ -261,6 +265,7 @@ def post_days(
     gateway: QboGateway | None = None,
     policy: RetryPolicy | None = None,
     allow_both_types: bool = False,
+    restore: dict[str, str] | None = None,
 ) -> list[PostOutcome]:
     """``post_range`` for daily totals already computed (e.g. by a preview on screen)."""
     from posbooks.mapping import current_mapping
@@ -281,7 +286,7 @@ def post_days(
         # the gateway retries reads (DocNumber lookups) on the same backoff scale as writes
         reads = ReadRetry(attempts=policy.attempts, base_delay=policy.base_seconds)
         gateway = open_gateway(config, store, timeout=policy.http_timeout, retry=reads)
-    return _send(store, gateway, policy, replace, plan, progress)
+    return _send(store, gateway, policy, replace, plan, progress, restore or {})
 
 
 def _block_days_sent_as_other_type(
@@ -328,6 +333,7 @@ def _send(
     replace: bool,
     plan: list[Planned],
     progress: Callable[[int, int, PostOutcome], None] | None,
+    restore: dict[str, str],
 ) -> list[PostOutcome]:
     outcomes: dict[str, PostOutcome] = {}
 
@@ -344,7 +350,8 @@ def _send(
     docs = [p.doc for p in plan if p.doc is not None]
     try:
         if docs:
-            SendRun(store, gateway, policy, replace, _outcome, report).send(docs)  # type: ignore[arg-type]
+            run = SendRun(store, gateway, policy, replace, _outcome, report, restore=restore)  # type: ignore[arg-type]
+            run.send(docs)
     except ReconnectNeeded as exc:
         # the caller still learns what was done before QuickBooks refused the connection
         stopped = (
@@ -375,12 +382,13 @@ def post_day(
     progress: Callable[[int, int, PostOutcome], None] | None = None,
     gateway: QboGateway | None = None,
     policy: RetryPolicy | None = None,
+    restore: dict[str, str] | None = None,
 ) -> list[PostOutcome]:
     """``post_range`` for one business day."""
     return post_range(
         config, store, sources=sources, date_from=business_date, date_to=business_date,
         outlets=outlets, doc_type=doc_type, replace=replace, dry_run=dry_run,
-        progress=progress, gateway=gateway, policy=policy,
+        progress=progress, gateway=gateway, policy=policy, restore=restore,
     )  # fmt: skip
 
 

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from posbooks import ledger
 from posbooks.core.reconcile import DocumentCheck, adjustment_lines
-from posbooks.qbo.payloads import ENTITY, Document, content_hash, money, parse_note, with_identity
+from posbooks.qbo.payloads import Document, content_hash, money, parse_note
 from posbooks.reconcile import ADJUST_KEY, ReconcileError, connected_realm, gateway_for
 from posbooks.store import Store, utc_now
 
@@ -77,7 +77,10 @@ def send_again(
 
     not sent / failed / in QuickBooks only: send (another home's document is adopted);
     deleted: created again under the same DocNumber; POS changed: the document is replaced
-    in place; edited in QuickBooks: the sent content is written back over the edit.
+    in place; edited in QuickBooks: the POS now (what was sent, unless the POS changed too)
+    is written back over the edit, claimed like every send and only over the edit this
+    check saw: edited again or deleted since, the restore is refused (``ReconcileError``)
+    and nothing is written; another session's restore of the same edit is ``unchanged``.
     """
     from posbooks.posting import post_day
 
@@ -88,16 +91,19 @@ def send_again(
     gateway = gateway or gateway_for(config, store)
     if check.status == "deleted":
         _forget_deleted(store, gateway.realm_id, check)
-    if check.status == "edited" and check.qbo_id and check.sent_total is not None:
-        restored = _restore(store, gateway, check)
-        if restored is not None:
-            return [restored]
+    restore = {}
+    if check.status == "edited" and check.qbo_sync_token is not None:
+        restore = {check.doc_number: check.qbo_sync_token}
     outcomes = post_day(
         config, store, sources=[Path(s) for s in sources], business_date=check.business_date,
         outlets=[check.outlet], doc_type=check.doc_type, replace=True, gateway=gateway,
-        policy=policy,
+        policy=policy, restore=restore,
     )  # fmt: skip
-    return [o for o in outcomes if o.doc_number == check.doc_number]
+    outcomes = [o for o in outcomes if o.doc_number == check.doc_number]
+    refused = [o for o in outcomes if restore and o.status == "failed"]
+    if refused:
+        raise ReconcileError(refused[0].message)
+    return outcomes
 
 
 def _forget_deleted(store: Store, realm: str, check: DocumentCheck) -> None:
@@ -111,36 +117,6 @@ def _forget_deleted(store: Store, realm: str, check: DocumentCheck) -> None:
                 utc_now().isoformat(), realm, check.doc_number, check.doc_type, check.doc_key,
             ),
         )  # fmt: skip
-
-
-def _restore(store: Store, gateway: QboGateway, check: DocumentCheck) -> PostOutcome | None:
-    """Write the ledger's payload back over a document edited in QuickBooks (same Id)."""
-    from posbooks.posting import PostOutcome
-    from posbooks.posting_engine import request_id
-
-    row = next(
-        (r for r in ledger.ledger_rows(store, realm_id=gateway.realm_id,
-                                       date_from=check.business_date, date_to=check.business_date)
-         if r.doc_number == check.doc_number and r.status == "posted"), None,
-    )  # fmt: skip
-    if row is None or row.payload is None or check.pos_total != check.sent_total:
-        return None  # the POS moved on too: the engine replaces with the POS now
-    entity = ENTITY[check.doc_type]
-    current = gateway.read(entity, row.qbo_id or "")
-    if current is None:
-        return None
-    doc = Document(
-        row.business_date, row.outlet, row.doc_type, row.doc_key, row.doc_number,
-        row.content_hash, row.mapping_version, row.payload,
-    )  # fmt: skip
-    sync = str(current["SyncToken"])
-    rid = request_id(gateway.realm_id, row.doc_number, row.content_hash, int(sync), "restore")
-    obj = gateway.update(entity, with_identity(doc, str(current["Id"]), sync), request_id=rid)
-    ledger.record_posted(store, gateway.realm_id, doc, obj)
-    return PostOutcome(
-        row.business_date, row.outlet, row.doc_type, "updated", row.doc_number, str(obj["Id"]),
-        f"restored what posbooks sent (SyncToken {obj.get('SyncToken')})", row.doc_key,
-    )  # fmt: skip
 
 
 # --- adjusting entry --------------------------------------------------------------------
