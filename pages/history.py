@@ -17,33 +17,41 @@ st.title("History")
 st.caption("Every document posbooks sent, from its own ledger. Newest first.")
 
 rows = uh.history_rows(services.history(wb), services.document_link_maker(wb))
-if not rows:
-    st.info("Nothing was sent yet. Preview a day on Preview & Send, then send it.")
-    st.stop()
 
-c1, c2, c3, c4 = st.columns(4)
-outlets = c1.multiselect("Outlet", sorted({r["Outlet"] for r in rows}))
-types = c2.multiselect("Type", sorted({r["Type"] for r in rows}))
-statuses = c3.multiselect("Status", sorted({r["Status"] for r in rows}))
-days = sorted({r["Business date"] for r in rows})
-period = c4.date_input(
-    "Business dates", value=(days[0], days[-1]), min_value=days[0], max_value=days[-1]
-)
-shown = uh.filter_rows(rows, outlets=outlets, types=types, statuses=statuses, period=period)
 
-latest = rows[0]
-st.markdown(
-    f"Most recent: **{md_escape(latest['Type'])} {md_escape(latest['DocNumber'])}** for "
-    f"{md_escape(latest['Outlet'])} on {latest['Business date']:%a %d %b %Y} "
-    f"({md_escape(latest['Status'])})."
-)
-st.dataframe(
-    pd.DataFrame(shown),
-    hide_index=True,
-    width="stretch",
-    column_config={"Open": st.column_config.LinkColumn("Open", display_text="Open in QuickBooks")},
-)
-st.caption(f"{len(shown)} of {len(rows)} documents shown.")
+def show_ledger() -> None:
+    """The ledger table with its filters and the most recent document."""
+    c1, c2, c3, c4 = st.columns(4)
+    outlets = c1.multiselect("Outlet", sorted({r["Outlet"] for r in rows}))
+    types = c2.multiselect("Type", sorted({r["Type"] for r in rows}))
+    statuses = c3.multiselect("Status", sorted({r["Status"] for r in rows}))
+    days = sorted({r["Business date"] for r in rows})
+    period = c4.date_input(
+        "Business dates", value=(days[0], days[-1]), min_value=days[0], max_value=days[-1]
+    )
+    shown = uh.filter_rows(rows, outlets=outlets, types=types, statuses=statuses, period=period)
+
+    latest = rows[0]
+    st.markdown(
+        f"Most recent: **{md_escape(latest['Type'])} {md_escape(latest['DocNumber'])}** for "
+        f"{md_escape(latest['Outlet'])} on {latest['Business date']:%a %d %b %Y} "
+        f"({md_escape(latest['Status'])})."
+    )
+    st.dataframe(
+        pd.DataFrame(shown),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "Open": st.column_config.LinkColumn("Open", display_text="Open in QuickBooks")
+        },
+    )
+    st.caption(f"{len(shown)} of {len(rows)} documents shown.")
+
+
+if rows:
+    show_ledger()
+else:
+    st.info(uh.NOTHING_SENT)
 
 # --- reconciliation: POS now vs sent vs QuickBooks now ----------------------------------
 st.header("Reconcile with QuickBooks and the POS")
@@ -51,16 +59,56 @@ st.caption(
     "Per day, outlet and document: what the POS export says now, what posbooks sent, and "
     "what QuickBooks holds now, line by line."
 )
+connection = services.connection(wb)
+if not connection.connected:  # QuickBooks cannot be asked: say why and what to do
+    st.info(
+        uh.reconcile_unavailable(
+            anything_sent=bool(rows), reconnect_needed=connection.reconnect_needed
+        )
+    )
+    st.stop()
 source = st.session_state.get("data_source") or services.sample_source()
 summary = services.summarize_source(source)
 if not summary.ok:
     st.error(f"{source.label}: the POS export was rejected; fix it on Preview & Send first.")
     st.stop()
 sent_days = sorted({r["Business date"] for r in rows}) or [summary.last_day]
+first_type = "journal"  # the document type the reconcile controls open on
+
+
+def look_in_quickbooks(scan_key: tuple) -> None:
+    """Before the first send: documents QuickBooks holds that look like posbooks' own."""
+    found = []
+    for doc_type in ("journal", "receipt"):
+        result = reconcile.reconcile_period(
+            wb, source, summary.first_day, summary.last_day, [], doc_type
+        )
+        found += uh.found_in_quickbooks_only(result.documents)
+    st.session_state["found_in_quickbooks"] = (scan_key, found)
+
+
+if not rows:
+    scan_key = (source, connection.realm_id, summary.first_day, summary.last_day)
+    scanned = st.session_state.get("found_in_quickbooks")
+    if st.button("Look in QuickBooks again") or not scanned or scanned[0] != scan_key:
+        try:
+            with st.spinner("Looking in QuickBooks for documents posbooks recognises ..."):
+                look_in_quickbooks(scan_key)
+        except services.WorkbenchError as exc:
+            st.error(str(exc))
+            st.stop()
+    found = st.session_state["found_in_quickbooks"][1]
+    (st.warning if found else st.info)(uh.found_message(found, summary.first_day, summary.last_day))
+    if found:
+        st.dataframe(pd.DataFrame(ur.document_rows(found)), hide_index=True, width="stretch")
+        sent_days = sorted({c.business_date for c in found})
+        first_type = found[0].doc_type
+
 r1, r2, r3, r4 = st.columns([2, 1, 1, 3])
 rec_type = r1.radio(
-    "Documents", ["Journal Entry", "Sales Receipt"], horizontal=True, key="rec_type"
-)
+    "Documents", ["Journal Entry", "Sales Receipt"], horizontal=True, key="rec_type",
+    index=int(first_type == "receipt"),
+)  # fmt: skip
 limits = {"min_value": summary.first_day, "max_value": summary.last_day}
 rec_from = r2.date_input(
     "From", value=max(sent_days[0], summary.first_day), key="rec_from", **limits

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 
+from posbooks.core.reconcile import DocumentCheck
 from posbooks.ui_format import DOC_LABELS
 
 STATUS_WORDS = {
@@ -59,3 +60,51 @@ def filter_rows(
         and (not statuses or r["Status"] in statuses)
         and (start is None or start <= r["Business date"] <= end)
     ]
+
+
+# --- reconciliation before anything was sent ----------------------------------------------
+
+NOTHING_SENT = "Nothing was sent yet. Preview a day on Preview & Send, then send it."
+
+
+def reconcile_unavailable(*, anything_sent: bool, reconnect_needed: bool) -> str:
+    """What the reconcile section says when QuickBooks cannot be asked, and what to do."""
+    connect = (
+        "QuickBooks wants you to reconnect: go to Connect and connect again"
+        if reconnect_needed
+        else "QuickBooks is not connected: go to Connect and connect to your company"
+    )
+    if anything_sent:
+        return f"{connect}, then reconcile here what posbooks sent with what QuickBooks holds now."
+    return (
+        f"{connect}. Then posbooks looks here for documents in QuickBooks it recognises as "
+        "its own. To post, preview a day on Preview & Send and send it; reconcile it here "
+        "afterwards."
+    )
+
+
+def found_in_quickbooks_only(checks: Iterable[DocumentCheck]) -> list[DocumentCheck]:
+    """Documents QuickBooks holds under posbooks' DocNumber and note that this ledger never
+    sent (from another computer or an earlier posbooks home), by day and outlet."""
+    found = [c for c in checks if c.status == "qbo_only"]
+    return sorted(found, key=lambda c: (c.business_date, c.outlet, c.doc_type, c.doc_key))
+
+
+def found_message(found: Sequence[DocumentCheck], date_from: date, date_to: date) -> str:
+    """What looking in QuickBooks before the first send found, in one paragraph (Markdown)."""
+    period = f"{date_from:%d %b %Y} to {date_to:%d %b %Y}"
+    if not found:
+        return (
+            f"QuickBooks holds no document posbooks recognises as its own from {period} (the "
+            "days of the POS data), so there is nothing to reconcile yet: every day below is "
+            "Not sent. Preview a day on Preview & Send and send it; then reconcile it here."
+        )
+    days = sorted({c.business_date for c in found})
+    return (
+        f"Nothing was sent from here yet, but QuickBooks holds **{len(found)} document(s)** "
+        f"that look like posbooks' (its DocNumber and note) from {days[0]:%d %b %Y} to "
+        f"{days[-1]:%d %b %Y}: sent from another computer or an earlier posbooks home. "
+        "Sending those days from here records them in this ledger instead of creating them "
+        "twice. To check them line by line against the POS first, reconcile their period "
+        "below (it is preselected) and adopt each one."
+    )

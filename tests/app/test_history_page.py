@@ -1,14 +1,97 @@
-"""History page: empty before anything is sent, then the sent document with its link."""
+"""History page: the ledger and the reconcile section before anything is sent, then the sent
+document with its link."""
 
 from __future__ import annotations
 
+import os
+
+from posbooks import services
+from posbooks.config import load_config
+from posbooks.mapping import pos_keys, save_mapping, suggest_mapping
+from posbooks.pos import open_exports
+from posbooks.posting import post_day
+from posbooks.qbo import auth
+from posbooks.qbo.settings import refresh_settings
+from posbooks.store import open_store
 from workbench_helpers import open_page, texts
 
 
-def test_history_is_empty_before_anything_was_sent(workbench_env):
+def _buttons(at) -> list[str]:
+    return [b.label for b in at.button]
+
+
+def test_disconnected_and_nothing_sent_the_page_says_what_to_do(workbench_env):
     at = open_page("history")
     assert not at.exception
-    assert "Nothing was sent yet" in texts(at)
+    shown = texts(at)
+    assert "Nothing was sent yet" in shown
+    assert "Reconcile with QuickBooks and the POS" in [h.value for h in at.header]
+    assert "QuickBooks is not connected: go to Connect" in shown
+    assert "preview a day on Preview & Send and send it; reconcile it here" in shown
+    assert "Reconcile" not in _buttons(at)  # nothing to ask QuickBooks without a connection
+
+
+def test_connected_and_nothing_sent_says_quickbooks_holds_nothing_of_ours(connected):
+    at = open_page("history")
+    assert not at.exception, at.exception
+    shown = texts(at)
+    assert "Nothing was sent yet" in shown
+    assert "QuickBooks holds no document posbooks recognises as its own" in shown
+    summary = services.summarize_source(services.sample_source())
+    assert f"from {summary.first_day:%d %b %Y} to {summary.last_day:%d %b %Y}" in shown
+
+    next(b for b in at.button if b.label == "Reconcile").click().run()
+    assert not at.exception, at.exception
+    assert ":blue-badge[Not sent: 3]" in texts(at)  # the last day's three outlets
+    assert "violet-badge" not in texts(at)
+
+
+def _suggested_mapping_saved(config, store) -> None:
+    settings = refresh_settings(config, store)
+    keys, outlets = pos_keys(open_exports(list(services.sample_source().paths)))
+    save_mapping(store, suggest_mapping(keys, settings, outlets=outlets), note="test")
+
+
+def _sent_from_another_home(tmp_path, outlets):
+    """Another posbooks home (another computer) connected to the same company sends a day."""
+    config = load_config(env={**os.environ, "POSBOOKS_HOME": str(tmp_path / "other")})
+    store = open_store(config)
+    auth.auto_approve(config, store)
+    _suggested_mapping_saved(config, store)
+    source = services.sample_source()
+    day = services.summarize_source(source).last_day
+    outcomes = post_day(config, store, sources=list(source.paths), business_date=day,
+                        outlets=outlets)  # fmt: skip
+    assert [o.status for o in outcomes] == ["created"] * len(outlets)
+    return day, outcomes
+
+
+def test_nothing_sent_here_but_found_in_quickbooks_then_adopted(connected, tmp_path):
+    day, (klcc,) = _sent_from_another_home(tmp_path, ["KLCC"])
+    at = open_page("history")
+    assert not at.exception, at.exception
+    shown = texts(at)
+    assert "Nothing was sent from here yet, but QuickBooks holds **1 document(s)**" in shown
+    found = at.dataframe[0].value
+    assert found[["Outlet", "DocNumber", "Status"]].values.tolist() == [
+        ["KLCC", klcc.doc_number, "In QuickBooks, not in the ledger"]
+    ]
+    assert at.date_input(key="rec_from").value == at.date_input(key="rec_to").value == day
+
+    next(b for b in at.button if b.label == "Reconcile").click().run()
+    assert ":violet-badge[In QuickBooks, not in the ledger: 1]" in texts(at)
+    config = load_config()  # adopting needs this home's own mapping, as any send does
+    _suggested_mapping_saved(config, open_store(config))
+    at.selectbox(key="rec_document").set_value(klcc.doc_number).run()
+    at.radio(key="rec_action").set_value("send").run()
+    at.checkbox(key="rec_confirm").check().run()
+    at.button(key="rec_do").click().run()
+    assert not at.exception, at.exception
+    ledger = at.dataframe[0].value  # the page now opens on this home's ledger
+    assert ledger[["Outlet", "DocNumber", "Status"]].values.tolist() == [
+        ["KLCC", klcc.doc_number, "in QuickBooks"]
+    ]
+    assert "QuickBooks holds **1 document(s)**" not in texts(at)
 
 
 def test_a_sent_day_appears_with_its_docnumber_and_link(connected):

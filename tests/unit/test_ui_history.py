@@ -5,7 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from posbooks.ui_history import filter_rows, history_rows
+from posbooks.core.reconcile import DocumentCheck
+from posbooks.ui_history import (
+    filter_rows,
+    found_in_quickbooks_only,
+    found_message,
+    history_rows,
+    reconcile_unavailable,
+)
 
 
 @dataclass
@@ -74,3 +81,42 @@ def test_filters_combine_and_empty_filters_keep_everything():
         "PB261120AJ"
     ]
     assert len(filter_rows(rows, period=(date(2026, 11, 20), date(2026, 11, 21)))) == 2
+
+
+# --- the reconcile section before the first send -------------------------------------------
+
+
+def _check(day: int, outlet: str, status: str, doc_type: str = "journal") -> DocumentCheck:
+    number = f"PB2611{day:02d}-{outlet[:5].upper()}-J"
+    return DocumentCheck(date(2026, 11, day), outlet, doc_type, "", number, status, "")
+
+
+def test_disconnected_the_reconcile_section_says_connect_and_before_a_send_how_to_post():
+    before = reconcile_unavailable(anything_sent=False, reconnect_needed=False)
+    assert before.startswith("QuickBooks is not connected: go to Connect")
+    assert "preview a day on Preview & Send and send it" in before
+    after = reconcile_unavailable(anything_sent=True, reconnect_needed=True)
+    assert after.startswith("QuickBooks wants you to reconnect")
+    assert "Preview & Send" not in after  # something was sent: reconciling is the next step
+
+
+def test_only_documents_quickbooks_holds_and_the_ledger_never_sent_are_found():
+    checks = [
+        _check(21, "KLCC", "qbo_only"),
+        _check(20, "KLCC", "not_sent"),
+        _check(20, "Bangsar", "qbo_only", "receipt"),
+    ]
+    found = found_in_quickbooks_only(checks)
+    assert [(c.business_date.day, c.outlet) for c in found] == [(20, "Bangsar"), (21, "KLCC")]
+
+
+def test_the_found_message_names_the_count_and_days_or_says_nothing_was_found():
+    period = (date(2026, 7, 28), date(2026, 11, 24))
+    none = found_message([], *period)
+    assert "holds no document posbooks recognises" in none
+    assert "from 28 Jul 2026 to 24 Nov 2026" in none and "Preview & Send" in none
+    two = found_message(
+        [_check(20, "Bangsar", "qbo_only"), _check(21, "KLCC", "qbo_only")], *period
+    )
+    assert "**2 document(s)**" in two and "from 20 Nov 2026 to 21 Nov 2026" in two
+    assert "adopt" in two
