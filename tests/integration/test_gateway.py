@@ -96,25 +96,73 @@ def test_a_token_about_to_expire_is_refreshed_before_the_call(connected, fresh_s
     assert state["oauth"]["issued"]["refreshes"] == 1
 
 
-def _refresh_many(config: Config, times: int) -> None:
+class _HeldAtTheTokenEndpoint(AuthClient):
+    """intuit-oauth's client that says when it is about to refresh, then waits for ``go``."""
+
+    def __init__(self, config: Config, about_to_refresh, go) -> None:
+        super().__init__(
+            config.client_id, config.client_secret, config.redirect_uri, auth.discovery_url(config)
+        )
+        self._about_to_refresh, self._go = about_to_refresh, go
+
+    def refresh(self, refresh_token=None):  # noqa: D102 - intuit-oauth's API
+        self._about_to_refresh.set()
+        self._go.wait(30)
+        return super().refresh(refresh_token=refresh_token)
+
+
+def _refresh_after_a_401(config: Config, refused_access_token: str, about, go) -> None:
+    """Another process: QuickBooks refused its access token, so it refreshes (held)."""
+    client = _HeldAtTheTokenEndpoint(config, about, go)
     store = Store(config.home)
-    for _ in range(times):
-        auth.refresh_tokens(config, store, margin=timedelta(hours=2))  # always due
+    auth.refresh_tokens(config, store, client=client, failed_access_token=refused_access_token)
 
 
-def test_processes_refreshing_at_once_keep_the_newest_refresh_token(connected, fresh_sandbox):
-    config, _ = connected
+def test_two_processes_refreshing_at_once_keep_the_connection(connected, fresh_sandbox):
+    """Both processes got a 401 for the same access token and refresh at the same moment.
+
+    The first is held at the token endpoint with the refresh token it read; the second must
+    wait for it and use what it got, not refresh the same token again. Intuit keeps a used
+    refresh token alive about 24 h, which would hide a second use in a quick test, so the
+    sandbox clock moves 25 h while the first is held: a token someone else already used is
+    then refused (invalid_grant) and the connection would be lost.
+    """
+    config, store = connected
+    _, before = auth.current_tokens(config, store)
     ctx = multiprocessing.get_context("spawn")
-    workers = [ctx.Process(target=_refresh_many, args=(config, 4)) for _ in range(2)]
-    for w in workers:
-        w.start()
-    _refresh_many(config, 4)
-    for w in workers:
-        w.join(60)
-        assert w.exitcode == 0
-    assert fresh_sandbox.admin("state")["oauth"]["issued"]["refreshes"] == 12
-    # 25 h later only the newest refresh token of the chain still works
-    fresh_sandbox.admin("clock", {"advance_seconds": 25 * 3600})
+    about, go = ctx.Event(), ctx.Event()
+    first = ctx.Process(target=_refresh_after_a_401, args=(config, before.access_token, about, go))
+    first.start()
+    second: dict = {}
+
+    def refresh_here() -> None:
+        try:
+            second["tokens"] = auth.refresh_tokens(
+                config, Store(config.home), failed_access_token=before.access_token
+            )
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            second["error"] = exc
+
+    try:
+        assert about.wait(60), "the other process never reached the token endpoint"
+        here = threading.Thread(target=refresh_here, daemon=True)
+        here.start()
+        here.join(2)  # ours waits for the other's transaction; without one it refreshes now
+        fresh_sandbox.admin("clock", {"advance_seconds": 25 * 3600})
+        go.set()
+        first.join(60)
+        here.join(30)
+    finally:
+        go.set()
+        first.join(10)
+        if first.is_alive():
+            first.kill()
+    assert first.exitcode == 0, "the held process lost the connection"
+    assert "error" not in second, second.get("error")
+    status = auth.connection_status(config, store)
+    assert status.connected and not status.reconnect_needed, status.message
+    assert second["tokens"][1].refresh_token == auth.current_tokens(config, store)[1].refresh_token
+    assert fresh_sandbox.admin("state")["oauth"]["issued"]["refreshes"] == 1  # one for both
     gateway = open_gateway(config, Store(config.home), retry=FAST)
     assert len(gateway.query("Department")) == 3
 
