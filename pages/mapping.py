@@ -278,7 +278,7 @@ else:
         i1, i2, i3 = st.columns([2, 2, 1], vertical_alignment="bottom")
         i1.selectbox("Sales-receipt line", list(item_frame["POS amount"]), key="one_item_row")
         i2.selectbox("QuickBooks Item", um.item_choices(settings), key="one_item")
-        i3.button("Set", on_click=_set_one_item, key="set_one_item")
+        i3.button("Set Item", on_click=_set_one_item, key="set_one_item")
         if err := st.session_state.pop("item_error", None):
             st.error(md_escape(err))
 

@@ -175,6 +175,8 @@ def test_the_items_table_marks_suggestions_and_what_blocks_sales_receipts(connec
 def test_the_one_row_item_control_unmaps_and_maps_an_item_and_save_says_so(connected):
     at = _refreshed(connected)
     next(b for b in at.button if b.label == "Use suggestions").click().run()
+    labels = [b.label for b in at.button]
+    assert labels.count("Set") == 1 and "Set Item" in labels  # each control's button is named apart
     at.selectbox(key="one_item_row").set_value("Tax - SST6")
     at.selectbox(key="one_item").set_value("None")
     at.button(key="set_one_item").click().run()
