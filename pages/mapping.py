@@ -244,7 +244,8 @@ if settings is None:
 else:
     st.caption(
         "A sales receipt books each line to an Item; QuickBooks posts it to the Item's income "
-        "account. Journal entries do not use Items."
+        "account. Journal entries do not use Items. A SUGGESTED or UNMAPPED row blocks sales "
+        "receipts until it has an Item: Use suggestions (above) applies every suggestion."
     )
     item_frame = pd.DataFrame(um.item_rows(keys, draft, suggestion, receipt_issues))
     bad_item = item_frame["Status"].map(um.needs_attention)
@@ -263,9 +264,10 @@ else:
         disabled=["POS amount", "Suggested", "Status"],
         column_config={
             "Item": st.column_config.SelectboxColumn(
-                options=um.item_choices(settings), required=True, width="large"
+                options=um.item_choices(settings), required=True, width="medium"
             ),
             "Suggested": st.column_config.TextColumn(help="The Item posbooks suggests by name"),
+            "Status": st.column_config.TextColumn(width="large"),
         },
     )
     items = um.refs_from_rows(

@@ -189,8 +189,8 @@ def item_label(item_key: str) -> str:
 
 # --- receipt items (Mapping.items) ----------------------------------------------------------
 
-ITEM_SUGGESTED = "SUGGESTED, not applied: blocks sales receipts"
-ITEM_UNMAPPED = "UNMAPPED: blocks sales receipts"
+ITEM_SUGGESTED = "SUGGESTED (blocks receipts)"  # a suggestion exists but is not applied
+ITEM_UNMAPPED = "UNMAPPED (blocks receipts)"
 
 
 def needs_attention(status: str) -> bool:

@@ -163,7 +163,7 @@ def test_the_items_table_marks_suggestions_and_what_blocks_sales_receipts(connec
     assert list(items.columns) == ["Item", "Suggested", "Status"]
     food = items.loc["Sales - Food"]
     assert (food["Item"], food["Suggested"]) == ("None", "Food Sales")  # marked, not applied
-    assert food["Status"] == "SUGGESTED, not applied: blocks sales receipts"
+    assert food["Status"] == "SUGGESTED (blocks receipts)"
     assert {"Tax - SST6", "Service charge", "Tips", "Discount - whole receipt"} <= set(items.index)
 
     next(b for b in at.button if b.label == "Use suggestions").click().run()
@@ -183,7 +183,7 @@ def test_the_one_row_item_control_unmaps_and_maps_an_item_and_save_says_so(conne
     assert not at.exception
     sst6 = _items(at).loc["Tax - SST6"]
     assert (sst6["Item"], sst6["Suggested"]) == ("None", "SST6")
-    assert sst6["Status"] == "SUGGESTED, not applied: blocks sales receipts"
+    assert sst6["Status"] == "SUGGESTED (blocks receipts)"
     next(b for b in at.button if b.label == "Save Settings").click().run()
     shown = texts(at)
     assert "1 thing(s) block sending sales receipts" in shown

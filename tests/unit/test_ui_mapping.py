@@ -218,7 +218,7 @@ def test_item_rows_say_mapped_suggested_or_unmapped_and_which_block_receipts():
     assert rows["Tax - SST6"]["Suggested"] == "Sales Tax"
     assert rows["Tax - SST6"]["Status"] == ITEM_SUGGESTED
     assert rows["Discount - whole receipt"]["Status"] == ITEM_UNMAPPED
-    assert "blocks sales receipts" in ITEM_SUGGESTED and "blocks sales receipts" in ITEM_UNMAPPED
+    assert "blocks receipts" in ITEM_SUGGESTED and "blocks receipts" in ITEM_UNMAPPED
     assert [needs_attention(r["Status"]) for r in rows.values()] == [False, True, True]
 
 
