@@ -19,7 +19,7 @@ from posbooks.core.model import DayTotals, JournalDraft, ReceiptDraft
 ZERO = Decimal("0.00")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TieOut:
     """One POS total next to what the drafts carry for it."""
 
@@ -42,24 +42,22 @@ class TieOut:
 
 def _entry_nets(drafts: Sequence[JournalDraft | ReceiptDraft]) -> dict:
     nets: dict[tuple[str, str | None], Decimal] = {}
-
-    def add(source: str, key: str | None, amount: Decimal) -> None:
-        nets[(source, key)] = nets.get((source, key), ZERO) + amount
-
+    get = nets.get
     for draft in drafts:
         if isinstance(draft, ReceiptDraft):
             for rline in draft.lines:
-                add(rline.source, rline.key, rline.amount)
+                key = (rline.source, rline.key)
+                nets[key] = get(key, ZERO) + rline.amount
             if draft.payment_method:
-                add("payment", draft.payment_method, draft.total)
+                key = ("payment", draft.payment_method)
+                nets[key] = get(key, ZERO) + draft.total
             continue
         for line in draft.lines:
-            credit_minus_debit = line.amount if line.posting == "Credit" else -line.amount
-            add(
-                line.source,
-                line.key,
-                -credit_minus_debit if line.source == "payment" else credit_minus_debit,
-            )
+            # credits minus debits, except payments: debits minus credits
+            source = line.source
+            plus = (line.posting == "Credit") != (source == "payment")
+            key = (source, line.key)
+            nets[key] = get(key, ZERO) + (line.amount if plus else -line.amount)
     return nets
 
 
@@ -73,17 +71,11 @@ def tie_out(
     nets = _entry_nets(drafts)
     pos: dict[tuple[str, str | None], Decimal] = {}
     for t in totals.totals:
-        pos[(t.source, t.key)] = pos.get((t.source, t.key), ZERO) + t.amount
+        key = (t.source, t.key)
+        pos[key] = pos.get(key, ZERO) + t.amount
     keys = list(pos) + [k for k in nets if k not in pos and k[0] != "over_short"]
+    day, outlet = totals.business_date, totals.outlet
     return [
-        TieOut(
-            business_date=totals.business_date,
-            outlet=totals.outlet,
-            doc_type=doc_type,
-            source=source,
-            key=key,
-            pos_total=pos.get((source, key), ZERO),
-            entry_total=nets.get((source, key), ZERO),
-        )
-        for source, key in keys
+        TieOut(day, outlet, doc_type, key[0], key[1], pos.get(key, ZERO), nets.get(key, ZERO))
+        for key in keys
     ]
