@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import posbooks
-from posbooks.core.journal import journal_entry_for_day
+from posbooks.bulk import cycle_collection_paused
+from posbooks.core.journal import journal_entries, journal_entry_for_day
 from posbooks.core.mapping_json import MappingFormatError, mapping_from_json
 from posbooks.core.model import (
     CENT,
@@ -107,16 +108,30 @@ def preview_exports(
         raise ValueError(f"unknown document type {doc_type!r} (expected journal or receipt)")
     mapping = mapping or EMPTY_MAPPING
     days = daily_totals(exports, date_from, date_to, outlets)
-    entries: list[Draft] = []
-    ties: list[TieOut] = []
-    for day in days:
-        drafts = drafts_for_day(day, doc_type, mapping)
-        entries += drafts
-        ties += tie_out(day, drafts, doc_type)
+    with cycle_collection_paused():  # a chain's year: ~150k lines and as many tie-out rows
+        entries, ties = _drafts_and_ties(days, doc_type, mapping)
     issues = _period_issues(exports, days, date_from, date_to, outlets)
     return PreviewResult(
         doc_type, date_from, date_to, tuple(entries), tuple(issues), tuple(ties), tuple(days)
     )
+
+
+def _drafts_and_ties(
+    days: Sequence[DayTotals], doc_type: str, mapping: Mapping
+) -> tuple[list[Draft], list[TieOut]]:
+    """Every day's drafts and their tie-out to the day's POS totals."""
+    entries: list[Draft] = []
+    ties: list[TieOut] = []
+    if doc_type == "journal":  # one batch: per-key look-ups shared by all days
+        for day, entry in zip(days, journal_entries(days, mapping), strict=True):
+            entries.append(entry)
+            ties += tie_out(day, (entry,), doc_type)
+        return entries, ties
+    for day in days:
+        drafts = drafts_for_day(day, doc_type, mapping)
+        entries += drafts
+        ties += tie_out(day, drafts, doc_type)
+    return entries, ties
 
 
 def preview(

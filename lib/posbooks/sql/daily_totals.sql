@@ -1,5 +1,5 @@
 -- Daily totals per business day, outlet and (source, key), for all days at once.
--- {view} is the canonical POS lines view (an identifier, quoted by the caller);
+-- The two placeholders in braces are relations over the canonical POS lines (see totals.py);
 -- every value is a parameter. DECIMAL arithmetic throughout: never DOUBLE.
 -- The plain BETWEEN on business_date lets Parquet row-group statistics prune.
 -- The first branch gives one row per (day, outlet) with its receipt count, from the
@@ -36,17 +36,11 @@ SELECT
     CAST(sum(CASE line_type WHEN 'item' THEN quantity END) AS DECIMAL(38, 3)) AS quantity,
     NULL AS receipt_count,
     FALSE AS is_day_row
--- Summing by the raw columns first keeps the per-line work to plain grouping; the
--- (source, key) mapping then runs once per group, not once per line.
-FROM (
-    SELECT business_date, outlet, line_type, category, tax_code, payment_method,
-           sum(amount) AS amount, sum(quantity) AS quantity
-    FROM {view}
-    WHERE business_date BETWEEN $date_from AND $date_to
-      AND voided IS NOT TRUE
-      AND ($all_outlets OR list_contains($outlets, outlet))
-    GROUP BY ALL
-)
+-- The sums per day, outlet and raw column (line_sums.sql, or the copy
+-- validation kept): the (source, key) mapping runs once per group, not once per line.
+FROM {sums}
+WHERE business_date BETWEEN $date_from AND $date_to
+  AND ($all_outlets OR list_contains($outlets, outlet))
 GROUP BY ALL
 
 ORDER BY business_date, outlet, is_day_row DESC, source, key NULLS FIRST
