@@ -106,3 +106,26 @@ def test_the_background_sandbox_says_how_to_stop_it_and_sandbox_stop_stops_it(
         assert "No sandbox started by posbooks" in capsys.readouterr().err
     finally:
         stop_local_sandbox(config)
+
+
+def test_two_starters_at_once_start_one_sandbox_that_stop_then_stops(tmp_path):
+    """The app and a CLI command (or two test processes) opening the same home at once:
+    one sandbox runs, its pid is the one kept, and stopping it leaves nothing behind."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    home = tmp_path / "home"
+    env = {"POSBOOKS_HOME": str(home), "POSBOOKS_SANDBOX_URL": f"http://127.0.0.1:{_free_port()}"}
+    config = load_config(env, secrets_file=tmp_path / "none.toml")
+    try:
+        with ThreadPoolExecutor(2) as pool:
+            infos = list(pool.map(lambda _: ensure_local_sandbox(config), range(2)))
+        assert sorted(i.started for i in infos) == [False, True]  # one of them started it
+        pid = int((home / "sandbox.pid").read_text())
+        assert "Address already in use" not in (home / "sandbox.log").read_text()
+    finally:
+        stopped = stop_local_sandbox(config)
+    assert stopped
+    with pytest.raises(requests.ConnectionError):
+        requests.get(config.sandbox_url + "/", timeout=2)
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)

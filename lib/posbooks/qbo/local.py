@@ -14,6 +14,8 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,6 +33,7 @@ LOG_FILE = "sandbox.log"
 PID_FILE = "sandbox.pid"
 STATE_FILE = "sandbox-state.json"
 INFO_FILE = "sandbox-info.json"
+START_LOCK_FILE = "sandbox-start.lock"
 
 
 class SandboxUnavailable(Exception):
@@ -109,6 +112,21 @@ def _record_printed_info(log: Path, info_file: Path) -> None:
             return
 
 
+@contextmanager
+def _one_starter_at_a_time(home: Path) -> Iterator[None]:
+    """Hold this home's start lock: two processes (app, CLI, a test's children) starting
+    the sandbox at once would both spawn one, and the loser's pid in sandbox.pid would
+    leave the winner running with nothing able to stop it."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no lock, as before
+        yield
+        return
+    with open(home / START_LOCK_FILE, "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, even on a crash
+        yield
+
+
 def ensure_local_sandbox(config: Config, *, timeout: float = 20.0) -> SandboxInfo:
     """The sandbox at ``config.sandbox_url``, started detached if nothing answers there."""
     base = config.sandbox_url.rstrip("/")
@@ -120,9 +138,16 @@ def ensure_local_sandbox(config: Config, *, timeout: float = 20.0) -> SandboxInf
             f"Nothing answers at POSBOOKS_SANDBOX_URL={base}, and posbooks only starts a "
             "sandbox on this machine (127.0.0.1 / localhost)."
         )
+    config.home.mkdir(parents=True, exist_ok=True)
+    with _one_starter_at_a_time(config.home):
+        if _answers(base):  # another process started it while we waited for the lock
+            return _info(config, started=False)
+        return _start_detached(config, base, timeout)
+
+
+def _start_detached(config: Config, base: str, timeout: float) -> SandboxInfo:
     parts = urlsplit(base)
     port = parts.port or 80
-    config.home.mkdir(parents=True, exist_ok=True)
     log = config.home / LOG_FILE
     command = [
         sys.executable, "-m", "posbooks.cli", "sandbox",
