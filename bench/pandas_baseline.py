@@ -6,6 +6,9 @@ Python. It uses pandas' Arrow-backed dtypes so decimals stay exact (the default
 object-Decimal dtypes are far slower still; see RESULTS.md), which makes it the
 strongest fair baseline, not a strawman.
 
+``pandas_drafts``: the same, then every day's journal draft built by posbooks' own core
+(the drafts are what figure 2 asks of both; the core is not what is being compared).
+
 ``floor_read``: DuckDB reading just the columns the totals need for the same dates,
 with no aggregation and no Python objects: no implementation can do less work.
 """
@@ -19,7 +22,8 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
-from posbooks.core.model import DailyTotal, DayTotals
+from posbooks.core.journal import journal_entries
+from posbooks.core.model import DailyTotal, DayTotals, JournalDraft
 
 # key of each source: category for sales/discounts, tax code, payment method, else none
 _KEY_COLUMN = {
@@ -72,6 +76,14 @@ def pandas_daily_totals(path: Path, date_from: date, date_to: date) -> list[DayT
         df.groupby(["business_date", "outlet"], sort=True)["receipt_no"].nunique().reset_index()
     )
     return _to_day_totals(sums, receipts)
+
+
+def pandas_drafts(
+    path: Path, date_from: date, date_to: date
+) -> tuple[list[JournalDraft], list[DayTotals]]:
+    """Every day's journal draft from the pandas totals, and the totals."""
+    days = pandas_daily_totals(path, date_from, date_to)
+    return journal_entries(days), days
 
 
 def _to_day_totals(sums: pd.DataFrame, receipts: pd.DataFrame) -> list[DayTotals]:
@@ -147,4 +159,4 @@ def comparable(days: list[DayTotals]) -> dict[tuple, tuple]:
     return out
 
 
-__all__ = ["pandas_daily_totals", "floor_read", "comparable"]
+__all__ = ["pandas_daily_totals", "pandas_drafts", "floor_read", "comparable"]

@@ -23,8 +23,9 @@ def vmhwm_kb() -> int:
 
 
 def posbooks_drafts(path: Path, date_from: date, date_to: date) -> tuple[list, list]:
-    """The preview path: open the export, total the days, build a journal draft per outlet-day."""
-    from posbooks.core.journal import journal_entry_for_day
+    """The preview path: open the export, total the days, build every outlet-day's journal
+    draft (posbooks.core.journal.journal_entries, as Preview does for a period)."""
+    from posbooks.core.journal import journal_entries
     from posbooks.pos import open_exports
     from posbooks.totals import daily_totals
 
@@ -32,7 +33,20 @@ def posbooks_drafts(path: Path, date_from: date, date_to: date) -> tuple[list, l
     exports.raise_if_rejected()
     days = daily_totals(exports, date_from, date_to)
     exports.con.close()
-    return [journal_entry_for_day(day) for day in days], days
+    return journal_entries(days), days
+
+
+def posbooks_preview(path: Path, date_from: date, date_to: date):
+    """What the Preview page and ``posbooks preview`` compute: drafts plus the tie-out of
+    every POS total to them (posbooks.preview.preview_exports)."""
+    from posbooks.pos import open_exports
+    from posbooks.preview import preview_exports
+
+    exports = open_exports([path])
+    try:
+        return preview_exports(exports, date_from, date_to)
+    finally:
+        exports.con.close()
 
 
 def run(task: str, path: Path, date_from: date, date_to: date) -> dict:
@@ -43,10 +57,10 @@ def run(task: str, path: Path, date_from: date, date_to: date) -> dict:
         lines = sum(len(d.lines) for d in drafts)
     elif task == "pandas":
         sys.path.insert(0, str(Path(__file__).resolve().parent))
-        from pandas_baseline import pandas_daily_totals
+        from pandas_baseline import pandas_drafts
 
-        days = drafts = pandas_daily_totals(path, date_from, date_to)
-        lines = sum(len(d.totals) for d in days)
+        drafts, days = pandas_drafts(path, date_from, date_to)
+        lines = sum(len(d.lines) for d in drafts)
     else:
         raise SystemExit(f"unknown task {task!r}")
     seconds = time.perf_counter() - start
