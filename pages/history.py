@@ -90,7 +90,7 @@ def look_in_quickbooks(scan_key: tuple) -> None:
 if not rows:
     scan_key = (source, connection.realm_id, summary.first_day, summary.last_day)
     scanned = st.session_state.get("found_in_quickbooks")
-    if st.button("Look in QuickBooks again") or not scanned or scanned[0] != scan_key:
+    if not scanned or scanned[0] != scan_key:
         try:
             with st.spinner("Looking in QuickBooks for documents posbooks recognises ..."):
                 look_in_quickbooks(scan_key)
@@ -103,6 +103,11 @@ if not rows:
         st.dataframe(pd.DataFrame(ur.document_rows(found)), hide_index=True, width="stretch")
         sent_days = sorted({c.business_date for c in found})
         first_type = found[0].doc_type
+    st.button(
+        "Look in QuickBooks again",
+        on_click=lambda: st.session_state.pop("found_in_quickbooks", None),
+        help="posbooks looked once for this session; look again after a change in QuickBooks.",
+    )
 
 r1, r2, r3, r4 = st.columns([2, 1, 1, 3])
 rec_type = r1.radio(

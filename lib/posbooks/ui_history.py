@@ -96,7 +96,7 @@ def found_message(found: Sequence[DocumentCheck], date_from: date, date_to: date
     if not found:
         return (
             f"QuickBooks holds no document posbooks recognises as its own from {period} (the "
-            "days of the POS data), so there is nothing to reconcile yet: every day below is "
+            "days of the POS data), so there is nothing to reconcile yet: every day shows as "
             "Not sent. Preview a day on Preview & Send and send it; then reconcile it here."
         )
     days = sorted({c.business_date for c in found})

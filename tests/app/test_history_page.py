@@ -67,8 +67,11 @@ def _sent_from_another_home(tmp_path, outlets):
 
 
 def test_nothing_sent_here_but_found_in_quickbooks_then_adopted(connected, tmp_path):
-    day, (klcc,) = _sent_from_another_home(tmp_path, ["KLCC"])
     at = open_page("history")
+    assert "QuickBooks holds no document posbooks recognises" in texts(at)
+    day, (klcc,) = _sent_from_another_home(tmp_path, ["KLCC"])
+    assert "QuickBooks holds no document" in texts(at.run())  # looked once per session
+    next(b for b in at.button if b.label == "Look in QuickBooks again").click().run()
     assert not at.exception, at.exception
     shown = texts(at)
     assert "Nothing was sent from here yet, but QuickBooks holds **1 document(s)**" in shown
