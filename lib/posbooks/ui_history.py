@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 
 from posbooks.core.reconcile import DocumentCheck
-from posbooks.ui_format import DOC_LABELS
+from posbooks.ui_format import DOC_LABELS, money
 
 STATUS_WORDS = {
     "posted": "in QuickBooks",
@@ -88,6 +88,26 @@ def found_in_quickbooks_only(checks: Iterable[DocumentCheck]) -> list[DocumentCh
     sent (from another computer or an earlier posbooks home), by day and outlet."""
     found = [c for c in checks if c.status == "qbo_only"]
     return sorted(found, key=lambda c: (c.business_date, c.outlet, c.doc_type, c.doc_key))
+
+
+def found_rows(found: Iterable[DocumentCheck]) -> list[dict]:
+    """The table of documents found in QuickBooks only: what QuickBooks holds against the POS
+    now (lines are compared only after reconciling, with this home's own mapping)."""
+    rows = []
+    for c in found:
+        label = DOC_LABELS.get(c.doc_type, c.doc_type)
+        rows.append(
+            {
+                "Business date": c.business_date,
+                "Outlet": c.outlet,
+                "Type": f"{label} ({c.doc_key})" if c.doc_key else label,
+                "DocNumber": c.doc_number,
+                "QuickBooks Id": c.qbo_id or "",
+                "QuickBooks now": money(c.qbo_total),
+                "POS now": money(c.pos_total),
+            }
+        )
+    return rows
 
 
 def found_message(found: Sequence[DocumentCheck], date_from: date, date_to: date) -> str:

@@ -76,9 +76,10 @@ def test_nothing_sent_here_but_found_in_quickbooks_then_adopted(connected, tmp_p
     shown = texts(at)
     assert "Nothing was sent from here yet, but QuickBooks holds **1 document(s)**" in shown
     found = at.dataframe[0].value
-    assert found[["Outlet", "DocNumber", "Status"]].values.tolist() == [
-        ["KLCC", klcc.doc_number, "In QuickBooks, not in the ledger"]
+    assert found[["Outlet", "DocNumber", "QuickBooks Id"]].values.tolist() == [
+        ["KLCC", klcc.doc_number, klcc.qbo_id]
     ]
+    assert found["QuickBooks now"][0] == found["POS now"][0] != ""  # sent as the POS says
     assert at.date_input(key="rec_from").value == at.date_input(key="rec_to").value == day
 
     next(b for b in at.button if b.label == "Reconcile").click().run()

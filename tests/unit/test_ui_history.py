@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from posbooks.core.reconcile import DocumentCheck
 from posbooks.ui_history import (
     filter_rows,
     found_in_quickbooks_only,
     found_message,
+    found_rows,
     history_rows,
     reconcile_unavailable,
 )
@@ -120,3 +122,17 @@ def test_the_found_message_names_the_count_and_days_or_says_nothing_was_found():
     )
     assert "**2 document(s)**" in two and "from 20 Nov 2026 to 21 Nov 2026" in two
     assert "adopt" in two
+
+
+def test_found_rows_show_what_quickbooks_holds_against_the_pos_now():
+    check = DocumentCheck(
+        date(2026, 11, 20), "KLCC", "receipt", "Cash", "PB261120-KLCOU-RCASH", "qbo_only", "",
+        pos_total=Decimal("1234.5"), qbo_total=Decimal("1234.50"), qbo_id="17",
+    )  # fmt: skip
+    assert found_rows([check]) == [
+        {
+            "Business date": date(2026, 11, 20), "Outlet": "KLCC", "Type": "Sales Receipt (Cash)",
+            "DocNumber": "PB261120-KLCOU-RCASH", "QuickBooks Id": "17",
+            "QuickBooks now": "1,234.50", "POS now": "1,234.50",
+        }
+    ]  # fmt: skip
