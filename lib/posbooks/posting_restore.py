@@ -70,7 +70,7 @@ def restore_edited(run: SendRun, doc: Document, row: LedgerRow, seen: str) -> No
             break
         except QboError as exc:
             if exc.kind == "stale":  # edited in QuickBooks between our read and our update
-                return run._done(doc, "failed", qbo_id, _edited_again(number, seen, "newer"))
+                return run._done(doc, "failed", qbo_id, _edited_again(number, seen, None))
             if exc.retryable:
                 last_error = exc.detail
                 continue
@@ -84,8 +84,10 @@ def restore_edited(run: SendRun, doc: Document, row: LedgerRow, seen: str) -> No
     run._done(doc, "updated", str(current.get("Id")), f"{what} (SyncToken {current['SyncToken']})")
 
 
-def _edited_again(number: str, seen: str, now: str) -> str:
+def _edited_again(number: str, seen: str, now: str | None) -> str:
+    """Why nothing was written: QuickBooks holds a later edit than the one reconciled."""
+    moved = f"SyncToken {seen} -> {now}" if now else f"its SyncToken moved past {seen}"
     return (
-        f"{number} was changed in QuickBooks again since you reconciled (SyncToken {seen} -> "
-        f"{now}); nothing was written. Reconcile again to see that change, then choose."
+        f"{number} was changed in QuickBooks again since you reconciled ({moved}); nothing "
+        "was written. Reconcile again to see that change, then choose what to do."
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import replace
 
+import pytest
 from posbooks.ledger import ledger_rows
 from posbooks.qbo.gateway import open_gateway
 from posbooks.reconcile import reconcile
@@ -30,6 +31,12 @@ from posting_support import (
 )
 
 __all__ = ["home", "home_dir", "pos_file", "receipt_home"]  # fixtures used below
+
+
+@pytest.fixture(autouse=True)
+def room_for_the_tests_own_calls(fresh_sandbox):
+    """The test's own QuickBooks calls come on top of posbooks' (which keeps under 10/s)."""
+    fresh_sandbox.admin("limits", {"per_second": 100})
 
 
 def numbers(home: Home, doc_type: str = "journal", outlets=("Bangsar",)) -> list[str]:
