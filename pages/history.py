@@ -8,6 +8,7 @@ import streamlit as st
 from posbooks import reconcile, reconcile_actions, services
 from posbooks import ui_history as uh
 from posbooks import ui_reconcile as ur
+from posbooks.found_in_quickbooks import documents_not_in_ledger
 from posbooks.ui_format import md_escape
 
 if "workbench" not in st.session_state:  # a bookmarked page opened before app.py first ran
@@ -78,12 +79,7 @@ first_type = "journal"  # the document type the reconcile controls open on
 
 def look_in_quickbooks(scan_key: tuple) -> None:
     """Before the first send: documents QuickBooks holds that look like posbooks' own."""
-    found = []
-    for doc_type in ("journal", "receipt"):
-        result = reconcile.reconcile_period(
-            wb, source, summary.first_day, summary.last_day, [], doc_type
-        )
-        found += uh.found_in_quickbooks_only(result.documents)
+    found = documents_not_in_ledger(wb, summary.first_day, summary.last_day)
     st.session_state["found_in_quickbooks"] = (scan_key, found)
 
 

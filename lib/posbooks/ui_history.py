@@ -83,16 +83,9 @@ def reconcile_unavailable(*, anything_sent: bool, reconnect_needed: bool) -> str
     )
 
 
-def found_in_quickbooks_only(checks: Iterable[DocumentCheck]) -> list[DocumentCheck]:
-    """Documents QuickBooks holds under posbooks' DocNumber and note that this ledger never
-    sent (from another computer or an earlier posbooks home), by day and outlet."""
-    found = [c for c in checks if c.status == "qbo_only"]
-    return sorted(found, key=lambda c: (c.business_date, c.outlet, c.doc_type, c.doc_key))
-
-
 def found_rows(found: Iterable[DocumentCheck]) -> list[dict]:
-    """The table of documents found in QuickBooks only: what QuickBooks holds against the POS
-    now (lines are compared only after reconciling, with this home's own mapping)."""
+    """The table of documents found in QuickBooks only: day, outlet, type, DocNumber, its Id
+    and total there (Reconcile compares them with the POS line by line)."""
     rows = []
     for c in found:
         label = DOC_LABELS.get(c.doc_type, c.doc_type)
@@ -104,7 +97,6 @@ def found_rows(found: Iterable[DocumentCheck]) -> list[dict]:
                 "DocNumber": c.doc_number,
                 "QuickBooks Id": c.qbo_id or "",
                 "QuickBooks now": money(c.qbo_total),
-                "POS now": money(c.pos_total),
             }
         )
     return rows

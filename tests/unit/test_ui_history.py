@@ -9,7 +9,6 @@ from decimal import Decimal
 from posbooks.core.reconcile import DocumentCheck
 from posbooks.ui_history import (
     filter_rows,
-    found_in_quickbooks_only,
     found_message,
     found_rows,
     history_rows,
@@ -102,16 +101,6 @@ def test_disconnected_the_reconcile_section_says_connect_and_before_a_send_how_t
     assert "Preview & Send" not in after  # something was sent: reconciling is the next step
 
 
-def test_only_documents_quickbooks_holds_and_the_ledger_never_sent_are_found():
-    checks = [
-        _check(21, "KLCC", "qbo_only"),
-        _check(20, "KLCC", "not_sent"),
-        _check(20, "Bangsar", "qbo_only", "receipt"),
-    ]
-    found = found_in_quickbooks_only(checks)
-    assert [(c.business_date.day, c.outlet) for c in found] == [(20, "Bangsar"), (21, "KLCC")]
-
-
 def test_the_found_message_names_the_count_and_days_or_says_nothing_was_found():
     period = (date(2026, 7, 28), date(2026, 11, 24))
     none = found_message([], *period)
@@ -124,7 +113,7 @@ def test_the_found_message_names_the_count_and_days_or_says_nothing_was_found():
     assert "adopt" in two
 
 
-def test_found_rows_show_what_quickbooks_holds_against_the_pos_now():
+def test_found_rows_show_what_quickbooks_holds():
     check = DocumentCheck(
         date(2026, 11, 20), "KLCC", "receipt", "Cash", "PB261120-KLCOU-RCASH", "qbo_only", "",
         pos_total=Decimal("1234.5"), qbo_total=Decimal("1234.50"), qbo_id="17",
@@ -133,6 +122,6 @@ def test_found_rows_show_what_quickbooks_holds_against_the_pos_now():
         {
             "Business date": date(2026, 11, 20), "Outlet": "KLCC", "Type": "Sales Receipt (Cash)",
             "DocNumber": "PB261120-KLCOU-RCASH", "QuickBooks Id": "17",
-            "QuickBooks now": "1,234.50", "POS now": "1,234.50",
+            "QuickBooks now": "1,234.50",
         }
     ]  # fmt: skip

@@ -1,0 +1,63 @@
+"""Looking in QuickBooks for posbooks documents this home's ledger never sent (History's
+view before the first send): only QuickBooks and the ledger are read."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+
+import pytest
+from posbooks import services
+from posbooks.config import load_config
+from posbooks.found_in_quickbooks import documents_not_in_ledger
+from posbooks.mapping import pos_keys, save_mapping, suggest_mapping
+from posbooks.pos import open_exports
+from posbooks.posting import post_range
+from posbooks.qbo import auth
+from posbooks.qbo.settings import refresh_settings
+from posbooks.store import open_store
+
+SOURCE = services.sample_source()
+
+
+def _home(config):
+    """A connected home with the suggested mapping saved."""
+    store = open_store(config)
+    auth.auto_approve(config, store)
+    settings = refresh_settings(config, store)
+    keys, outlets = pos_keys(open_exports(list(SOURCE.paths)))
+    save_mapping(store, suggest_mapping(keys, settings, outlets=outlets), note="test")
+    return config, store
+
+
+def _post(home, day, outlets, doc_type="journal"):
+    config, store = home
+    return post_range(config, store, sources=list(SOURCE.paths), date_from=day,
+                      outlets=outlets, doc_type=doc_type)  # fmt: skip
+
+
+def test_finds_what_another_home_sent_and_not_what_this_ledger_holds(workbench_env, tmp_path):
+    day = services.summarize_source(SOURCE).last_day
+    here = _home(load_config())
+    other = _home(load_config(env={**os.environ, "POSBOOKS_HOME": str(tmp_path / "other")}))
+    assert [o.status for o in _post(here, day, ["KLCC"])] == ["created"]
+    # the other home sends the whole day (KLCC is already there: recorded, not created again)
+    assert sorted(o.status for o in _post(other, day, None)) == ["created", "created", "unchanged"]
+    receipts = _post(other, day - timedelta(days=1), ["Bangsar"], "receipt")
+    assert receipts and {o.status for o in receipts} == {"created"}
+
+    found = documents_not_in_ledger(services.open_workbench(), day - timedelta(days=1), day)
+    assert {c.status for c in found} == {"qbo_only"}
+    assert [(c.business_date, c.outlet, c.doc_type, c.doc_key) for c in found] == [
+        *sorted((day - timedelta(days=1), "Bangsar", "receipt", o.doc_key) for o in receipts),
+        (day, "Bangsar", "journal", ""),
+        (day, "Mont Kiara", "journal", ""),
+    ]  # KLCC is in this ledger: not found
+    assert all(c.qbo_total and c.qbo_total > 0 and c.pos_total is None for c in found)
+    assert {c.doc_number for c in found} >= {o.doc_number for o in receipts}
+
+
+def test_not_connected_says_so_in_plain_words(workbench_env):
+    day = services.summarize_source(SOURCE).last_day
+    with pytest.raises(services.WorkbenchError, match="not connected"):
+        documents_not_in_ledger(services.open_workbench(), day, day)
