@@ -96,7 +96,12 @@ if not rows:
     found = st.session_state["found_in_quickbooks"][1]
     (st.warning if found else st.info)(uh.found_message(found, summary.first_day, summary.last_day))
     if found:
-        st.dataframe(pd.DataFrame(uh.found_rows(found)), hide_index=True, width="stretch")
+        st.dataframe(
+            pd.DataFrame(uh.found_rows(found)),
+            hide_index=True,
+            width="stretch",
+            column_config={"QuickBooks now": st.column_config.TextColumn(alignment="right")},
+        )
         sent_days = sorted({c.business_date for c in found})
         first_type = found[0].doc_type
     st.button(
