@@ -20,7 +20,7 @@ import bench_backfill  # noqa: E402
 import bench_preview  # noqa: E402
 import make_large  # noqa: E402
 import scale  # noqa: E402
-from pandas_baseline import comparable, floor_read, pandas_daily_totals  # noqa: E402
+from pandas_baseline import comparable, floor_read, pandas_drafts  # noqa: E402
 from probe import posbooks_drafts  # noqa: E402
 
 
@@ -34,14 +34,15 @@ def bench_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     make_large.OUT_DIR = saved
 
 
-def test_pandas_baseline_computes_the_same_totals_as_posbooks(bench_out: Path) -> None:
+def test_pandas_baseline_computes_the_same_totals_and_drafts_as_posbooks(bench_out: Path) -> None:
     path = make_large.large_export(outlets=2, days=3, receipts_per_day=20)
     first, last, lines = bench_preview.date_span(path)
     drafts, ours = posbooks_drafts(path, first, last)
-    theirs = pandas_daily_totals(path, first, last)
+    their_drafts, theirs = pandas_drafts(path, first, last)
 
     assert len(drafts) == 2 * 3 and all(d.balanced for d in drafts)
     assert comparable(ours) == comparable(theirs)
+    assert drafts == their_drafts
     # the comparison is not vacuous: sales, taxes and payments of every outlet-day
     sources = {k[2] for k in comparable(ours)}
     assert {"sales", "tax", "payment", "receipts"} <= sources
@@ -71,6 +72,7 @@ def test_bench_preview_prints_every_figure(bench_out: Path, capsys) -> None:
         "2. whole year, all journal drafts (warm)",
         "3. pandas, one day",
         "3. pandas, whole year",
+        "2. whole year as Preview shows it",
         "4. floor: DuckDB reads needed columns, one day",
         "5. peak memory, whole year (fresh process)",
         "6. one day from the CSV version (fresh process)",
@@ -78,7 +80,9 @@ def test_bench_preview_prints_every_figure(bench_out: Path, capsys) -> None:
         "Machine:",
     ):
         assert figure in printed
-    assert re.search(r"\| 3\. same totals as pandas \(day / year\) +\| yes / yes", printed)
+    assert re.search(
+        r"\| 3\. same totals and drafts as pandas \(day / year\) +\| yes / yes", printed
+    )
     assert "<!-- begin:preview -->" in results.read_text()
 
 

@@ -121,3 +121,34 @@ def test_works_over_any_view_with_the_canonical_columns():
     (day,) = daily_totals(SimpleNamespace(con=con, view="my_lines"), date(2026, 11, 20))
     assert sums(day) == {("sales", "Food"): D("7.35"), ("payment", "TNG eWallet"): D("7.35")}
     assert day.receipt_count == 1, "a missing voided flag means not voided"
+
+
+def _write(path, lines):
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(COLUMNS)
+        for d, outlet, rno, kind, cat, qty, tax, pay, amount, voided in lines:
+            writer.writerow([d, outlet, rno, kind, cat, "", qty, tax, pay, amount, "", voided])
+    return path
+
+
+@pytest.mark.parametrize("files", [1, 2], ids=["one file", "split by outlet"])
+def test_the_sums_validation_keeps_give_the_totals_the_lines_give(tmp_path, files):
+    """Previews read the per-day sums kept when a file was validated, never rescanning its
+    lines; they must be exactly what summing the lines gives, over one file or several."""
+    if files == 1:
+        paths = [_write(tmp_path / "all.csv", LINES)]
+    else:
+        paths = [
+            _write(tmp_path / f"{outlet}.csv", [ln for ln in LINES if ln[1] == outlet])
+            for outlet in ("Bangsar", "KLCC")
+        ]
+    opened = open_exports(paths)
+    opened.raise_if_rejected()
+    assert opened.day_sums, "validation kept the sums"
+    from_lines = SimpleNamespace(con=opened.con, view=opened.view, receipts=opened.receipts)
+    period = (date(2026, 11, 1), date(2026, 11, 30))
+    kept = daily_totals(opened, *period)
+    assert kept == daily_totals(from_lines, *period)
+    assert sums(kept[0])[("sales", "Food")] == D("24.00"), "the refund and the void left out"
+    assert [d.receipt_count for d in kept] == [3, 1, 1, 1]

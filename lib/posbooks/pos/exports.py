@@ -36,9 +36,11 @@ from posbooks.pos.problems import (
     Problem,
     capped,
 )
+from posbooks.totals import sql as sql_text
 
 VIEW_NAME = "pos_lines"
 RECEIPTS_VIEW = "pos_receipts"
+DAY_SUMS_VIEW = "pos_day_sums"
 # Columns whose canonical value is the raw text trimmed (line_type also lowercased).
 TEXT_COLUMNS = ("outlet", "receipt_no", "line_type", "category", "item", "tax_code",
                 "payment_method")  # fmt: skip
@@ -61,6 +63,8 @@ class Exports:
     accepted: tuple[str, ...] = field(default=())
     # View of the receipt counts (business_date, outlet, receipt_count) of the one kept file.
     receipts: str | None = None
+    # View of the sums per day, outlet and raw column (sql/line_sums.sql) of the kept files.
+    day_sums: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -85,6 +89,9 @@ class _Checked:
     # Receipts not voided per (business_date, outlet): daily totals take them from here
     # instead of a second scan of every line.
     receipts: pa.Table | None = None
+    # Sums per day, outlet and raw column (~150k rows for a chain's year of ~10M lines):
+    # kept with the verdict so a preview never rescans the lines of a file it has seen.
+    day_sums: pa.Table | None = None
 
 
 _cache: OrderedDict[tuple, _Checked] = OrderedDict()
@@ -285,7 +292,13 @@ def _check(con: duckdb.DuckDBPyConnection, headers: list[str], types: list[str],
         "SELECT business_date, outlet, count(*) FILTER (NOT all_void) AS receipt_count "
         "FROM receipt_totals GROUP BY ALL"
     ).to_arrow_table()
-    return _Checked((), first, last, parquet_sql=lines_sql, receipts=receipts)
+    day_sums = con.sql(_line_sums(_typed(lines_sql, CANONICAL_COLUMNS))).to_arrow_table()
+    return _Checked((), first, last, parquet_sql=lines_sql, receipts=receipts, day_sums=day_sums)
+
+
+def _line_sums(select: str) -> str:
+    """The sums daily totals start from (sql/line_sums.sql: their one definition)."""
+    return sql_text("line_sums").format(view=f"({select})")
 
 
 def _spill_path() -> str:
@@ -458,8 +471,9 @@ def open_exports(
     _create_view(con, [sqls[key] for key, _ in kept])
     checked_of = {key: checked for key, checked, _ in accepted}
     receipts = _create_receipts_view(con, [(key, checked_of[key].receipts) for key, _ in kept])
+    day_sums = _create_day_sums_view(con, [(key, checked_of[key].day_sums) for key, _ in kept])
     return Exports(con, VIEW_NAME, tuple(names), tuple(problems), tuple(n for _, n in kept),
-                   receipts)  # fmt: skip
+                   receipts, day_sums)  # fmt: skip
 
 
 def _create_receipts_view(con: duckdb.DuckDBPyConnection, tables: list) -> str | None:
@@ -478,10 +492,28 @@ def _create_receipts_view(con: duckdb.DuckDBPyConnection, tables: list) -> str |
     return RECEIPTS_VIEW
 
 
+def _create_day_sums_view(con: duckdb.DuckDBPyConnection, tables: list) -> str | None:
+    """The view ``pos_day_sums`` over the kept files' sums, else None (nothing kept, or a
+    file without them). A line is in exactly one file, so the files' sums add up."""
+    if not tables or any(table is None for _, table in tables):
+        con.execute(f"DROP VIEW IF EXISTS {DAY_SUMS_VIEW}")  # no stale sums on a reused con
+        return None
+    for key, table in tables:
+        con.register(_table_name(key) + "_day_sums", table)
+    body = " UNION ALL ".join(f"SELECT * FROM {_table_name(key)}_day_sums" for key, _ in tables)
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {DAY_SUMS_VIEW} AS {body}")
+    return DAY_SUMS_VIEW
+
+
+def _typed(select: str, columns: Sequence[tuple[str, str]] = VIEW_COLUMNS) -> str:
+    """``select`` with each of ``columns`` cast to its type in the view."""
+    casts = ", ".join(f"CAST({quote(n)} AS {t}) AS {quote(n)}" for n, t in columns)
+    return f"SELECT {casts} FROM ({select})"
+
+
 def _create_view(con: duckdb.DuckDBPyConnection, selects: list[str]) -> None:
     if not selects:
         empty = ", ".join(f"CAST(NULL AS {t}) AS {quote(n)}" for n, t in VIEW_COLUMNS)
         selects = [f"SELECT {empty} WHERE false"]
-    casts = ", ".join(f"CAST({quote(n)} AS {t}) AS {quote(n)}" for n, t in VIEW_COLUMNS)
-    body = " UNION ALL ".join(f"SELECT {casts} FROM ({s})" for s in selects)
+    body = " UNION ALL ".join(_typed(s) for s in selects)
     con.execute(f"CREATE OR REPLACE TEMP VIEW {VIEW_NAME} AS {body}")
