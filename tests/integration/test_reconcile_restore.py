@@ -18,9 +18,18 @@ from posbooks.cli import main
 from posbooks.qbo.gateway import open_gateway
 from posbooks.reconcile import ReconcileError, reconcile
 from posbooks.reconcile_actions import send_again
-from posting_support import DAY1, FAST, Home, doc_number_counts, home, home_dir, pos_file
+from posting_support import (
+    DAY1,
+    FAST,
+    Home,
+    doc_number_counts,
+    home,
+    home_dir,
+    pos_file,
+    receipt_home,
+)
 
-__all__ = ["home", "home_dir", "pos_file"]  # fixtures used below
+__all__ = ["home", "home_dir", "pos_file", "receipt_home"]  # fixtures used below
 
 
 @pytest.fixture(autouse=True)
@@ -174,3 +183,24 @@ def test_posbooks_reconcile_send_again_restores_from_the_command_line(
     assert status == 0, err
     assert f"{edited.doc_number}: updated restored what posbooks sent (SyncToken 2)" in err
     assert "1 matched" in out
+
+
+def test_a_sales_receipt_edited_in_quickbooks_is_restored_the_same_way(receipt_home: Home):
+    home = receipt_home
+    [first, *_] = home.send(DAY1, doc_type="receipt", outlets=["KLCC"])
+    gw = open_gateway(home.config, home.store)
+    receipt = gw.read("SalesReceipt", first.qbo_id)
+    gw.update("SalesReceipt", {**receipt, "PrivateNote": "checked by the owner"})
+
+    def check():
+        result = reconcile(home.config, home.store, sources=[home.pos_file], date_from=DAY1,
+                           outlets=["KLCC"], doc_type="receipt")  # fmt: skip
+        return result.find(first.doc_number)
+
+    edited = check()
+    assert (edited.status, edited.qbo_sync_token) == ("edited", "1")
+    [outcome] = restore(home, edited)
+    assert (outcome.status, outcome.qbo_id) == ("updated", first.qbo_id)
+    assert outcome.message == "restored what posbooks sent (SyncToken 2)"
+    assert check().status == "matched"
+    assert gw.read("SalesReceipt", first.qbo_id)["PrivateNote"].startswith("posbooks ")
