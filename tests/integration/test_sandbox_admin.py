@@ -102,7 +102,7 @@ def test_admin_rejects_bad_requests_with_a_reason(fresh_sandbox, path, payload, 
 def test_faults_are_listed_and_cleared(fresh_sandbox):
     fresh_sandbox.admin("faults", {"kind": "http_503", "count": 2, "path": "^query$"})
     assert fresh_sandbox.admin("faults")["pending"] == [
-        {"kind": "http_503", "count": 2, "path": "^query$", "seconds": 0.0}
+        {"kind": "http_503", "count": 2, "path": "^query$", "seconds": 0.0, "after": 0}
     ]
     requests.delete(f"{fresh_sandbox.base_url}/_sandbox/faults", timeout=5)
     assert fresh_sandbox.admin("state")["faults_pending"] == []
