@@ -44,7 +44,7 @@ DAY_SUMS_VIEW = "pos_day_sums"
 # Columns whose canonical value is the raw text trimmed (line_type also lowercased).
 TEXT_COLUMNS = ("outlet", "receipt_no", "line_type", "category", "item", "tax_code",
                 "payment_method")  # fmt: skip
-READERS = {".csv": loaders.read_csv, ".xlsx": loaders.read_xlsx}
+READERS = {".csv": loaders.read_csv_lines, ".xlsx": loaders.read_xlsx}
 SUPPORTED = (".parquet", ".csv", ".xlsx")
 _CACHE_SIZE = 32
 UNREADABLE_PARQUET = "cannot be read as Parquet (the file is damaged or is not a Parquet file)"
@@ -256,7 +256,11 @@ def _check(con: duckdb.DuckDBPyConnection, headers: list[str], types: list[str],
     spill = None
     if not is_parquet:  # type the text once, to a Parquet file the checks and view then read
         spill = _spill_path()
-        con.execute(f"COPY ({checked_sql}) TO {literal(spill)} (FORMAT parquet)")
+        try:
+            con.execute(f"COPY ({checked_sql}) TO {literal(spill)} (FORMAT parquet)")
+        except duckdb.Error:
+            _forget(spill)  # a CSV stream that turned out inexact: the caller reads it again
+            raise
         con.unregister(raw_from)  # the raw text table is no longer needed: free it early
         checked_sql = f"SELECT * FROM read_parquet({literal(spill)})"
     # Parquet text already trimmed (and line types lowercase) needs no per-row trim in the view.
@@ -322,6 +326,9 @@ def _forget(spill: str | None) -> None:
 
 def _private_connection() -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
+    # IN lists stay expressions: the join DuckDB makes of them scrambles the order in which
+    # the typed lines are written, and the spill must keep the file's order (row groups).
+    con.execute("SET disabled_optimizers = 'in_clause'")
     try:  # validation must not draw on the terminal
         con.execute("SET enable_progress_bar = false")
     except duckdb.Error:
@@ -344,6 +351,27 @@ def _check_parquet(path: Path) -> _Checked:
         return _check(con, headers, types, source, "file_row_number + 2", is_parquet=True)
     except duckdb.Error:
         return _file_problem(UNREADABLE_PARQUET)
+
+
+def _check_csv_stream(path: Path) -> _Checked | None:
+    """Validate a CSV streamed batch by batch into the typed spill, never whole in memory.
+
+    None when Arrow cannot number the file's rows exactly: it must be read line by line.
+    """
+    stream = loaders.stream_csv(path)
+    if stream is None:
+        return None
+    con = _private_connection()
+    con.register("raw_lines", stream.reader())
+    try:
+        checked = _check(con, stream.headers, ["VARCHAR"] * len(stream.headers), "raw_lines",
+                         "source_row", is_parquet=False)  # fmt: skip
+    except duckdb.Error:
+        if stream.failed:
+            return None
+        raise
+    stream.drain()  # a verdict on the header alone (no line read yet) needs exact rows too
+    return None if stream.failed else checked
 
 
 def _check_text(path: Path, reader) -> _Checked:
@@ -372,9 +400,11 @@ def _check_file(path: Path) -> tuple[tuple, _Checked]:
     key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
     cached = _recall(_cache, key)
     if cached is None:
-        cached = (
-            _check_parquet(path) if suffix == ".parquet" else _check_text(path, READERS[suffix])
-        )
+        if suffix == ".parquet":
+            cached = _check_parquet(path)
+        else:
+            streamed = _check_csv_stream(path) if suffix == ".csv" else None
+            cached = _check_text(path, READERS[suffix]) if streamed is None else streamed
         _remember(_cache, key, cached)
     return key, cached
 

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -25,6 +27,8 @@ ANON = ""
 REPEATED = ("business_date", "outlet", "line_type", "category", "item", "tax_code",
             "payment_method", "voided")  # fmt: skip
 TEXT = pa.dictionary(pa.int32(), pa.string())
+# Bytes of CSV per batch: Arrow parses several blocks ahead, so this bounds the memory used.
+BLOCK_SIZE = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -87,14 +91,18 @@ def sniff_separator(header_line: str) -> str:
 
 
 def read_csv(path: Path) -> RawTable:
-    """Read a UTF-8 (optionally BOM) CSV with ',' or ';' separators as text.
+    """Read a UTF-8 (optionally BOM) CSV with ',' or ';' separators as text, all in memory.
 
-    Large files go through Arrow's CSV reader; any file whose row numbers Arrow cannot
-    give exactly (blank lines, quoted newlines, ragged rows, bad bytes) is read line by
-    line instead, so messages still point at the right row.
+    Arrow's reader when it numbers rows exactly, else the line reader (see ``stream_csv``).
+    Large files should go through ``stream_csv`` instead, which never holds the whole table.
     """
     fast = _read_csv_arrow(path)
     return fast if fast is not None else _read_csv_lines(path)
+
+
+def read_csv_lines(path: Path) -> RawTable:
+    """Read the CSV line by line: slow, but numbers rows exactly in any file Python can parse."""
+    return _read_csv_lines(path)
 
 
 def _line_count(path: Path) -> int:
@@ -107,48 +115,113 @@ def _line_count(path: Path) -> int:
     return lines + (last != b"\n")
 
 
-def _read_csv_arrow(path: Path) -> RawTable | None:
-    """The file read by pyarrow.csv, or None when its row numbers would not be exact."""
-    from pyarrow import ArrowInvalid
-    from pyarrow import csv as pacsv
+class NotExact(Exception):
+    """Arrow cannot number this CSV's rows exactly (or cannot read it): use the line reader."""
 
+
+class CsvStream:
+    """A CSV file read by Arrow in batches of text columns c0..cN, source_row and misfit.
+
+    The batches are produced lazily by ``reader()``, one block at a time, so a large file
+    never sits in memory whole. Whether the row numbers were exact is only known once the
+    last batch is read: reading then ends in ``NotExact`` (and ``failed`` is set) when Arrow
+    refused a line or skipped blank lines. Whatever was built from the batches must then
+    be thrown away and the file read with ``read_csv_lines``.
+    """
+
+    def __init__(self, path: Path, headers: list[str], separator: str, block_size: int) -> None:
+        self.path, self.headers = path, headers
+        self._separator, self._block_size = separator, block_size
+        self._names = [f"c{i}" for i in range(len(headers))]
+        self._types = _text_types(headers, self._names)
+        self.failed = False
+        self.finished = False
+        self.schema = pa.schema(
+            [*self._types.items(), ("source_row", pa.int64()), ("misfit", pa.bool_())]
+        )
+
+    def reader(self) -> pa.RecordBatchReader:
+        """The batches, in file order (read once)."""
+        return pa.RecordBatchReader.from_batches(self.schema, self._batches())
+
+    def drain(self) -> None:
+        """Read to the end without keeping anything, to learn whether the rows were exact."""
+        if not self.finished and not self.failed:
+            try:
+                for _ in self._batches():
+                    pass
+            except NotExact:
+                pass
+
+    def _batches(self) -> Iterator[pa.RecordBatch]:
+        from pyarrow import ArrowInvalid
+        from pyarrow import csv as pacsv
+
+        try:
+            arrow = pacsv.open_csv(
+                self.path,
+                read_options=pacsv.ReadOptions(
+                    column_names=self._names, skip_rows=1, block_size=self._block_size
+                ),
+                parse_options=pacsv.ParseOptions(
+                    delimiter=self._separator, newlines_in_values=False
+                ),
+                convert_options=pacsv.ConvertOptions(
+                    column_types=self._types, strings_can_be_null=False
+                ),
+            )
+            next_row = 2  # the header is row 1
+            for batch in arrow:
+                count = batch.num_rows
+                rows = pa.array(np.arange(next_row, next_row + count, dtype=np.int64))
+                next_row += count
+                batch = batch.append_column("source_row", rows)
+                batch = batch.append_column("misfit", pa.repeat(False, count))
+                blank = _all_blank(batch, self._names)
+                yield batch if blank is None else batch.filter(pc.invert(blank))
+            if next_row - 1 != _line_count(self.path):
+                raise NotExact("Arrow skipped blank lines: which row is which is no longer known")
+        except (ArrowInvalid, OSError, NotExact) as exc:
+            self.failed = True
+            raise NotExact(str(exc)) from None
+        self.finished = True
+
+
+def stream_csv(path: Path, block_size: int | None = None) -> CsvStream | None:
+    """Arrow's streamed reading of the CSV, or None when its first line already rules it out.
+
+    A header that is not UTF-8, is blank or holds a quote (it may span lines) is left to
+    the line reader, which knows where it ends.
+    """
     try:
         with open(path, encoding="utf-8-sig", newline="") as f:
             first = f.readline()
     except UnicodeDecodeError:
         return None
     if '"' in first or not first.strip():
-        return None  # a quoted header may span lines: the line reader knows where it ends
+        return None
     separator = sniff_separator(first)
     headers = [h.strip() for h in next(csv.reader([first], delimiter=separator))]
-    names = [f"c{i}" for i in range(len(headers))]
-    try:
-        table = pacsv.read_csv(
-            path,
-            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=1 << 24),
-            parse_options=pacsv.ParseOptions(delimiter=separator, newlines_in_values=False),
-            convert_options=pacsv.ConvertOptions(
-                column_types=_text_types(headers, names), strings_can_be_null=False
-            ),
-        )
-    except (ArrowInvalid, OSError):
+    return CsvStream(path, headers, separator, block_size or BLOCK_SIZE)
+
+
+def _read_csv_arrow(path: Path, block_size: int | None = None) -> RawTable | None:
+    """The whole file read by Arrow, or None when its row numbers would not be exact."""
+    stream = stream_csv(path, block_size)
+    if stream is None:
         return None
-    if table.num_rows + 1 != _line_count(path):
-        return None  # Arrow skipped blank lines: which row is which is no longer known
-    rows = pa.array(range(2, table.num_rows + 2), type=pa.int64())
-    table = table.append_column("source_row", rows)
-    table = table.append_column("misfit", pa.nulls(table.num_rows, pa.bool_()).fill_null(False))
-    blank = _all_blank(table, names)
-    if blank is not None:
-        table = table.filter(pc.invert(blank))
-    return RawTable(headers, table, [])
+    try:
+        table = stream.reader().read_all()
+    except NotExact:
+        return None
+    return RawTable(stream.headers, table, [])
 
 
-def _all_blank(table: pa.Table, names: list[str]) -> pa.ChunkedArray | None:
+def _all_blank(batch: pa.RecordBatch, names: list[str]) -> pa.BooleanArray | None:
     """Rows whose every value is blank (a line of separators), which the line reader skips."""
     blank = None
     for name in names:
-        empty = pa.chunked_array([_blank(chunk) for chunk in table[name].chunks], pa.bool_())
+        empty = _blank(batch.column(name))
         blank = empty if blank is None else pc.and_(blank, empty)
         if not pc.any(blank).as_py():
             return None  # the usual case, known after the first column
