@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import posbooks
-from posbooks.bulk import cycle_collection_paused
+from posbooks.core.bulk import cycle_collection_paused
 from posbooks.core.journal import journal_entries, journal_entry_for_day
 from posbooks.core.mapping_json import MappingFormatError, mapping_from_json
 from posbooks.core.model import (

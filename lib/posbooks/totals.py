@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date
+from decimal import Decimal
 from functools import cache
 from importlib import resources
 from typing import Any, Protocol
 
-from posbooks.bulk import cycle_collection_paused
+from posbooks.core.bulk import cycle_collection_paused
 from posbooks.core.model import DailyTotal, DayTotals
 
 
@@ -85,6 +86,15 @@ def _group_days(rows: Iterable[tuple]) -> Iterable[DayTotals]:
                 yield DayTotals(current[0], current[1], tuple(totals), receipts)
             current, receipts, totals = (business_date, outlet), receipt_count, []
             continue
-        totals.append(DailyTotal(business_date, outlet, source, key, amount, quantity))
+        totals.append(
+            DailyTotal(
+                business_date,
+                outlet,
+                source,
+                key,
+                Decimal(amount),  # the exact DECIMAL(38, 2) sum, as text (daily_totals.sql)
+                None if quantity is None else Decimal(quantity),
+            )
+        )
     if current is not None:
         yield DayTotals(current[0], current[1], tuple(totals), receipts)

@@ -6,7 +6,7 @@ import gc
 import threading
 
 import pytest
-from posbooks.bulk import cycle_collection_paused
+from posbooks.core.bulk import cycle_collection_paused
 
 
 @pytest.fixture(autouse=True)

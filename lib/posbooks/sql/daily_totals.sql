@@ -32,8 +32,11 @@ SELECT
         WHEN 'tax' THEN tax_code
         WHEN 'payment' THEN payment_method
     END AS key,
-    CAST(sum(amount) AS DECIMAL(38, 2)) AS amount,
-    CAST(sum(CASE line_type WHEN 'item' THEN quantity END) AS DECIMAL(38, 3)) AS quantity,
+    -- Exact decimal text: Python's Decimal parses it in a fraction of the time the driver
+    -- takes to convert DECIMAL values (a chain's year: 0.15 s vs 0.27 s); totals.py parses.
+    CAST(CAST(sum(amount) AS DECIMAL(38, 2)) AS VARCHAR) AS amount,
+    CAST(CAST(sum(CASE line_type WHEN 'item' THEN quantity END) AS DECIMAL(38, 3)) AS VARCHAR)
+        AS quantity,
     NULL AS receipt_count,
     FALSE AS is_day_row
 -- The sums per day, outlet and raw column (line_sums.sql, or the copy
