@@ -163,3 +163,17 @@ def test_the_broken_corpus_reads_the_same_in_tiny_batches(name, monkeypatch):
     one = reported(opened(CORPUS / name, None, monkeypatch))
     many = reported(opened(CORPUS / name, TINY_BLOCK, monkeypatch))
     assert many == one
+
+
+def test_a_line_of_separators_in_a_later_batch_is_skipped_like_the_line_reader_does(tmp_path):
+    lines = good_lines()
+    lines.insert(120, ",,,,,,,,,,,")
+    path = write(tmp_path / "separators.csv", lines)
+
+    streamed = loaders._read_csv_arrow(path, TINY_BLOCK)
+    by_line = loaders.read_csv_lines(path)
+
+    assert streamed is not None, "a line of separators keeps the fast path"
+    assert streamed.table.to_pylist() == by_line.table.to_pylist()
+    assert 122 not in streamed.table["source_row"].to_pylist()
+    assert streamed.table.num_rows == 3 * RECEIPTS
