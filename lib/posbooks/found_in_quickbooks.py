@@ -12,10 +12,7 @@ from datetime import date
 
 from posbooks import ledger, reconcile
 from posbooks.core.reconcile import DocumentCheck, Side, Sources, lines_from_qbo, reconcile_document
-from posbooks.qbo.payloads import ENTITY, parse_note
-
-# reconcile's reading of our DocNumbers and PrivateNotes: one definition for both views
-from posbooks.reconcile import _OURS, _note_identity
+from posbooks.qbo.payloads import ENTITY, OUR_DOC_NUMBER, note_identity
 
 
 def documents_not_in_ledger(wb, date_from: date, date_to: date) -> list[DocumentCheck]:
@@ -39,7 +36,9 @@ def documents_not_in_ledger(wb, date_from: date, date_to: date) -> list[Document
             (doc_type, obj)
             for doc_type, entity in ENTITY.items()
             for obj in gateway.query(entity, where)
-            if parse_note(obj.get("PrivateNote")) and _OURS.match(str(obj.get("DocNumber", "")))
+            if OUR_DOC_NUMBER.match(str(obj.get("DocNumber")))
+            # a copy keeps the memo but names another day: not posbooks' document
+            and note_identity(obj.get("PrivateNote"), str(obj.get("DocNumber"))) is not None
         ]
     except reconcile.ReconcileError as exc:
         raise WorkbenchError(str(exc)) from None
@@ -56,7 +55,8 @@ def documents_not_in_ledger(wb, date_from: date, date_to: date) -> list[Document
         row = known.get((doc_type, number))
         if row is not None and row.status == "posted":
             continue
-        day, outlet, key = _note_identity(obj, doc_type)
+        noted = note_identity(obj.get("PrivateNote"), number)
+        day, outlet, key = noted.business_date, noted.outlet, noted.doc_key  # type: ignore[union-attr]
         qbo = Side(lines_from_qbo(obj), str(obj.get("Id")), str(obj.get("SyncToken")))
         checks.append(
             reconcile_document(

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from posbooks import ledger
-from posbooks.qbo.payloads import Document, parse_note, private_note, with_identity
+from posbooks.qbo.payloads import Document, parse_note, with_identity, written_for
 from posbooks.store import Store
 
 if TYPE_CHECKING:
@@ -38,9 +38,7 @@ def _unwrap(reply: dict, entity: str) -> dict:
 
 def _written_for(doc: Document, obj: dict) -> bool:
     """Whether a posbooks PrivateNote names this very document (type, method, outlet, date)."""
-    return (
-        str(obj.get("PrivateNote") or "").split(" ", 4)[4:] == private_note(doc).split(" ", 4)[4:]
-    )
+    return written_for(obj.get("PrivateNote"), doc)  # the same reading as reconcile's
 
 
 def _taken(doc: Document, obj: dict) -> str:

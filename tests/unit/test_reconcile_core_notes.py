@@ -4,27 +4,43 @@ from __future__ import annotations
 
 from datetime import date
 
-from posbooks.qbo.payloads import doc_number
-from posbooks.reconcile import _note_identity
+from posbooks.qbo.payloads import NotedDocument, doc_number, note_identity
 
 DAY = date(2026, 11, 2)
 
 
-def note(kind: str) -> str:
-    return f"posbooks 0123456789abcdef mapping v3 {kind} 2026-11-02"
+def note(kind: str, day: str = "2026-11-02") -> str:
+    return f"posbooks 0123456789abcdef mapping v3 {kind} {day}"
 
 
 def test_a_journal_names_its_outlet():
-    obj = {"TxnDate": "2026-11-02", "DocNumber": doc_number(DAY, "Mont Kiara", "journal"),
-           "PrivateNote": note("journal Mont Kiara")}  # fmt: skip
-    assert _note_identity(obj, "journal") == (DAY, "Mont Kiara", "")
+    number = doc_number(DAY, "Mont Kiara", "journal")
+    assert note_identity(note("journal Mont Kiara"), number) == NotedDocument(
+        "journal", DAY, "Mont Kiara", ""
+    )
 
 
 def test_a_receipt_splits_method_and_outlet_by_its_own_docnumber():
-    obj = {"TxnDate": "2026-11-02",
-           "DocNumber": doc_number(DAY, "Mont Kiara", "receipt", "TNG eWallet"),
-           "PrivateNote": note("receipt TNG eWallet Mont Kiara")}  # fmt: skip
-    assert _note_identity(obj, "receipt") == (DAY, "Mont Kiara", "TNG eWallet")
+    number = doc_number(DAY, "Mont Kiara", "receipt", "TNG eWallet")
+    assert note_identity(note("receipt TNG eWallet Mont Kiara"), number) == NotedDocument(
+        "receipt", DAY, "Mont Kiara", "TNG eWallet"
+    )
+
+
+def test_a_copy_of_another_days_entry_under_this_docnumber_is_not_this_days():
+    # QuickBooks' "copy" keeps the memo: 1 Nov's note under 2 Nov's DocNumber names 1 Nov
+    number = doc_number(DAY, "Mont Kiara", "journal")
+    assert note_identity(note("journal Mont Kiara", "2026-11-01"), number) is None
+    assert note_identity(note("journal KLCC"), number) is None  # another outlet's
+    receipt = doc_number(DAY, "Mont Kiara", "receipt", "Cash")
+    assert note_identity(note("receipt TNG eWallet Mont Kiara"), receipt) is None
+
+
+def test_a_note_posbooks_did_not_write_names_nothing():
+    number = doc_number(DAY, "Mont Kiara", "journal")
+    assert note_identity("typed by Aisyah", number) is None
+    assert note_identity(None, number) is None
+    assert note_identity("posbooks 0123456789abcdef mapping v3 journal", number) is None
 
 
 def test_an_empty_period_still_has_the_csv_header():

@@ -57,6 +57,10 @@ def _code(text: str, letters: int, hashed: int) -> str:
     return alnum + digest[:hashed]
 
 
+# Our DocNumbers (adjusting entries, ``...-JA1``, are not among them)
+OUR_DOC_NUMBER = re.compile(r"^PB\d{6}-[A-Z0-9]{5}-(J|R[A-Z0-9]{4})$")
+
+
 def doc_number(business_date: date, outlet: str, doc_type: str, doc_key: str = "") -> str:
     """The deterministic DocNumber of one (date, outlet, document); <= 21 characters."""
     base = f"PB{business_date:%y%m%d}-{_code(outlet, 3, 2)}-"
@@ -100,6 +104,50 @@ def parse_note(note: str | None) -> tuple[str, int] | None:
     """(content hash, mapping version) from a PrivateNote posbooks wrote, else None."""
     match = _NOTE.match(note or "")
     return (match["hash"], int(match["version"])) if match else None
+
+
+@dataclass(frozen=True)
+class NotedDocument:
+    """The document a posbooks PrivateNote was written for."""
+
+    doc_type: str  # journal | receipt
+    business_date: date
+    outlet: str
+    doc_key: str  # the payment method of a receipt, "" for a journal
+
+
+def note_identity(note: str | None, number: str) -> NotedDocument | None:
+    """The document a posbooks ``note`` names when it was written for DocNumber ``number``.
+
+    None when the note is not posbooks', or names another document: QuickBooks' "copy"
+    keeps the memo, so a copy put under another day's DocNumber is not that day's entry.
+    Names may hold spaces; the split that gives back ``number`` is the one.
+    """
+    if parse_note(note) is None:
+        return None
+    words = str(note).split(" ")[4:]  # after "posbooks <hash> mapping v<n>"
+    try:
+        day = date.fromisoformat(words[-1])
+    except (ValueError, IndexError):
+        return None
+    kind, names = words[0], words[1:-1]
+    if kind == "journal":
+        outlet = " ".join(names)
+        found = NotedDocument("journal", day, outlet, "")
+        return found if doc_number(day, outlet, "journal") == number else None
+    if kind != "receipt":
+        return None
+    for i in range(1, len(names)):
+        method, outlet = " ".join(names[:i]), " ".join(names[i:])
+        if doc_number(day, outlet, "receipt", method) == number:
+            return NotedDocument("receipt", day, outlet, method)
+    return None
+
+
+def written_for(note: str | None, doc: Document) -> bool:
+    """Whether ``note`` is a posbooks PrivateNote naming ``doc`` itself (type, method, outlet, date)."""
+    own = NotedDocument(doc.doc_type, doc.business_date, doc.outlet, doc.doc_key)
+    return note_identity(note, doc.doc_number) == own
 
 
 def _finish(
