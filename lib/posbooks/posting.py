@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 from posbooks import ledger
 from posbooks.core.journal import journal_entry_for_day
 from posbooks.core.mapping_rules import check_mapping
-from posbooks.core.model import DayTotals, Issue, Mapping, Ref
+from posbooks.core.model import DayTotals, Issue, JournalDraft, Mapping, ReceiptDraft, Ref
 from posbooks.core.qbo_settings import QboSettings
 from posbooks.core.receipts import sales_receipts_for_day
 from posbooks.pos import ExportRejected, Exports, open_exports
@@ -155,21 +155,34 @@ def _blocked(day: DayTotals, doc_type: str, key: str, messages: list[str]) -> Pl
     return Planned(None, outcome)
 
 
+def blocking_messages(
+    day: DayTotals, draft: JournalDraft | ReceiptDraft, mapping: Mapping,
+    settings: QboSettings | None,
+) -> list[str]:  # fmt: skip
+    """Why ``draft`` (one of ``day``'s documents) cannot be sent, in words; [] when it can."""
+    keys = _keys(day)
+    if isinstance(draft, JournalDraft):
+        check = check_mapping(mapping, settings, keys, "journal", outlets=[day.outlet])
+        messages = _messages(check, draft.issues)
+        if not messages and not draft.balanced:
+            messages = [f"{day.outlet} {day.business_date}: the entry does not balance"]
+        return messages
+    own = {k for k in keys if k[0] != "payment" or k[1] == draft.payment_method}
+    check = check_mapping(mapping, settings, own, "receipt", outlets=[day.outlet])
+    return _messages(check, draft.issues)
+
+
 def plan_documents(
     days: Sequence[DayTotals], mapping: Mapping, settings: QboSettings | None, doc_type: str
 ) -> list[Planned]:
     """The documents of each day and outlet, each ready to send or blocked with the reason."""
     planned: list[Planned] = []
     for day in days:
-        keys = _keys(day)
         if doc_type == "journal":
             draft = journal_entry_for_day(day, mapping)
             if not draft.lines:
                 continue
-            check = check_mapping(mapping, settings, keys, "journal", outlets=[day.outlet])
-            messages = _messages(check, draft.issues)
-            if not messages and not draft.balanced:
-                messages = [f"{day.outlet} {day.business_date}: the entry does not balance"]
+            messages = blocking_messages(day, draft, mapping, settings)
             if messages:
                 planned.append(_blocked(day, "journal", "", messages))
             else:
@@ -177,9 +190,7 @@ def plan_documents(
             continue
         for draft in sales_receipts_for_day(day, mapping):
             method = draft.payment_method
-            own = {k for k in keys if k[0] != "payment" or k[1] == method}
-            check = check_mapping(mapping, settings, own, "receipt", outlets=[day.outlet])
-            messages = _messages(check, draft.issues)
+            messages = blocking_messages(day, draft, mapping, settings)
             if messages:
                 planned.append(_blocked(day, "receipt", method, messages))
                 continue

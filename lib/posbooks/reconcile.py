@@ -34,8 +34,10 @@ from posbooks.core.reconcile import (
 )
 from posbooks.qbo.payloads import (
     ENTITY,
+    OUR_DOC_NUMBER,
     doc_number,
     money,
+    note_identity,
     parse_note,
 )
 from posbooks.store import Store, utc_now
@@ -46,7 +48,6 @@ if TYPE_CHECKING:
 
 ADJUST_KEY = "adjust "  # ledger doc_key prefix of adjusting entries: "adjust 1", "adjust 2"
 _ADJUSTMENT = re.compile(r"^(?P<original>PB\d{6}-[A-Z0-9]{5}-J)A(?P<n>\d+)$")
-_OURS = re.compile(r"^PB\d{6}-[A-Z0-9]{5}-(J|R[A-Z0-9]{4})$")
 CDC_DAYS = 29  # QuickBooks' change data capture looks back 30 days at most
 
 
@@ -189,7 +190,7 @@ def _pos_now(
 ) -> _Pos:  # fmt: skip
     from posbooks.mapping import current_mapping
     from posbooks.pos import open_exports
-    from posbooks.posting import plan_documents
+    from posbooks.posting import blocking_messages
     from posbooks.preview import drafts_for_day
     from posbooks.qbo.settings import current_settings
     from posbooks.totals import daily_totals
@@ -197,11 +198,9 @@ def _pos_now(
     exports = open_exports([Path(s) for s in sources], names=names)
     exports.raise_if_rejected()
     days = daily_totals(exports, date_from, date_to, outlets=list(outlets) if outlets else None)
-    mapping = current_mapping(store)
+    mapping, settings = current_mapping(store), current_settings(store)
     pos = _Pos(version=mapping.version)
-    for planned in plan_documents(days, mapping, current_settings(store), doc_type):
-        if planned.blocked is not None:
-            pos.notes[planned.blocked.doc_number or ""] = planned.blocked.message
+    # one draft per document, checked as the sender would; no payload is built to compare
     for day in days:
         for draft in drafts_for_day(day, doc_type, mapping):
             if not draft.lines:
@@ -210,15 +209,18 @@ def _pos_now(
             number = doc_number(day.business_date, day.outlet, doc_type, key)
             pos.sides[number] = Side(lines_from_draft(draft))
             pos.identity[number] = (day.business_date, day.outlet, key)
+            blocked = blocking_messages(day, draft, mapping, settings)
+            if blocked:
+                pos.notes[number] = "; ".join(blocked)
     return pos
 
 
 def _qbo_now(gateway: QboGateway, entity: str, date_from: date, date_to: date) -> list[dict]:
+    """The period's documents under our DocNumbers, whoever wrote them (a foreign one blocks)."""
     where = f"TxnDate >= '{date_from.isoformat()}' AND TxnDate <= '{date_to.isoformat()}'"
     return [
-        o for o in gateway.query(entity, where)
-        if parse_note(o.get("PrivateNote")) and str(o.get("DocNumber", "")).startswith("PB")
-    ]  # fmt: skip
+        o for o in gateway.query(entity, where) if OUR_DOC_NUMBER.match(str(o.get("DocNumber")))
+    ]
 
 
 def _deleted_ids(gateway: QboGateway, entities: list[str], since: datetime) -> set[str] | None:
@@ -245,22 +247,21 @@ def _side(obj: dict) -> Side:
     return Side(lines_from_qbo(obj), str(obj.get("Id")), str(obj.get("SyncToken")))
 
 
-def _note_identity(obj: dict, doc_type: str) -> tuple[date, str, str]:
-    """(date, outlet, payment method) of a document another home wrote, from its PrivateNote.
+def taken_by(obj: dict) -> str:
+    """What holds one of our DocNumbers in QuickBooks without having been written for it."""
+    note = str(obj.get("PrivateNote") or "")
+    if parse_note(note):
+        return (f"a copy of a posbooks document for something else (Id {obj.get('Id')}, its "
+                f"note names {note.split(' ', 4)[-1]})")  # fmt: skip
+    return f"a document posbooks did not write (Id {obj.get('Id')})"
 
-    The note ends ``journal <outlet> <date>`` or ``receipt <method> <outlet> <date>``; names
-    may hold spaces, so the split that gives back the document's own DocNumber is the one.
-    """
-    day = date.fromisoformat(str(obj.get("TxnDate")))
-    words = str(obj.get("PrivateNote", "")).split(" ")[5:-1]  # after "posbooks h mapping vN type"
-    number = str(obj.get("DocNumber", ""))
-    if doc_type == "journal":
-        return day, " ".join(words), ""
-    for i in range(1, len(words)):
-        method, outlet = " ".join(words[:i]), " ".join(words[i:])
-        if doc_number(day, outlet, "receipt", method) == number:
-            return day, outlet, method
-    return day, " ".join(words) or "(see PrivateNote)", ""
+
+def _number_day(number: str) -> date | None:
+    """The business date a DocNumber of ours stands for (``PB261102-...``: 2 Nov 2026)."""
+    try:
+        return date(2000 + int(number[2:4]), int(number[4:6]), int(number[6:8]))
+    except ValueError:
+        return None  # looks like ours but no date: not a day posbooks could send
 
 
 def reconcile(
@@ -309,17 +310,20 @@ def reconcile(
         if obj is not None:  # moved out of the period or its TxnDate changed: still there
             by_id[f"{e}:{i}"] = obj
     qbo_by_number: dict[str, dict] = {}
+    others: dict[str, dict] = {}  # our DocNumber on something not written for it: a conflict
     for obj in by_id.values():
         number = str(obj.get("DocNumber", ""))
-        if _OURS.match(number) and number not in qbo_by_number:
-            qbo_by_number[number] = obj
+        if not OUR_DOC_NUMBER.match(number):
+            continue
+        mine = note_identity(obj.get("PrivateNote"), number) is not None
+        (qbo_by_number if mine else others).setdefault(number, obj)
     for r in sent.values():  # the very document the ledger sent, even if another shares its number
         if r.qbo_id and f"{entity}:{r.qbo_id}" in by_id:
             qbo_by_number[r.doc_number] = by_id[f"{entity}:{r.qbo_id}"]
     adjustments = _adjustments(by_id, adjust_rows)
     accepted = _acceptances(store, realm, date_from, date_to)
 
-    numbers = set(pos.sides) | set(sent) | set(qbo_by_number)
+    numbers = set(pos.sides) | set(sent) | set(qbo_by_number) | set(others)
     checks = []
     for number in numbers:
         row, qbo = sent.get(number), qbo_by_number.get(number)
@@ -327,8 +331,13 @@ def reconcile(
             day, outlet, key = pos.identity[number]
         elif row is not None:
             day, outlet, key = row.business_date, row.outlet, row.doc_key
-        else:
-            day, outlet, key = _note_identity(qbo, doc_type)  # type: ignore[arg-type]
+        elif qbo is not None:
+            noted = note_identity(qbo.get("PrivateNote"), number)
+            day, outlet, key = noted.business_date, noted.outlet, noted.doc_key  # type: ignore[union-attr]
+        else:  # only a conflicting document: no outlet name behind its DocNumber
+            day, outlet, key = _number_day(number), f"(outlet of {number})", ""  # type: ignore[assignment]
+            if day is None:
+                continue
         if outlets and outlet not in outlets:
             continue
         if not (date_from <= day <= date_to):
@@ -340,6 +349,8 @@ def reconcile(
             business_date=day, outlet=outlet, doc_type=doc_type, doc_key=key, doc_number=number,
             pos=pos.sides.get(number), sent=sent_side, qbo=_side(qbo) if qbo else None,
             ledger_status=row.status if row else None, ledger_message=row.message if row else "",
+            handed_over=bool(row and (row.attempts or row.qbo_id)),
+            taken_by=taken_by(others[number]) if number in others else "",
             pos_note=pos.notes.get(number, ""), adjustments=adjustments.get(number, ()),
             accepted=accepted.get((day, outlet, doc_type, key), {}),
         )  # fmt: skip

@@ -12,7 +12,20 @@ STATUS_WORDS = {
     "posted": "in QuickBooks",
     "sending": "sending (outcome not yet known)",
     "failed": "refused by QuickBooks",
+    "not_sent": "not sent: posbooks stopped it (see Message)",
 }
+
+
+def status_words(row) -> str:
+    """A ledger row's status as the bookkeeper reads it: who refused, posbooks or QuickBooks.
+
+    A ``failed`` row that was never handed to QuickBooks (no attempt, no Id) is one posbooks
+    refused to send, e.g. its DocNumber was taken there; QuickBooks refused nothing.
+    """
+    if row.status == "failed" and not row.attempts and not row.qbo_id:
+        return STATUS_WORDS["not_sent"]
+    return STATUS_WORDS.get(row.status, row.status)
+
 
 LinkMaker = Callable[[str, str | None], str | None]
 
@@ -28,7 +41,7 @@ def history_rows(ledger: Iterable, link: LinkMaker) -> list[dict]:
                 "Outlet": r.outlet,
                 "Type": f"{label} ({r.doc_key})" if r.doc_key else label,
                 "DocNumber": r.doc_number,
-                "Status": STATUS_WORDS.get(r.status, r.status),
+                "Status": status_words(r),
                 "Open": link(r.doc_type, r.qbo_id) if r.status == "posted" else None,
                 "QuickBooks Id": r.qbo_id or "",
                 "Mapping version": r.mapping_version,

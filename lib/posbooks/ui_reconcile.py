@@ -23,6 +23,7 @@ BADGE_COLORS = {
     "not_sent": "blue",
     "qbo_only": "violet",
     "failed": "red",
+    "conflict": "red",
 }
 # Chart colours: the three sources, and statuses in the badges' colours.
 SOURCE_COLORS = {"POS now": "#1f77b4", "Sent": "#9aa5b1", "QuickBooks now": "#2ca02c"}
@@ -32,6 +33,7 @@ STATUS_COLORS = {STATUS_LABELS[s]: _HEX[c] for s, c in BADGE_COLORS.items()}
 SEND_AGAIN_LABELS = {
     "not_sent": "Send to QuickBooks",
     "failed": "Send again",
+    "conflict": "Send again (once renamed or deleted in QuickBooks)",
     "qbo_only": "Adopt the QuickBooks document",
     "deleted": "Create it again in QuickBooks",
     "pos_changed": "Replace it with the POS now",

@@ -96,14 +96,17 @@ def test_a_day_whose_docnumber_is_taken_stays_in_history_with_why_until_sent(day
     at = open_page("history")  # a new session: what the bookkeeper sees after a reload
     assert not at.exception, at.exception
     bangsar = ledger_table(at).loc["Bangsar"]
-    assert (bangsar["DocNumber"], bangsar["Status"]) == (number, STATUS_WORDS["failed"])
+    assert (bangsar["DocNumber"], bangsar["Status"]) == (number, STATUS_WORDS["not_sent"])
     assert bangsar["QuickBooks Id"] == ""
     assert f"by a document posbooks did not write (Id {typed['Id']})" in bangsar["Message"]
 
     at = reconciled(at)
     table = at.dataframe[1].value.set_index("Outlet")
-    assert table.loc["Bangsar", "Status"] == "Failed send"
-    assert "already used in QuickBooks" in table.loc["Bangsar", "Message"]
+    assert table.loc["Bangsar", "Status"] == "DocNumber taken in QuickBooks"
+    assert (
+        f"as a document posbooks did not write (Id {typed['Id']})"
+        in (table.loc["Bangsar", "Message"])
+    )
 
     # the colleague renames the typed entry; sending again from the page completes the day
     gateway.update(

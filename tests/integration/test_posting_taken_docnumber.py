@@ -82,20 +82,21 @@ def test_a_hand_made_entry_under_our_docnumber_is_a_failed_day_in_history_then_s
     assert f"by a document posbooks did not write (Id {typed['Id']})" in refused.message
     assert "Rename or delete it there, then send again" in refused.message
 
-    # History, after any reload: the day, refused, why, and no QuickBooks Id or link
+    # History, after any reload: the day, not sent by posbooks, why, and no QuickBooks Id or link
     row = history(home)[bangsar]
-    assert (row["Outlet"], row["Status"]) == ("Bangsar", STATUS_WORDS["failed"])
+    assert (row["Outlet"], row["Status"]) == ("Bangsar", STATUS_WORDS["not_sent"])
     assert (row["QuickBooks Id"], row["Open"]) == ("", None)
     assert row["Message"] == refused.message
     out, err = home.cli("history").communicate(timeout=60)
     [line] = [ln for ln in out.splitlines() if bangsar in ln]
     assert " failed " in line and f"did not write (Id {typed['Id']})" in line, err
 
-    # reconcile names it a failed send with the same reason
+    # reconcile sees the typed entry holding the number: a conflict to resolve in QuickBooks
     check = reconcile(home.config, home.store, sources=[home.pos_file], date_from=DAY1).find(
         bangsar
     )
-    assert check.status == "failed" and "already used in QuickBooks" in check.message
+    assert (check.status, check.label) == ("conflict", "DocNumber taken in QuickBooks")
+    assert f"as a document posbooks did not write (Id {typed['Id']})" in check.message
 
     # sending again while the other entry still holds the number changes nothing
     [again] = home.send(DAY1, outlets=["Bangsar"])
@@ -135,7 +136,15 @@ def test_a_copy_of_another_days_entry_under_our_docnumber_is_not_taken_over(home
     )
     still = open_gateway(home.config, home.store).read("JournalEntry", copy["Id"])
     assert (still["SyncToken"], still["PrivateNote"]) == ("0", klcc_note)  # untouched
-    assert history(home)[bangsar]["Status"] == STATUS_WORDS["failed"]
+    assert history(home)[bangsar]["Status"] == STATUS_WORDS["not_sent"]
+
+    # reconcile agrees with the engine: not Bangsar's entry to adopt, a conflict to resolve
+    result = reconcile(home.config, home.store, sources=[home.pos_file], date_from=DAY1)
+    check = result.find(bangsar)
+    assert (check.status, check.qbo_id, check.qbo_total) == ("conflict", None, None)
+    assert f"a copy of a posbooks document for something else (Id {copy['Id']}" in check.message
+    assert "its note names journal KLCC" in check.message and "Send to adopt" not in check.message
+    assert result.find(klcc.doc_number).status == "matched"  # the original is still KLCC's
 
 
 def test_one_taken_receipt_number_in_a_batch_fails_alone_and_is_kept(receipt_home: Home):
@@ -168,7 +177,7 @@ def test_one_taken_receipt_number_in_a_batch_fails_alone_and_is_kept(receipt_hom
     outcomes = {o.doc_number: o for o in home.send(DAY1, doc_type="receipt", outlets=["KLCC"])}
     assert outcomes[taken].status == "failed" and "did not write" in outcomes[taken].message
     assert {outcomes[n].status for n in others} == {"created"}
-    assert history(home)[taken]["Status"] == STATUS_WORDS["failed"]
+    assert history(home)[taken]["Status"] == STATUS_WORDS["not_sent"]
 
     gw.delete("SalesReceipt", typed["Id"], str(typed["SyncToken"]))
     again = {o.doc_number: o.status for o in home.send(DAY1, doc_type="receipt", outlets=["KLCC"])}
@@ -185,8 +194,15 @@ def test_a_day_whose_docnumber_look_up_never_answered_is_in_history(home: Home):
     home.clear_faults()
     assert outcome.status == "failed" and "did not confirm" in outcome.message
     row = history(home)[outcome.doc_number]
-    assert (row["Status"], row["QuickBooks Id"]) == (STATUS_WORDS["failed"], "")
+    assert (row["Status"], row["QuickBooks Id"]) == (STATUS_WORDS["not_sent"], "")
     assert "did not confirm" in row["Message"]
+    # posbooks reconcile says who stopped it, not "QuickBooks refused it"
+    out, err = home.cli(
+        "reconcile", "--date", str(DAY1), "--outlet", "Bangsar", "--source", str(home.pos_file)
+    ).communicate(timeout=60)
+    assert "posbooks did not send it, so QuickBooks holds nothing from it: QuickBooks did not " \
+        "confirm" in " ".join(out.split()), (out, err)  # fmt: skip
+    assert "QuickBooks refused it" not in out
 
     [sent] = home.send(DAY1, outlets=["Bangsar"])
     assert sent.status == "created"

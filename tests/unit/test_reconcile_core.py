@@ -83,6 +83,50 @@ def test_deleted_pos_changed_not_sent_failed_and_found_elsewhere():
     assert elsewhere.status == "qbo_only" and "another posbooks home" in elsewhere.message
 
 
+TAKEN = (
+    "DocNumber PB261102-BANEQ-J is already used in QuickBooks by a document posbooks did not "
+    "write (Id 7); nothing was sent. Rename or delete it there, then send again."
+)
+
+
+def test_a_day_posbooks_refused_to_send_does_not_read_as_refused_by_quickbooks():
+    check = reconcile_document(sources(entry(), None, None, status="failed",
+                                       ledger_message=TAKEN, handed_over=False))  # fmt: skip
+    assert check.status == "failed"
+    assert check.message == (
+        f"posbooks did not send it, so QuickBooks holds nothing from it: {TAKEN}"
+    )
+    assert "Sent" not in check.message and "QuickBooks refused" not in check.message
+
+
+def test_a_day_quickbooks_refused_says_it_was_sent_and_quotes_quickbooks_once():
+    refusal = "QuickBooks refused PB261102-BANEQ-J: Invalid account (code 6000)"
+    check = reconcile_document(sources(entry(), None, None, status="failed",
+                                       ledger_message=refusal))  # fmt: skip
+    assert check.message == (
+        "Sent, and QuickBooks refused it (it holds nothing): Invalid account (code 6000)"
+    )
+    unknown = reconcile_document(sources(entry(), None, None, status="sending",
+                                         ledger_message="timed out"))  # fmt: skip
+    assert unknown.status == "failed"
+    assert unknown.message.startswith("Sent, but QuickBooks never confirmed it")
+
+
+def test_a_document_holding_our_docnumber_not_written_for_it_is_a_conflict():
+    copy = "a copy of a posbooks document for something else (Id 9, its note names journal KLCC)"
+    for status, handed in ((None, True), ("failed", False), ("failed", True)):
+        check = reconcile_document(sources(entry(), None, None, status=status, taken_by=copy,
+                                           ledger_message=TAKEN, handed_over=handed))  # fmt: skip
+        assert (check.status, check.label) == ("conflict", "DocNumber taken in QuickBooks")
+        assert check.message == (
+            f"QuickBooks holds PB261102-BANEQ-J as {copy}. posbooks will not send, adopt or "
+            "replace it: rename or delete it in QuickBooks, then send again."
+        )
+    # what posbooks sent is still there: the day is ours, whatever else shares its number
+    ours = reconcile_document(sources(entry(), entry(), entry(), taken_by=copy))
+    assert ours.status == "matched"
+
+
 def test_the_adjustment_is_the_difference_and_then_the_day_counts_as_adjusted():
     src = sources(entry("53.00", "50.00", "3.00"), entry(), entry())
     lines = adjustment_lines(reconcile_document(src))

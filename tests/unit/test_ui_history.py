@@ -28,6 +28,7 @@ class Row:
     mapping_version: int
     updated_at: str
     message: str = ""
+    attempts: int = 1
 
 
 LEDGER = [
@@ -71,6 +72,17 @@ def test_rows_in_words_with_a_link_only_when_quickbooks_holds_the_document():
     assert rows[1]["Status"] == "refused by QuickBooks"
     assert rows[1]["Open"] is None
     assert "deposit account" in rows[1]["Message"]
+
+
+def test_a_day_posbooks_refused_before_sending_does_not_read_refused_by_quickbooks():
+    taken = Row(date(2026, 11, 22), "Bangsar", "journal", "", "PB261122-BANEQ-J", None,
+                "failed", 2, "2026-11-26T10:06:00+00:00",
+                "DocNumber PB261122-BANEQ-J is already used in QuickBooks by a document "
+                "posbooks did not write (Id 7); nothing was sent.", attempts=0)  # fmt: skip
+    [row] = history_rows([taken], link)
+    assert row["Status"] == "not sent: posbooks stopped it (see Message)"
+    assert "QuickBooks" not in row["Status"].split(":")[0]
+    assert (row["Open"], row["QuickBooks Id"]) == (None, "")
 
 
 def test_filters_combine_and_empty_filters_keep_everything():

@@ -9,7 +9,10 @@ its deposit is one debit line to the deposit account.
 Statuses, first match wins:
 
 ==================  ===========================================================
-failed              posbooks tried to send it; QuickBooks refused or never confirmed
+conflict            QuickBooks holds our DocNumber on a document not written for it (a
+                    colleague's entry, or a copy of another day's posbooks entry)
+failed              QuickBooks refused it or never confirmed it, or posbooks did not send
+                    it (the ledger says why: its DocNumber was taken, the look-up failed)
 qbo_only            QuickBooks holds our DocNumber but this ledger has no posted row
 not_sent            the POS has the day, nothing was sent, QuickBooks has nothing
 adjusted            QuickBooks now + adjusting entries == POS now ("matched after
@@ -32,13 +35,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 
 from posbooks.core.model import JournalDraft, ReceiptDraft, Ref
 
 ZERO = Decimal("0.00")
 STATUSES = (
     "matched", "adjusted", "accepted", "edited", "deleted", "pos_changed", "not_sent",
-    "qbo_only", "failed",
+    "qbo_only", "failed", "conflict",
 )  # fmt: skip
 STATUS_LABELS = {
     "matched": "Matched",
@@ -50,6 +54,7 @@ STATUS_LABELS = {
     "not_sent": "Not sent",
     "qbo_only": "In QuickBooks, not in the ledger",
     "failed": "Failed send",
+    "conflict": "DocNumber taken in QuickBooks",
 }
 GOOD = frozenset({"matched", "adjusted", "accepted"})
 
@@ -211,6 +216,11 @@ class Side:
     qbo_id: str | None = None
     sync_token: str | None = None
 
+    @cached_property
+    def net(self) -> dict[LineKey, Decimal]:
+        """The lines netted per key, worked out once (status, lines and fingerprint read it)."""
+        return net_by_key(self.lines)
+
 
 @dataclass(frozen=True)
 class Sources:
@@ -226,6 +236,8 @@ class Sources:
     qbo: Side | None = None  # QuickBooks now; None when absent or deleted
     ledger_status: str | None = None  # posted | sending | failed | None (no row)
     ledger_message: str = ""
+    handed_over: bool = True  # the ledger row records a send to QuickBooks (attempts or an Id)
+    taken_by: str = ""  # what else holds this DocNumber in QuickBooks (not written for it)
     pos_note: str = ""  # why the POS draft cannot be sent (blocking issues)
     adjustments: tuple[tuple[str, Side | None], ...] = ()  # (DocNumber, QuickBooks now)
     accepted: dict[str, str] = field(default_factory=dict)  # fingerprint -> note
@@ -244,7 +256,7 @@ def line_checks(src: Sources) -> tuple[LineCheck, ...]:
     """Per (account, class, location): POS now, sent, QuickBooks now (and adjusted)."""
     adjustment_sides = [s for _, s in src.adjustments if s is not None]
     sides = [src.pos, src.sent, src.qbo, *adjustment_sides]
-    pos, sent, qbo = (net_by_key(s.lines) if s else None for s in (src.pos, src.sent, src.qbo))
+    pos, sent, qbo = (s.net if s else None for s in (src.pos, src.sent, src.qbo))
     adjusted = (
         net_by_key(*(s.lines for s in [src.qbo, *adjustment_sides] if s))
         if src.adjustments
@@ -266,19 +278,25 @@ def fingerprint(src: Sources) -> str:
         if side is None:
             parts.append("none")
             continue
-        net = net_by_key(side.lines)
-        parts.append(f"{side.sync_token}:" + ";".join(f"{k}={v}" for k, v in sorted(
-            net.items(), key=lambda kv: (kv[0].account, kv[0].class_, kv[0].location))))  # fmt: skip
+        # LineKey's repr spelled out (the dataclass repr is slow): acceptances stored keep matching
+        parts.append(f"{side.sync_token}:" + ";".join(
+            f"LineKey(account={k.account!r}, class_={k.class_!r}, location={k.location!r})={v}"
+            for k, v in sorted(side.net.items(), key=lambda kv: (kv[0].account, kv[0].class_,
+                                                                 kv[0].location))))  # fmt: skip
     for number, side in src.adjustments:
         parts.append(f"{number}:{side.sync_token if side else 'gone'}")
     return hashlib.sha256("|".join(parts).encode("utf-8")).hexdigest()[:16]
 
 
 def _status(src: Sources, lines: tuple[LineCheck, ...]) -> tuple[str, str]:
-    pos = net_by_key(src.pos.lines) if src.pos else {}
+    pos = src.pos.net if src.pos else {}
+    if src.taken_by and src.qbo is None and src.ledger_status != "posted":
+        return "conflict", (
+            f"QuickBooks holds {src.doc_number} as {src.taken_by}. posbooks will not send, adopt "
+            "or replace it: rename or delete it in QuickBooks, then send again."
+        )
     if src.ledger_status in ("failed", "sending") and src.qbo is None:
-        what = "QuickBooks refused it" if src.ledger_status == "failed" else "never confirmed"
-        return "failed", f"Sent but {what}: {src.ledger_message}".rstrip(": ")
+        return "failed", _failed_message(src)
     if src.ledger_status != "posted":
         if src.qbo is not None and src.ledger_status is not None:
             return "qbo_only", (
@@ -305,8 +323,8 @@ def _status(src: Sources, lines: tuple[LineCheck, ...]) -> tuple[str, str]:
     if src.qbo is None:
         return "deleted", f"{src.doc_number} (Id {src.sent.qbo_id if src.sent else '?'}) was " \
             "deleted in QuickBooks after posbooks sent it."  # fmt: skip
-    sent = net_by_key(src.sent.lines) if src.sent else {}
-    qbo = net_by_key(src.qbo.lines)
+    sent = src.sent.net if src.sent else {}
+    qbo = src.qbo.net
     if qbo != sent or (src.sent and src.qbo.sync_token != src.sent.sync_token):
         moved = [ln for ln in lines if (ln.qbo or ZERO) != (ln.sent or ZERO)]
         token = f"SyncToken {src.sent.sync_token if src.sent else '?'} -> {src.qbo.sync_token}"
@@ -334,6 +352,19 @@ def _status(src: Sources, lines: tuple[LineCheck, ...]) -> tuple[str, str]:
             if src.sent else "The POS gives other lines now."
         )  # fmt: skip
     return "matched", "POS, ledger and QuickBooks agree."
+
+
+def _failed_message(src: Sources) -> str:
+    """What happened to a document QuickBooks does not hold, as the ledger row tells it."""
+    why = src.ledger_message
+    if src.ledger_status == "sending":
+        return (f"Sent, but QuickBooks never confirmed it and holds nothing under "
+                f"{src.doc_number}: {why}").rstrip(": ")  # fmt: skip
+    if not src.handed_over:
+        return f"posbooks did not send it, so QuickBooks holds nothing from it: {why}".rstrip(": ")
+    # the engine's message repeats who refused what: keep only QuickBooks' words
+    why = why.removeprefix(f"QuickBooks refused {src.doc_number}: ")
+    return f"Sent, and QuickBooks refused it (it holds nothing): {why}".rstrip(": ")
 
 
 def reconcile_document(src: Sources) -> DocumentCheck:
