@@ -61,3 +61,24 @@ def test_not_connected_says_so_in_plain_words(workbench_env):
     day = services.summarize_source(SOURCE).last_day
     with pytest.raises(services.WorkbenchError, match="not connected"):
         documents_not_in_ledger(services.open_workbench(), day, day)
+
+
+def test_a_copy_of_another_outlets_entry_under_our_docnumber_is_not_found(workbench_env, tmp_path):
+    """QuickBooks' copy keeps the memo: KLCC's note under Bangsar's DocNumber is not Bangsar's."""
+    from posbooks.qbo.gateway import open_gateway
+    from posbooks.qbo.payloads import doc_number
+
+    day = services.summarize_source(SOURCE).last_day
+    _home(load_config())
+    other = _home(load_config(env={**os.environ, "POSBOOKS_HOME": str(tmp_path / "other")}))
+    [klcc] = _post(other, day, ["KLCC"])
+    gateway = open_gateway(*other)
+    original = gateway.read("JournalEntry", klcc.qbo_id)
+    gateway.create("JournalEntry", {
+        "TxnDate": day.isoformat(), "DocNumber": doc_number(day, "Bangsar", "journal"),
+        "PrivateNote": original["PrivateNote"],
+        "Line": [{k: v for k, v in ln.items() if k != "Id"} for ln in original["Line"]],
+    })  # fmt: skip
+
+    found = documents_not_in_ledger(services.open_workbench(), day, day)
+    assert [(c.doc_number, c.outlet) for c in found] == [(klcc.doc_number, "KLCC")]
