@@ -22,16 +22,28 @@ def vmhwm_kb() -> int:
     return 0
 
 
-def posbooks_drafts(path: Path, date_from: date, date_to: date) -> tuple[list, list]:
+def posbooks_drafts(
+    path: Path, date_from: date, date_to: date, kept_sums: bool = True
+) -> tuple[list, list]:
     """The preview path: open the export, total the days, build every outlet-day's journal
-    draft (posbooks.core.journal.journal_entries, as Preview does for a period)."""
+    draft (posbooks.core.journal.journal_entries, as Preview does for a period).
+
+    ``kept_sums=False`` totals the days from the lines, as if validation had not kept the
+    file's per-day sums: what the DuckDB floor is a fair yardstick for."""
+    from types import SimpleNamespace
+
     from posbooks.core.journal import journal_entries
     from posbooks.pos import open_exports
     from posbooks.totals import daily_totals
 
     exports = open_exports([path])
     exports.raise_if_rejected()
-    days = daily_totals(exports, date_from, date_to)
+    source = (
+        exports
+        if kept_sums
+        else SimpleNamespace(con=exports.con, view=exports.view, receipts=exports.receipts)
+    )
+    days = daily_totals(source, date_from, date_to)
     exports.con.close()
     return journal_entries(days), days
 
