@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from posbooks import ledger
+from posbooks.core.bulk import cycle_collection_paused
 from posbooks.core.reconcile import (
     STATUS_LABELS,
     DocumentCheck,
@@ -285,6 +286,14 @@ def reconcile(
     if doc_type not in ENTITY:
         raise ValueError(f"doc_type must be journal or receipt, not {doc_type!r}")
     realm = connected_realm(config, store)
+    # a year builds ~half a million small acyclic records: no cycle hunting meanwhile
+    with cycle_collection_paused():
+        return _reconcile(config, store, realm, sources, date_from, date_to, outlets, doc_type,
+                          names, gateway)  # fmt: skip
+
+
+def _reconcile(config, store, realm, sources, date_from, date_to, outlets, doc_type, names,
+               gateway) -> Reconciliation:  # fmt: skip
     pos = _pos_now(store, sources, names, date_from, date_to, outlets, doc_type)
     rows = ledger.ledger_rows(
         store, realm_id=realm, date_from=date_from, date_to=date_to, outlets=outlets
