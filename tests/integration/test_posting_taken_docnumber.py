@@ -145,6 +145,10 @@ def test_a_copy_of_another_days_entry_under_our_docnumber_is_not_taken_over(home
     assert f"a copy of a posbooks document for something else (Id {copy['Id']}" in check.message
     assert "its note names journal KLCC" in check.message and "Send to adopt" not in check.message
     assert result.find(klcc.doc_number).status == "matched"  # the original is still KLCC's
+    out, err = home.cli(
+        "reconcile", "--date", str(DAY1), "--source", str(home.pos_file)
+    ).communicate(timeout=60)
+    assert "1 DocNumber taken in QuickBooks" in out.rstrip().splitlines()[-1], (out, err)
 
 
 def test_one_taken_receipt_number_in_a_batch_fails_alone_and_is_kept(receipt_home: Home):
@@ -203,6 +207,7 @@ def test_a_day_whose_docnumber_look_up_never_answered_is_in_history(home: Home):
     assert "posbooks did not send it, so QuickBooks holds nothing from it: QuickBooks did not " \
         "confirm" in " ".join(out.split()), (out, err)  # fmt: skip
     assert "QuickBooks refused it" not in out
+    assert out.rstrip().splitlines()[-1] == "1 failed send", "the count line reads as a sentence"
 
     [sent] = home.send(DAY1, outlets=["Bangsar"])
     assert sent.status == "created"

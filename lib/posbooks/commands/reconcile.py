@@ -68,7 +68,7 @@ def table(result) -> str:
                 )
     counts = result.counts()
     out.append(
-        ", ".join(f"{n} {STATUS_LABELS[s].lower()}" for s, n in counts.items())
+        ", ".join(f"{n} {_in_a_sentence(STATUS_LABELS[s])}" for s, n in counts.items())
         or "No documents in this period."
     )
     return "\n".join(out)
@@ -140,3 +140,14 @@ def run(args: argparse.Namespace) -> int:
         print(table(result))
     good = {"matched", "adjusted", "accepted"}
     return 0 if all(c.status in good for c in result.documents) else 1
+
+
+def _in_a_sentence(label: str) -> str:
+    """A status label inside a sentence: 'Edited in QuickBooks' -> 'edited in QuickBooks'.
+
+    Only a plain capitalised first word is lowered; names (QuickBooks, DocNumber) keep theirs.
+    """
+    first, _, rest = label.partition(" ")
+    if first.istitle():
+        first = first.lower()
+    return f"{first} {rest}" if rest else first
