@@ -212,3 +212,26 @@ def test_the_service_refuses_a_file_set_with_any_bad_file(tmp_path):
     assert {(t.source, t.key, t.pos_total) for t in result.tie_out} == {
         ("sales", "Food", Decimal("8.00")), ("payment", "Cash", Decimal("8.00")),
     }  # fmt: skip
+
+
+@needs_sample
+def test_the_mapping_saved_in_the_home_is_the_one_previewed(capsys, tmp_path, monkeypatch):
+    """After `mapping suggest --save`, preview shows those accounts, not 'no accounts mapped'."""
+    from posbooks.config import load_config
+    from posbooks.core.model import Mapping, Ref
+    from posbooks.mapping import save_mapping
+    from posbooks.store import open_store
+
+    monkeypatch.setenv("POSBOOKS_HOME", str(tmp_path / "home"))
+    unsaved = run_json(capsys, "--date", "2026-11-14", "--outlet", "KLCC")["entries"][0]
+    food = next(ln for ln in unsaved["lines"] if (ln["source"], ln["key"]) == ("sales", "Food"))
+    assert food["account"] is None
+    assert not (tmp_path / "home").exists()  # previewing never creates a home
+    store = open_store(load_config())
+    save_mapping(store, Mapping(accounts={("sales", "Food"): Ref("41", "Food Sales")}))
+    store.close()
+    (entry,) = run_json(capsys, "--date", "2026-11-14", "--outlet", "KLCC")["entries"]
+    food = next(ln for ln in entry["lines"] if (ln["source"], ln["key"]) == ("sales", "Food"))
+    assert food["account"] == {"id": "41", "name": "Food Sales"}
+    assert main(["preview", "--date", "2026-11-14", "--outlet", "KLCC"]) == 0
+    assert "Mapping version 1 saved in" in capsys.readouterr().err

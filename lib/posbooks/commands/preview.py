@@ -9,6 +9,7 @@ from pathlib import Path
 
 from posbooks.commands._period import period_or_exit_status
 from posbooks.core.mapping_json import MappingFormatError
+from posbooks.core.model import Mapping
 from posbooks.preview import default_source, load_mapping, preview, preview_table, preview_to_json
 
 
@@ -30,9 +31,35 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--outlet", action="append", metavar="NAME", help="only this outlet (repeatable)"
     )
     parser.add_argument("--type", choices=("journal", "receipt"), default="journal")
-    parser.add_argument("--mapping", metavar="FILE", help="mapping JSON (accounts, classes, ...)")
+    parser.add_argument(
+        "--mapping", metavar="FILE", help="mapping JSON (accounts, classes, ...); default: the "
+        "mapping last saved in POSBOOKS_HOME, else POS account types only",
+    )  # fmt: skip
     parser.add_argument("--format", choices=("table", "json"), default="table")
     parser.set_defaults(func=run)
+
+
+def _saved_mapping() -> Mapping | None:
+    """The mapping last saved in this home (what ``send`` would use), or None if none is."""
+    from posbooks.config import ConfigError, load_config
+    from posbooks.mapping import current_mapping
+    from posbooks.store import DB_NAME, StoreError, open_store
+
+    try:
+        config = load_config()
+        if not (config.home / DB_NAME).is_file():  # a preview never creates a home
+            return None
+        store = open_store(config)
+        try:
+            mapping = current_mapping(store)
+        finally:
+            store.close()
+    except (ConfigError, StoreError):
+        return None  # previewing needs no connection: POS account types only, as before
+    if not mapping.version:
+        return None
+    print(f"Mapping version {mapping.version} saved in {config.home}.", file=sys.stderr)
+    return mapping
 
 
 def run(args: argparse.Namespace) -> int:
@@ -51,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
     from posbooks.pos import ExportRejected
 
     try:
-        mapping = load_mapping(args.mapping) if args.mapping else None
+        mapping = load_mapping(args.mapping) if args.mapping else _saved_mapping()
         result = preview(paths, date_from, date_to, args.outlet, args.type, mapping)
     except MappingFormatError as exc:
         print(f"posbooks preview: mapping {exc}", file=sys.stderr)
