@@ -36,7 +36,7 @@ def show_ledger() -> None:
     st.markdown(
         f"Most recent: **{md_escape(latest['Type'])} {md_escape(latest['DocNumber'])}** for "
         f"{md_escape(latest['Outlet'])} on {latest['Business date']:%a %d %b %Y} "
-        f"({md_escape(latest['Status'])})."
+        f"— {md_escape(latest['Status'])}."
     )
     st.dataframe(
         pd.DataFrame(shown),
@@ -214,7 +214,7 @@ elif action == "adjust":
         "Date of the adjusting entry", value=check.business_date, key="rec_date"
     )
     why = st.text_input("Reason (goes in its private note)", key="rec_reason")
-sure = st.checkbox(f"Yes: {labels[action].lower()} for {check.doc_number}", key="rec_confirm")
+sure = st.checkbox(ur.confirmation(labels[action], check.doc_number), key="rec_confirm")
 if st.button(labels[action], disabled=not sure, key="rec_do"):
     try:
         message = reconcile_actions.apply_action(

@@ -150,6 +150,11 @@ def actions_for(check: DocumentCheck) -> list[tuple[str, str]]:
     return actions
 
 
+def confirmation(label: str, doc_number: str) -> str:
+    """The tick that enables an action's button; names like QuickBooks keep their capitals."""
+    return f"Yes: {label[:1].lower()}{label[1:]} for {doc_number}"
+
+
 def choice_label(check: DocumentCheck) -> str:
     """How a document is named in the drill-down selector."""
     return f"{check.business_date} {check.outlet} {_doc_label(check)} {check.doc_number} ({check.label})"

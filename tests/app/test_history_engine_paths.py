@@ -99,6 +99,8 @@ def test_a_day_whose_docnumber_is_taken_stays_in_history_with_why_until_sent(day
     assert (bangsar["DocNumber"], bangsar["Status"]) == (number, STATUS_WORDS["not_sent"])
     assert bangsar["QuickBooks Id"] == ""
     assert f"by a document posbooks did not write (Id {typed['Id']})" in bangsar["Message"]
+    most_recent = next(m.value for m in at.markdown if m.value.startswith("Most recent"))
+    assert most_recent.endswith(("— " + STATUS_WORDS["not_sent"] + ".", "— in QuickBooks."))
 
     at = reconciled(at)
     table = at.dataframe[1].value.set_index("Outlet")
@@ -112,6 +114,9 @@ def test_a_day_whose_docnumber_is_taken_stays_in_history_with_why_until_sent(day
     gateway.update(
         "JournalEntry", {**gateway.read("JournalEntry", typed["Id"]), "DocNumber": "BK-1"}
     )
+    at.selectbox(key="rec_document").set_value(number).run()
+    tick = at.checkbox(key="rec_confirm").label
+    assert tick == f"Yes: send again (once renamed or deleted in QuickBooks) for {number}"
     at = choose(at, number, "send")
     assert f"{number}: created" in texts(at)
     assert ledger_table(open_page("history")).loc["Bangsar", "Status"] == STATUS_WORDS["posted"]

@@ -9,6 +9,7 @@ from posbooks.core.reconcile import DocumentCheck, LineCheck, LineKey
 from posbooks.ui_reconcile import (
     actions_for,
     badge,
+    confirmation,
     count_badges,
     daily_chart_rows,
     document_rows,
@@ -88,3 +89,13 @@ def test_actions_offered_follow_the_status():
     gone_from_pos = check("pos_changed", pos=None)
     assert [a for a, _ in actions_for(gone_from_pos)] == ["accept"]
     assert [a for a, _ in actions_for(check("accepted"))] == ["adjust"]
+
+
+def test_the_confirmation_tick_keeps_quickbooks_capitalised():
+    (send, _accept) = actions_for(check("conflict", sent=None, qbo=None))
+    assert confirmation(send[1], "PB261117-BANEQ-J") == (
+        "Yes: send again (once renamed or deleted in QuickBooks) for PB261117-BANEQ-J"
+    )
+    assert (
+        confirmation("Restore what posbooks sent", "X") == "Yes: restore what posbooks sent for X"
+    )
