@@ -74,7 +74,7 @@ result = pv.result
 # --- summary, chart ----------------------------------------------------------------------
 days = up.period_figures(result)
 m1, m2, m3, m4 = st.columns(4)
-m1.metric("Documents", days["documents"])
+m1.metric("Documents", f"{days['documents']:,}")
 m2.metric("POS sales", money(days["sales"]))
 m3.metric("Balanced", "yes" if days["balanced"] else "NO")
 m4.metric("Tie-out to POS", "all equal" if days["tied"] else "DIFFERENCES")
@@ -101,7 +101,7 @@ many = len(result.entries) > 6
 SHOWN = 62  # a month of two outlets; the figures above always cover the whole period
 if len(result.entries) > SHOWN:
     st.caption(
-        f"Showing the first {SHOWN} of {len(result.entries)} documents; pick fewer days or "
+        f"Showing the first {SHOWN} of {len(result.entries):,} documents; pick fewer days or "
         "outlets to see the others."
     )
 for entry in result.entries[:SHOWN]:

@@ -272,3 +272,16 @@ def test_a_day_sent_as_a_journal_entry_cannot_also_go_as_sales_receipts(connecte
     at.multiselect[0].set_value(["Bangsar", "KLCC"]).run()  # KLCC can still go as receipts
     assert not _send_button(at).disabled
     assert "cannot be sent and will be skipped" in texts(at)
+
+
+def test_a_long_period_counts_its_documents_with_thousands_separators(workbench_env):
+    first_day = date(2026, 7, 28)  # the sample's first day: ~2,000 sales receipts in all
+    at = open_page("preview_send")
+    at.radio[1].set_value("Sales Receipt").run()
+    at.date_input[0].set_value(first_day).run()
+    at.date_input[1].set_value(LAST_DAY).run()
+    assert not at.exception, texts(at)
+    count = len(preview(list(SAMPLE.paths), first_day, LAST_DAY, doc_type="receipt").entries)
+    assert count >= 1000
+    assert {m.label: m.value for m in at.metric}["Documents"] == f"{count:,}"
+    assert any(f"of {count:,} documents" in c.value for c in at.caption), texts(at)
