@@ -12,7 +12,7 @@ import tempfile
 import threading
 import uuid
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -44,7 +44,6 @@ DAY_SUMS_VIEW = "pos_day_sums"
 # Columns whose canonical value is the raw text trimmed (line_type also lowercased).
 TEXT_COLUMNS = ("outlet", "receipt_no", "line_type", "category", "item", "tax_code",
                 "payment_method")  # fmt: skip
-READERS = {".csv": loaders.read_csv_lines, ".xlsx": loaders.read_xlsx}
 SUPPORTED = (".parquet", ".csv", ".xlsx")
 _CACHE_SIZE = 32
 UNREADABLE_PARQUET = "cannot be read as Parquet (the file is damaged or is not a Parquet file)"
@@ -224,10 +223,11 @@ def _receipt_problems(
 
 def _check(con: duckdb.DuckDBPyConnection, headers: list[str], types: list[str],
            raw_from: str, row_sql: str, is_parquet: bool,
-           misfits: Sequence[Problem] = ()) -> _Checked:  # fmt: skip
+           read_misfits: Callable[[], Sequence[Problem]] = tuple) -> _Checked:  # fmt: skip
     """Validate one file's raw columns (already readable as ``raw_from`` on ``con``).
 
-    ``misfits`` are the rows the loader found not to fit the header.
+    ``read_misfits()`` gives the rows the loader found not to fit the header; it is asked only
+    once the lines are read (a streamed reader knows them only then).
     """
     match = match_headers(headers)
     header_row = None if is_parquet else 1
@@ -242,7 +242,7 @@ def _check(con: duckdb.DuckDBPyConnection, headers: list[str], types: list[str],
         except WrongColumnType as exc:
             problems.append(Problem(loaders.ANON, None, name, str(exc)))
     if problems:
-        return _Checked(tuple(capped(loaders.ANON, [*problems, *misfits])))
+        return _Checked(tuple(capped(loaders.ANON, [*problems, *read_misfits()])))
 
     def source(name: str) -> str:
         header = match.source_of.get(name)
@@ -274,6 +274,7 @@ def _check(con: duckdb.DuckDBPyConnection, headers: list[str], types: list[str],
         f"SELECT count(*), min(t_business_date), max(t_business_date){same} FROM ({checked_sql})"
     ).fetchone()
     plain = [n for n, ok in zip(plain, clean, strict=True) if ok]
+    misfits = read_misfits()  # every line has been read by now
     if count == 0:
         _forget(spill)
         return _file_problem("the file has no sales lines (only a header)")
@@ -374,9 +375,32 @@ def _check_csv_stream(path: Path) -> _Checked | None:
     return None if stream.failed else checked
 
 
-def _check_text(path: Path, reader) -> _Checked:
+def _check_csv_lines(path: Path) -> _Checked:
+    """Validate a CSV read by the exact line reader, streamed in chunks into the typed spill.
+
+    For files Arrow cannot number (often large ones with one bad line): memory stays bounded
+    whatever the file size, and rows keep the numbers the user's editor shows.
+    """
     try:
-        raw = reader(path)
+        lines = loaders.CsvLines(path)
+    except loaders.Unreadable as exc:
+        return _file_problem(str(exc), exc.row)
+    con = _private_connection()
+    con.register("raw_lines", lines.reader())
+    try:
+        return _check(con, lines.headers, ["VARCHAR"] * len(lines.headers), "raw_lines",
+                      "source_row", is_parquet=False, read_misfits=lines.problems)  # fmt: skip
+    except loaders.Unreadable as exc:  # found while reading on for the misfits
+        return _file_problem(str(exc), exc.row)
+    except duckdb.Error:
+        if lines.error is None:
+            raise
+        return _file_problem(str(lines.error), lines.error.row)  # found while DuckDB read
+
+
+def _check_xlsx(path: Path) -> _Checked:
+    try:
+        raw = loaders.read_xlsx(path)
     except loaders.Unreadable as exc:
         return _file_problem(str(exc), exc.row)
     con = _private_connection()
@@ -384,7 +408,7 @@ def _check_text(path: Path, reader) -> _Checked:
     con.register("raw_lines", raw.table)
     del raw  # the connection holds the only reference, so _check can free the table
     return _check(con, headers, ["VARCHAR"] * len(headers), "raw_lines",
-                  "source_row", is_parquet=False, misfits=misfits)  # fmt: skip
+                  "source_row", is_parquet=False, read_misfits=lambda: misfits)  # fmt: skip
 
 
 def _check_file(path: Path) -> tuple[tuple, _Checked]:
@@ -402,9 +426,10 @@ def _check_file(path: Path) -> tuple[tuple, _Checked]:
     if cached is None:
         if suffix == ".parquet":
             cached = _check_parquet(path)
-        else:
-            streamed = _check_csv_stream(path) if suffix == ".csv" else None
-            cached = _check_text(path, READERS[suffix]) if streamed is None else streamed
+        elif suffix == ".xlsx":
+            cached = _check_xlsx(path)
+        else:  # Arrow when it numbers the rows exactly, else the line reader
+            cached = _check_csv_stream(path) or _check_csv_lines(path)
         _remember(_cache, key, cached)
     return key, cached
 

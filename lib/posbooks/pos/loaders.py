@@ -23,6 +23,8 @@ from posbooks.pos.problems import Problem
 ANON = ""
 # Bytes of CSV per batch: Arrow parses several blocks ahead, so this bounds the memory used.
 BLOCK_SIZE = 1 << 20
+# Rows per batch of the line reader: tens of MB of Python strings, whatever the file size.
+CHUNK_ROWS = 65_536
 
 
 @dataclass(frozen=True)
@@ -43,13 +45,25 @@ class Unreadable(Exception):
 
 
 def _undecodable_row(path: Path) -> int | None:
-    """The line holding the first byte that is not UTF-8 (only read when decoding failed)."""
-    data = path.read_bytes()
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return data[: exc.start].count(b"\n") + 1
-    return None
+    """The line holding the first byte that is not UTF-8 (only read when decoding failed).
+
+    Read in blocks cut after a newline, a byte never inside a UTF-8 character, so a large
+    file is never held whole.
+    """
+    lines, rest = 0, b""
+    with open(path, "rb") as f:
+        while True:
+            block = f.read(1 << 24)
+            data = rest + block
+            cut = data.rfind(b"\n") + 1 if block else len(data)
+            try:
+                data[:cut].decode("utf-8")
+            except UnicodeDecodeError as exc:
+                return lines + data[: exc.start].count(b"\n") + 1
+            if not block:
+                return None
+            lines += data.count(b"\n", 0, cut)
+            rest = data[cut:]
 
 
 def _as_table(
@@ -95,7 +109,8 @@ def read_csv(path: Path) -> RawTable:
 
 
 def read_csv_lines(path: Path) -> RawTable:
-    """Read the CSV line by line: slow, but numbers rows exactly in any file Python can parse."""
+    """Read the CSV line by line, all in memory: slower than Arrow, but numbers rows exactly
+    in any file Python can parse. Large files should go through ``CsvLines(path).reader()``."""
     return _read_csv_lines(path)
 
 
@@ -120,7 +135,7 @@ class CsvStream:
     never sits in memory whole. Whether the row numbers were exact is only known once the
     last batch is read: reading then ends in ``NotExact`` (and ``failed`` is set) when Arrow
     refused a line or skipped blank lines. Whatever was built from the batches must then
-    be thrown away and the file read with ``read_csv_lines``.
+    be thrown away and the file read with ``CsvLines``.
     """
 
     def __init__(self, path: Path, headers: list[str], separator: str, block_size: int) -> None:
@@ -230,35 +245,115 @@ def _blank(values: pa.Array) -> pa.BooleanArray:
 
 def _read_csv_lines(path: Path) -> RawTable:
     """Read the file with Python's csv module, numbering every physical line."""
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as f:
-            separator = sniff_separator(f.readline())
-            f.seek(0)
-            reader = csv.reader(f, delimiter=separator)
-            header = next(reader, None)
-            if header is None or not any(h.strip() for h in header):
-                raise Unreadable("the file is empty (no header row)")
-            headers = [h.strip() for h in header]
-            problems: list[Problem] = []
-            rows: list[list[str | None]] = []
-            numbers: list[int] = []
-            misfits: list[bool] = []
-            last_line = reader.line_num
-            for values in reader:
-                row, last_line = last_line + 1, reader.line_num
-                if not any(v.strip() for v in values):
-                    continue  # blank line
-                fitted, misfit = _fit(values, len(headers), row, problems)
-                rows.append(fitted)
-                numbers.append(row)
-                misfits.append(misfit)
-    except UnicodeDecodeError:
-        raise Unreadable(
+    return CsvLines(path).read_all()
+
+
+class CsvLines:
+    """A CSV file read by Python's csv module in batches of ``chunk_rows`` rows.
+
+    The exact reader for files Arrow cannot number (a ragged row, a quoted newline, a blank
+    line, bad UTF-8): every physical line is counted, so rows keep the numbers the user's
+    editor shows. Batches (columns c0..cN, source_row, misfit) are made lazily by
+    ``reader()``, so a large file never sits in memory whole. Rows that do not fit the
+    header are collected in ``misfits`` as they are read; a file that cannot be read ends
+    the reading with ``Unreadable``, also kept in ``error`` for whoever drove the reading.
+    """
+
+    def __init__(self, path: Path, chunk_rows: int | None = None) -> None:
+        self.path, self._chunk_rows = path, chunk_rows or CHUNK_ROWS
+        self.misfits: list[Problem] = []
+        self.error: Unreadable | None = None
+        self._started = False
+        try:
+            with open(path, encoding="utf-8-sig", newline="") as f:
+                self._separator = sniff_separator(f.readline())
+                f.seek(0)
+                header = next(csv.reader(f, delimiter=self._separator), None)
+        except (UnicodeDecodeError, csv.Error) as exc:
+            raise _unreadable(path, exc, 1) from None
+        if header is None or not any(h.strip() for h in header):
+            raise Unreadable("the file is empty (no header row)")
+        self.headers = [h.strip() for h in header]
+        text = [(f"c{i}", pa.string()) for i in range(len(self.headers))]
+        self.schema = pa.schema([*text, ("source_row", pa.int64()), ("misfit", pa.bool_())])
+
+    def reader(self) -> pa.RecordBatchReader:
+        """The batches, in file order (read once)."""
+        return pa.RecordBatchReader.from_batches(self.schema, self._batches())
+
+    def read_all(self) -> RawTable:
+        """The whole file as one table (small files: large ones go through ``reader()``)."""
+        table = pa.Table.from_batches(list(self._batches()), self.schema)
+        return RawTable(self.headers, table, self.misfits)
+
+    def problems(self) -> list[Problem]:
+        """The rows that do not fit the header, reading the rest of the file first if needed.
+
+        Raises ``Unreadable`` when the file turned out not to be readable.
+        """
+        if not self._started:
+            for _ in self._batches():
+                pass  # nothing kept: only the misfits and whether the file reads are wanted
+        if self.error is not None:
+            raise self.error
+        return self.misfits
+
+    def _batches(self) -> Iterator[pa.RecordBatch]:
+        if self._started:
+            raise RuntimeError("a CsvLines is read once")
+        self._started = True
+        try:
+            yield from self._read()
+        except Unreadable as exc:
+            self.error = exc
+            raise
+
+    def _read(self) -> Iterator[pa.RecordBatch]:
+        width, chunk = len(self.headers), self._chunk_rows
+        rows: list[list[str | None]] = []
+        numbers: list[int] = []
+        misfits: list[bool] = []
+        reader = None
+        try:
+            with open(self.path, encoding="utf-8-sig", newline="") as f:
+                reader = csv.reader(f, delimiter=self._separator)
+                next(reader)  # the header, read already
+                last_line = reader.line_num
+                for values in reader:
+                    row, last_line = last_line + 1, reader.line_num
+                    if not "".join(values).strip():
+                        continue  # a blank line, or one of separators only
+                    misfit = len(values) != width
+                    if misfit:
+                        values, misfit = _fit(values, width, row, self.misfits)
+                    rows.append(values)
+                    numbers.append(row)
+                    misfits.append(misfit)
+                    if len(rows) == chunk:
+                        yield _as_batch(self.schema, rows, numbers, misfits)
+                        rows, numbers, misfits = [], [], []
+        except (UnicodeDecodeError, csv.Error) as exc:
+            raise _unreadable(self.path, exc, reader.line_num if reader else 1) from None
+        if rows:
+            yield _as_batch(self.schema, rows, numbers, misfits)
+
+
+def _unreadable(path: Path, exc: Exception, line: int) -> Unreadable:
+    """The plain-words error for a file Python's csv module could not read."""
+    if isinstance(exc, UnicodeDecodeError):
+        return Unreadable(
             "is not UTF-8 text; save it as 'CSV UTF-8' and try again", _undecodable_row(path)
-        ) from None
-    except csv.Error as exc:
-        raise Unreadable(f"cannot be read as CSV near row {reader.line_num}: {exc}") from None
-    return RawTable(headers, _as_table(headers, rows, numbers, misfits), problems)
+        )
+    return Unreadable(f"cannot be read as CSV near row {line}: {exc}")
+
+
+def _as_batch(
+    schema: pa.Schema, rows: list[list[str | None]], numbers: list[int], misfits: list[bool]
+) -> pa.RecordBatch:
+    """One chunk of rows (already fitted to the header) as a batch of the reader's schema."""
+    columns = [pa.array(column, type=pa.string()) for column in zip(*rows, strict=True)]
+    rows_at = pa.array(numbers, type=pa.int64())
+    return pa.RecordBatch.from_arrays([*columns, rows_at, pa.array(misfits)], schema=schema)
 
 
 def _cell_text(value: object) -> str | None:
