@@ -132,6 +132,16 @@ class Adjustment:
     lines: tuple[tuple[str, str, str, Decimal], ...]  # account, class, location, signed amount
 
 
+# Statuses with no posbooks document in QuickBooks to adjust, and what to do instead.
+NOT_ADJUSTABLE = {
+    "conflict": "Rename or delete the document holding its DocNumber in QuickBooks, then "
+    "send it again.",
+    "failed": "Send it again.",
+    "not_sent": "Send it.",
+    "qbo_only": "Adopt it first (send again), then adjust.",
+}
+
+
 def post_adjustment(
     config: Config,
     store: Store,
@@ -153,6 +163,12 @@ def post_adjustment(
     if check.doc_type != "journal":
         raise ReconcileError(
             "Adjusting entries are for journal entries; send a sales receipt again instead."
+        )
+    if check.status in NOT_ADJUSTABLE:  # nothing posbooks sent is in QuickBooks to adjust
+        raise ReconcileError(
+            f"{check.doc_number} is '{check.label}': an adjusting entry corrects a document "
+            f"posbooks sent, and QuickBooks holds none of this day's; nothing was posted. "
+            + NOT_ADJUSTABLE[check.status]
         )
     lines = adjustment_lines(check)
     if not lines:

@@ -15,7 +15,8 @@ from dataclasses import replace
 import pytest
 from posbooks.ledger import ledger_rows
 from posbooks.qbo.gateway import open_gateway
-from posbooks.reconcile import reconcile
+from posbooks.reconcile import ReconcileError, reconcile
+from posbooks.reconcile_actions import post_adjustment
 from posbooks.ui_history import STATUS_WORDS, history_rows
 from posting_support import (
     DAY1,
@@ -97,6 +98,11 @@ def test_a_hand_made_entry_under_our_docnumber_is_a_failed_day_in_history_then_s
     )
     assert (check.status, check.label) == ("conflict", "DocNumber taken in QuickBooks")
     assert f"as a document posbooks did not write (Id {typed['Id']})" in check.message
+
+    # an adjusting entry would book the whole day against a document that is not ours
+    with pytest.raises(ReconcileError, match="is 'DocNumber taken in QuickBooks'.*nothing was"):
+        post_adjustment(home.config, home.store, check)
+    assert f"{bangsar}A1" not in doc_number_counts(home.handle, "journal")
 
     # sending again while the other entry still holds the number changes nothing
     [again] = home.send(DAY1, outlets=["Bangsar"])
