@@ -95,8 +95,8 @@ def tie_out_text(rows: Sequence[TieOut]) -> list[str]:
     """One line saying all POS totals tie, or the ones that do not."""
     off = [r for r in rows if not r.ties]
     if not off:
-        return [f"Tie-out: all {len(rows)} POS totals equal the drafts to the cent."]
-    lines = [f"Tie-out: {len(off)} of {len(rows)} POS totals DO NOT equal the drafts:"]
+        return [f"Tie-out: all {len(rows):,} POS totals equal the drafts to the cent."]
+    lines = [f"Tie-out: {len(off):,} of {len(rows):,} POS totals DO NOT equal the drafts:"]
     lines += [
         f"  {r.business_date} {r.outlet} {r.source} {r.key or '-'}: POS {money(r.pos_total)},"
         f" drafts {money(r.entry_total)}"
