@@ -181,7 +181,7 @@ def test_posbooks_reconcile_send_again_restores_from_the_command_line(
     status = main([*args, "--send-again", edited.doc_number])
     out, err = capsys.readouterr()
     assert status == 0, err
-    assert f"{edited.doc_number}: updated restored what posbooks sent (SyncToken 2)" in err
+    assert f"{edited.doc_number}: updated, restored what posbooks sent (SyncToken 2)" in err
     assert "1 matched" in out
 
 

@@ -109,7 +109,7 @@ def run(args: argparse.Namespace) -> int:
             check = result.find(chosen)
             if args.send_again:
                 for o in act.send_again(config, store, check, sources=sources):
-                    print(f"{o.doc_number}: {o.status} {o.message}", file=sys.stderr)
+                    print(f"{o.doc_number}: {o.status}, {o.message}", file=sys.stderr)
             elif args.adjust:
                 adj = act.post_adjustment(config, store, check, reason=args.why)
                 print(f"{adj.doc_number}: posted (QuickBooks Id {adj.qbo_id})", file=sys.stderr)
