@@ -330,7 +330,8 @@ def _block_days_sent_as_other_type(
         message = (
             f"{p.doc.outlet} {p.doc.business_date} was already sent as {what[other]} "
             f"({', '.join(sorted(numbers))}); sending {what[doc_type]} too would book "
-            "its sales twice. Delete those in QuickBooks first, then send with "
+            f"its sales twice. Delete {'it' if other == 'journal' else 'them'} in QuickBooks "
+            "first, then send with "
             "`posbooks send --allow-both-types`."
         )
         checked.append(Planned(None, _outcome(p.doc, "blocked", None, message)))

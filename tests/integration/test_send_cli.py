@@ -286,6 +286,7 @@ def test_a_day_sent_as_journal_is_not_sent_again_as_receipts(cli, home: Home):
     outcomes = json.loads(out)
     assert outcomes and {o["status"] for o in outcomes} == {"blocked"}
     assert "already sent as a journal entry (PB261102-BANEQ-J)" in outcomes[0]["message"]
+    assert "Delete it in QuickBooks first" in outcomes[0]["message"]  # the one entry
     assert documents_in_quickbooks(home.handle, "receipt") == []
     # another day is free, and the bookkeeper can insist (after deleting the entry)
     assert cli("send", "--date", str(DAY2), "--type", "receipt", *pos)[0] == 0
