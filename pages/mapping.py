@@ -38,7 +38,10 @@ if left.button(
             st.toast(f"Fetched {len(fresh.accounts)} accounts from QuickBooks.")
 settings = services.current_settings(wb)
 if settings is None:
-    right.warning("QuickBooks settings were never refreshed: the account lists are empty.")
+    right.warning(
+        "QuickBooks settings were never refreshed: the account lists are empty."
+        + ("" if status.connected else " Connect to QuickBooks on Connect first, then refresh.")
+    )  # the disabled button's reason is otherwise only in its hover tooltip
 else:
     fetched = settings.fetched_at
     right.markdown(
