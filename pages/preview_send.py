@@ -115,6 +115,8 @@ for entry in result.entries[:SHOWN]:
                 "Already in QuickBooks, but the POS data or the mapping changed since "
                 "it was sent. Send will not post it twice; see History."
             )
+        if refusal := pv.last_refusal(entry):
+            st.warning("Not in QuickBooks: the last send failed. " + md_escape(refusal))
         if (why := pv.skip_reason(entry)) and not entry.blocked:
             st.warning("Send skips it: " + md_escape(why))
         st.dataframe(

@@ -279,6 +279,8 @@ class PeriodPreview:
     ready: int = 0  # documents Send would create now
     # (day, outlet, doc key) -> why Send skips it (e.g. already sent as the other type)
     skipped: dict[tuple[date, str, str], str] = field(default_factory=dict)
+    # (day, outlet, doc key) -> why the last send of a document still to send failed
+    refused: dict[tuple[date, str, str], str] = field(default_factory=dict)
 
     @property
     def can_send(self) -> bool:
@@ -288,6 +290,11 @@ class PeriodPreview:
         """ "unchanged" / "changed" when this draft's document is already in QuickBooks."""
         key = entry.payment_method if isinstance(entry, ReceiptDraft) else ""
         return self.posted.get((entry.business_date, entry.outlet, key))
+
+    def last_refusal(self, entry: JournalDraft | ReceiptDraft) -> str | None:
+        """Why the last send of this draft, not yet in QuickBooks, failed; or None."""
+        key = entry.payment_method if isinstance(entry, ReceiptDraft) else ""
+        return self.refused.get((entry.business_date, entry.outlet, key))
 
     def skip_reason(self, entry: JournalDraft | ReceiptDraft) -> str | None:
         """Why Send skips this draft although it is complete, or None."""
@@ -342,6 +349,15 @@ def preview_period(
         if o.status in ("unchanged", "changed"):
             view.posted[(o.business_date, o.outlet, o.doc_key)] = o.status
     view.ready = sum(o.status == "ready" for o in outcomes)
+    ready = {(o.business_date, o.outlet, o.doc_key) for o in outcomes if o.status == "ready"}
+    if ready:  # a day refused last time (e.g. its DocNumber taken) may be refused again
+        from posbooks.ledger import ledger_rows
+
+        for row in ledger_rows(wb.store, realm_id=status.realm_id, date_from=date_from,
+                               date_to=date_to, doc_type=doc_type):  # fmt: skip
+            key = (row.business_date, row.outlet, row.doc_key)
+            if row.status == "failed" and key in ready and row.message:
+                view.refused[key] = row.message
     blocked = [o for o in outcomes if o.status == "blocked"]
     for o in blocked:
         view.skipped[(o.business_date, o.outlet, o.doc_key)] = o.message

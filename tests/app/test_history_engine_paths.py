@@ -102,6 +102,13 @@ def test_a_day_whose_docnumber_is_taken_stays_in_history_with_why_until_sent(day
     most_recent = next(m.value for m in at.markdown if m.value.startswith("Most recent"))
     assert most_recent.endswith(("— " + STATUS_WORDS["not_sent"] + ".", "— in QuickBooks."))
 
+    # Preview & Send says so on the day before the bookkeeper presses Send again
+    preview = open_page("preview_send")
+    refused = [w.value.replace("\\", "") for w in preview.warning if "last send" in w.value]
+    assert len(refused) == 1, texts(preview)  # Bangsar only: KLCC is in QuickBooks
+    assert refused[0].startswith("Not in QuickBooks: the last send failed. DocNumber")
+    assert f"did not write (Id {typed['Id']})" in refused[0]
+
     at = reconciled(at)
     table = at.dataframe[1].value.set_index("Outlet")
     assert table.loc["Bangsar", "Status"] == "DocNumber taken in QuickBooks"
