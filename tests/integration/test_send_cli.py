@@ -125,6 +125,10 @@ def test_mapping_export_import_and_suggest_make_new_versions(cli, home: Home, tm
     file.write_text('{"accounts": [{"source": "salez", "account_id": "1"}]}', encoding="utf-8")
     status, _, err = cli("mapping", "import", str(file))
     assert status == 2 and "salez" in err
+    file.write_text("Source,Account\nsales,Food Sales\n", encoding="utf-8")  # a CSV by mistake
+    status, _, err = cli("mapping", "import", str(file))
+    assert status == 2 and f"{file}, line 1: cannot import the mapping: not valid JSON" in err
+    assert "char 0" not in err
     assert current_mapping(home.store).version == version + 1  # nothing saved
 
     status, out, _ = cli(

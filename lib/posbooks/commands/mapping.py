@@ -72,7 +72,17 @@ def _import(args: argparse.Namespace) -> int:
         data = json.loads(args.file.read_text(encoding="utf-8"))
         _, store = _store()
         mapping = import_mapping(store, data, note=args.note or f"imported from {args.file.name}")
-    except (OSError, json.JSONDecodeError, MappingFormatError) as exc:
+    except json.JSONDecodeError as exc:  # say where, in words, not Python's "char 0"
+        print(
+            f"{args.file}, line {exc.lineno}: cannot import the mapping: not valid JSON "
+            f"({exc.msg}); export one with `posbooks mapping export`.",
+            file=sys.stderr,
+        )
+        return 2
+    except OSError as exc:
+        print(f"{args.file}: cannot import the mapping: {exc.strerror}", file=sys.stderr)
+        return 2
+    except MappingFormatError as exc:
         print(f"{args.file}: cannot import the mapping: {exc}", file=sys.stderr)
         return 2
     print(f"Saved mapping version {mapping.version} from {args.file}.")
