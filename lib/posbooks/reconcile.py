@@ -216,6 +216,22 @@ def _pos_now(
     return pos
 
 
+def _sent_as_other_type(rows, doc_type: str) -> dict[tuple[date, str], str]:
+    """(day, outlet) -> why its documents of ``doc_type`` must not be sent: the day went as
+    the other type (the engine refuses it too: both would book the day's sales twice)."""
+    other = "receipt" if doc_type == "journal" else "journal"
+    numbers: dict[tuple[date, str], list[str]] = {}
+    for r in rows:
+        if r.doc_type == other and r.status in ("posted", "sending") and not _is_adjustment(r):
+            numbers.setdefault((r.business_date, r.outlet), []).append(r.doc_number)
+    what = {"journal": "a journal entry", "receipt": "sales receipts"}
+    return {
+        (day, outlet): f"{outlet} {day} was already sent as {what[other]} "
+        f"({', '.join(sorted(found))}); sending {what[doc_type]} too would book its sales twice."
+        for (day, outlet), found in numbers.items()
+    }
+
+
 def _qbo_now(gateway: QboGateway, entity: str, date_from: date, date_to: date) -> list[dict]:
     """The period's documents under our DocNumbers, whoever wrote them (a foreign one blocks)."""
     where = f"TxnDate >= '{date_from.isoformat()}' AND TxnDate <= '{date_to.isoformat()}'"
@@ -331,6 +347,7 @@ def _reconcile(config, store, realm, sources, date_from, date_to, outlets, doc_t
             qbo_by_number[r.doc_number] = by_id[f"{entity}:{r.qbo_id}"]
     adjustments = _adjustments(by_id, adjust_rows)
     accepted = _acceptances(store, realm, date_from, date_to)
+    as_other = _sent_as_other_type(rows, doc_type)
 
     numbers = set(pos.sides) | set(sent) | set(qbo_by_number) | set(others)
     checks = []
@@ -354,13 +371,16 @@ def _reconcile(config, store, realm, sources, date_from, date_to, outlets, doc_t
         sent_side = None
         if row is not None and row.status == "posted" and row.payload:
             sent_side = Side(lines_from_qbo(row.payload), row.qbo_id, row.sync_token)
+        note = pos.notes.get(number, "")
+        if row is None and (day, outlet) in as_other:  # never sent as this type: why not
+            note = "; ".join(n for n in (as_other[(day, outlet)], note) if n)
         src = Sources(
             business_date=day, outlet=outlet, doc_type=doc_type, doc_key=key, doc_number=number,
             pos=pos.sides.get(number), sent=sent_side, qbo=_side(qbo) if qbo else None,
             ledger_status=row.status if row else None, ledger_message=row.message if row else "",
             handed_over=bool(row and (row.attempts or row.qbo_id)),
             taken_by=taken_by(others[number]) if number in others else "",
-            pos_note=pos.notes.get(number, ""), adjustments=adjustments.get(number, ()),
+            pos_note=note, adjustments=adjustments.get(number, ()),
             accepted=accepted.get((day, outlet, doc_type, key), {}),
         )  # fmt: skip
         checks.append(reconcile_document(src))

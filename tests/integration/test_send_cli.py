@@ -292,6 +292,17 @@ def test_a_day_sent_as_journal_is_not_sent_again_as_receipts(cli, home: Home):
     assert "already sent as a journal entry (PB261102-BANEQ-J)" in outcomes[0]["message"]
     assert "Delete it in QuickBooks first" in outcomes[0]["message"]  # the one entry
     assert documents_in_quickbooks(home.handle, "receipt") == []
+    # reconciling the day's receipts says why they were never sent, not only "never sent"
+    from posbooks.reconcile import reconcile
+
+    checks = reconcile(home.config, home.store, sources=[home.pos_file], date_from=DAY1,
+                       outlets=["Bangsar"], doc_type="receipt").documents  # fmt: skip
+    assert checks and {c.status for c in checks} == {"not_sent"}
+    assert all(
+        "It cannot be sent yet: Bangsar 2026-11-02 was already sent as a journal entry "
+        "(PB261102-BANEQ-J); sending sales receipts too would book its sales twice." in c.message
+        for c in checks
+    ), [c.message for c in checks]
     # another day is free, and the bookkeeper can insist (after deleting the entry)
     assert cli("send", "--date", str(DAY2), "--type", "receipt", *pos)[0] == 0
     status, out, _ = cli("send", "--date", str(DAY1), "--type", "receipt", *pos,

@@ -312,7 +312,7 @@ def _status(src: Sources, lines: tuple[LineCheck, ...]) -> tuple[str, str]:
         if src.pos is None:
             return "not_sent", "Neither the POS nor QuickBooks has this document."
         note = f" It cannot be sent yet: {src.pos_note}" if src.pos_note else ""
-        return "not_sent", f"The POS has this day but it was never sent.{note}"
+        return "not_sent", f"The POS has this document but it was never sent.{note}"
     if src.adjustments and src.pos is not None:
         present = all(side is not None for _, side in src.adjustments)
         now = net_by_key(*(s.lines for s in [src.qbo] if s),
