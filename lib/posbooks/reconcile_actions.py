@@ -255,6 +255,11 @@ def apply_action(wb, check: DocumentCheck, action: str, *, source, who: str = ""
     try:
         if action == "send":
             outcomes = send_again(wb.config, wb.store, check, sources=list(source.paths))
+            stopped = [o for o in outcomes if o.status in ("failed", "blocked")]
+            if stopped:  # shown as an error, not as a success that says "failed"
+                raise ReconcileError(
+                    "; ".join(f"{o.doc_number}: {o.status}, {o.message}" for o in stopped)
+                )
             return "; ".join(f"{o.doc_number}: {o.status}, {o.message}" for o in outcomes) or (
                 f"{check.doc_number}: nothing was sent"
             )

@@ -117,6 +117,11 @@ def test_a_day_whose_docnumber_is_taken_stays_in_history_with_why_until_sent(day
         in (table.loc["Bangsar", "Message"])
     )
 
+    # sending again while the typed entry still holds the number: an error, nothing sent
+    at = choose(at, number, "send")
+    assert not at.success, texts(at)
+    assert any("is already used in QuickBooks" in e.value for e in at.error), texts(at)
+
     # the colleague renames the typed entry; sending again from the page completes the day
     gateway.update(
         "JournalEntry", {**gateway.read("JournalEntry", typed["Id"]), "DocNumber": "BK-1"}
