@@ -8,6 +8,7 @@ problem at the same row with the same words, however small the chunks.
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pyarrow as pa
@@ -166,3 +167,4 @@ def test_the_line_reader_hands_out_lines_before_it_has_read_the_whole_file(tmp_p
     with pytest.raises(loaders.Unreadable, match="not UTF-8") as unreadable:
         batches.read_all()
     assert unreadable.value.row == len(lines) + 2, "the last line (one row spans two)"
+    assert gc.isenabled(), "the cycle collector paused per chunk runs again"
