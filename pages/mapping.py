@@ -72,6 +72,12 @@ gen = st.session_state["mapping_gen"]
 keys = list(summary.keys)
 
 
+def flagged(frame: pd.DataFrame, rows: pd.Series, columns: list[str]):
+    """The table with ``columns`` of the ``rows`` that block sending shaded and bold."""
+    marks = ["background-color: #fde2e1; font-weight: 600" if bad else "" for bad in rows]
+    return frame.style.apply(lambda _column: marks, subset=columns)
+
+
 def _replace_draft(mapping) -> None:
     st.session_state["mapping_draft"] = mapping
     st.session_state["mapping_gen"] += 1  # a fresh grid: old cell edits must not reapply
@@ -131,10 +137,7 @@ if err := st.session_state.pop("mapping_error", None):
 rows = um.account_rows(keys, draft, suggestion, issues)
 frame = pd.DataFrame(rows)
 unmapped = ~frame["Status"].isin([um.MAPPED, um.OPTIONAL])
-styled = frame.style.apply(
-    lambda col: ["background-color: #fde2e1; font-weight: 600" if bad else "" for bad in unmapped],
-    subset=["POS amount", "Status"],
-)
+styled = flagged(frame, unmapped, ["POS amount", "Status"])
 edited = st.data_editor(
     styled,
     key=f"accounts_{gen}",
@@ -163,12 +166,7 @@ deposit_rows = um.deposit_rows(keys, draft, suggestion, receipt_issues)
 deposits_frame = pd.DataFrame(deposit_rows)
 bad_deposit = ~deposits_frame["Status"].isin([um.MAPPED, um.OPTIONAL])
 edited_deposits = st.data_editor(
-    deposits_frame.style.apply(
-        lambda col: [
-            "background-color: #fde2e1; font-weight: 600" if bad else "" for bad in bad_deposit
-        ],
-        subset=["Payment method", "Status"],
-    ),
+    flagged(deposits_frame, bad_deposit, ["Payment method", "Status"]),
     key=f"deposits_{gen}",
     hide_index=True,
     height="content",
@@ -253,12 +251,7 @@ else:
     item_frame = pd.DataFrame(um.item_rows(keys, draft, suggestion, receipt_issues))
     bad_item = item_frame["Status"].map(um.needs_attention)
     edited_items = st.data_editor(
-        item_frame.style.apply(
-            lambda col: [
-                "background-color: #fde2e1; font-weight: 600" if bad else "" for bad in bad_item
-            ],
-            subset=["POS amount", "Status"],
-        ),
+        flagged(item_frame, bad_item, ["POS amount", "Status"]),
         key=f"Item_{gen}",
         hide_index=True,
         height="content",
