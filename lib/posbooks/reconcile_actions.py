@@ -106,6 +106,19 @@ def send_again(
     return outcomes
 
 
+STOPPED = ("failed", "blocked")  # the engine left QuickBooks without the POS now
+
+
+def why_not_sent(outcomes: Sequence[PostOutcome]) -> str:
+    """Why a send again was stopped (by posbooks or QuickBooks), a sentence per document;
+    "" when every document went through. The CLI and History refuse the action with it."""
+    return "; ".join(
+        f"Sending {o.doc_number} again stopped: {o.message}"
+        for o in outcomes
+        if o.status in STOPPED
+    )
+
+
 def _forget_deleted(store: Store, realm: str, check: DocumentCheck) -> None:
     """The ledger's row stops saying "posted"; a new generation gives the create a new requestid."""
     with store.transaction() as conn:
@@ -255,11 +268,9 @@ def apply_action(wb, check: DocumentCheck, action: str, *, source, who: str = ""
     try:
         if action == "send":
             outcomes = send_again(wb.config, wb.store, check, sources=list(source.paths))
-            stopped = [o for o in outcomes if o.status in ("failed", "blocked")]
+            stopped = why_not_sent(outcomes)
             if stopped:  # shown as an error, not as a success that says "failed"
-                raise ReconcileError(
-                    "; ".join(f"{o.doc_number}: {o.status}, {o.message}" for o in stopped)
-                )
+                raise ReconcileError(stopped)
             return "; ".join(f"{o.doc_number}: {o.status}, {o.message}" for o in outcomes) or (
                 f"{check.doc_number}: nothing was sent"
             )
@@ -288,4 +299,5 @@ __all__ = [
     "apply_action",
     "post_adjustment",
     "send_again",
+    "why_not_sent",
 ]

@@ -102,3 +102,49 @@ def test_not_connected_says_so(cli, home: Home):
     auth.disconnect(home.config, home.store)
     status, _, err = cli("reconcile", "--date", str(DAY1), "--source", str(home.pos_file))
     assert status == 2 and "not connected" in err
+
+
+def _typed_by_hand(home: Home, number: str) -> dict:
+    """A 1.00 journal entry the bookkeeper typed in QuickBooks under posbooks' DocNumber."""
+    from posting_support import current_settings
+
+    accounts = current_settings(home.store).accounts
+    funds = next(a for a in accounts if a.account_subtype == "UndepositedFunds")
+    income = next(a for a in accounts if a.account_type == "Income" and a.active)
+    lines = [
+        {"Amount": "1.00", "DetailType": "JournalEntryLineDetail",
+         "JournalEntryLineDetail": {"PostingType": side, "AccountRef": {"value": a.id}}}
+        for side, a in (("Debit", funds), ("Credit", income))
+    ]  # fmt: skip
+    body = {"TxnDate": DAY1.isoformat(), "DocNumber": number, "Line": lines}
+    return open_gateway(home.config, home.store).create("JournalEntry", body)
+
+
+def test_send_again_while_the_docnumber_is_still_taken_is_refused_with_exit_2(cli, home: Home):
+    source = ("--source", str(home.pos_file), "--outlet", "Bangsar")
+    [doc] = json.loads(cli("reconcile", "--date", str(DAY1), *source, "--format", "json")[1])[
+        "documents"
+    ]
+    typed = _typed_by_hand(home, doc["doc_number"])
+    home.send(DAY1, outlets=["Bangsar"])  # refused by the engine: the number is taken
+
+    status, out, err = cli("reconcile", "--date", str(DAY1), *source, "--send-again",
+                           doc["doc_number"])  # fmt: skip
+    assert status == 2, (out, err)
+    assert out == "", "a refused action prints no reconciliation, as --adjust and --accept"
+    assert err.startswith(f"posbooks reconcile: Sending {doc['doc_number']} again stopped: "), err
+    assert f"a document posbooks did not write (Id {typed['Id']})" in err
+    assert "Rename or delete it there, then send again" in err
+    gw = open_gateway(home.config, home.store)
+    assert [d["Id"] for d in gw.query("JournalEntry", f"DocNumber = '{doc['doc_number']}'")] == [
+        typed["Id"]
+    ], "nothing was sent over the typed entry"
+
+    # every other refused action exits 2 as well, each with its plain reason
+    status, out, err = cli("reconcile", "--date", str(DAY1), *source, "--adjust",
+                           doc["doc_number"])  # fmt: skip
+    assert (status, out) == (2, "") and "nothing was posted" in err
+    status, _, err = cli(
+        "reconcile", "--date", str(DAY1), *source, "--send-again", "PB991231-NONE0-J"
+    )
+    assert status == 2 and "PB991231-NONE0-J is not in this reconciliation" in err

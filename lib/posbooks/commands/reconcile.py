@@ -17,7 +17,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="compare the POS now, what was sent and what QuickBooks holds now",
         description="Per business day, outlet and document: matched, edited or deleted in "
         "QuickBooks, POS changed since sent, not sent, in QuickBooks only, or failed; with "
-        "the lines that differ. Exit 0 when everything agrees, 1 when something differs.",
+        "the lines that differ. Exit 0 when everything agrees, 1 when something differs, "
+        "2 when an action (--send-again, --adjust, --accept) is refused.",
     )
     parser.add_argument("--date", required=True, metavar="YYYY-MM-DD", help="first business day")
     parser.add_argument("--to", metavar="YYYY-MM-DD", help="last business day (default: --date)")
@@ -108,7 +109,10 @@ def run(args: argparse.Namespace) -> int:
         if chosen:
             check = result.find(chosen)
             if args.send_again:
-                for o in act.send_again(config, store, check, sources=sources):
+                outcomes = act.send_again(config, store, check, sources=sources)
+                if act.why_not_sent(outcomes):  # refused like --adjust and --accept: exit 2
+                    raise rec.ReconcileError(act.why_not_sent(outcomes))
+                for o in outcomes:
                     print(f"{o.doc_number}: {o.status}, {o.message}", file=sys.stderr)
             elif args.adjust:
                 adj = act.post_adjustment(config, store, check, reason=args.why)
