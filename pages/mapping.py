@@ -134,10 +134,13 @@ st.button(
 if err := st.session_state.pop("mapping_error", None):
     st.error(md_escape(err))
 
+st.caption(
+    "A SUGGESTED (not yet applied) or UNMAPPED row blocks sending until it has an account; "
+    "its Status says which documents. Use suggestions applies every suggestion."
+)
 rows = um.account_rows(keys, draft, suggestion, issues)
 frame = pd.DataFrame(rows)
-unmapped = ~frame["Status"].isin([um.MAPPED, um.OPTIONAL])
-styled = flagged(frame, unmapped, ["POS amount", "Status"])
+styled = flagged(frame, frame["Status"].map(um.needs_attention), ["POS amount", "Status"])
 edited = st.data_editor(
     styled,
     key=f"accounts_{gen}",
@@ -148,7 +151,7 @@ edited = st.data_editor(
     disabled=["Kind", "POS amount", "Suggested", "Status"],
     column_config={
         "QuickBooks account": st.column_config.SelectboxColumn(
-            options=um.account_choices(settings), required=True, width="large"
+            options=um.account_choices(settings), required=True, width=180
         ),
         "Suggested": st.column_config.TextColumn(help="What posbooks suggests for this row"),
     },
@@ -164,7 +167,7 @@ st.caption(
 )
 deposit_rows = um.deposit_rows(keys, draft, suggestion, receipt_issues)
 deposits_frame = pd.DataFrame(deposit_rows)
-bad_deposit = ~deposits_frame["Status"].isin([um.MAPPED, um.OPTIONAL])
+bad_deposit = deposits_frame["Status"].map(um.needs_attention)
 edited_deposits = st.data_editor(
     flagged(deposits_frame, bad_deposit, ["Payment method", "Status"]),
     key=f"deposits_{gen}",
@@ -175,11 +178,13 @@ edited_deposits = st.data_editor(
     disabled=["Payment method", "Suggested", "Status"],
     column_config={
         "Deposit account": st.column_config.SelectboxColumn(
-            options=um.deposit_choices(settings), required=True, width="large"
+            options=um.deposit_choices(settings), required=True, width=180
         ),
         "Suggested": st.column_config.TextColumn(
-            help="Suggested when the journal account cannot take a receipt deposit"
+            help="Its own deposit account when the journal account cannot take a receipt "
+            "deposit, else the journal account suggested above"
         ),
+        "Status": st.column_config.TextColumn(width="large"),
     },
 )
 new_draft = um.with_deposits_table(new_draft, settings, keys, edited_deposits.to_dict("records"))

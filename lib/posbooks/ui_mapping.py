@@ -39,6 +39,7 @@ _KIND_RANK = {source: n for n, (source, _) in enumerate(KINDS)}
 
 MAPPED = "mapped"
 UNMAPPED = "UNMAPPED"
+SUGGESTED = "SUGGESTED"  # a suggestion exists but is not applied yet
 OPTIONAL = "optional"
 
 
@@ -55,7 +56,20 @@ def account_choices(settings: QboSettings | None) -> list[str]:
     return [NONE, *sorted({a.name for a in settings.accounts if a.active})]
 
 
-def _status(source: str, key: str | None, mapped: bool, issues: list[Issue]) -> str:
+def blocked(word: str, what: str) -> str:
+    """The Status of a row that stops ``what`` from being sent: "SUGGESTED (blocks receipts)"."""
+    return f"{word} (blocks {what})"
+
+
+def _status(
+    source: str,
+    key: str | None,
+    mapped: bool,
+    issues: list[Issue],
+    *,
+    suggested: bool = False,
+    blocks: str = "journal entries",
+) -> str:
     own = [
         i
         for i in issues
@@ -65,7 +79,9 @@ def _status(source: str, key: str | None, mapped: bool, issues: list[Issue]) -> 
         return "PROBLEM: " + own[0].message
     if mapped:
         return MAPPED
-    return OPTIONAL if source == "over_short" else UNMAPPED
+    if source == "over_short":
+        return OPTIONAL
+    return blocked(SUGGESTED if suggested else UNMAPPED, blocks)
 
 
 def account_rows(
@@ -74,21 +90,30 @@ def account_rows(
     suggestion: Mapping | None = None,
     issues: Iterable[Issue] = (),
 ) -> list[dict[str, str]]:
-    """One row per POS amount: Kind, POS amount, QuickBooks account, Suggested, Status."""
+    """One row per POS amount: Kind, POS amount, QuickBooks account, Suggested, Status.
+
+    Status says what an unmapped row blocks, as the Items table does: journal entries; a
+    payment without its own receipt deposit account blocks receipts too ("blocks sending").
+    """
     issues = list(issues)
     rows = []
     for source, key in account_keys(keys):
         ref = mapping.accounts.get((source, key))
         suggested = suggestion.accounts.get((source, key)) if suggestion else None
+        blocks = "journal entries"
+        if source == "payment" and deposit_account_for(mapping, key) is None:
+            blocks = "sending"  # journal entries and sales receipts alike
+        mapped = account_for(mapping, source, key) is not None
+        status = _status(
+            source, key, mapped, issues, suggested=suggested is not None, blocks=blocks
+        )
         rows.append(
             {
                 "Kind": KIND_LABEL.get(source, source),
                 "POS amount": row_label(source, key),
                 "QuickBooks account": ref.name if ref else NONE,
                 "Suggested": suggested.name if suggested else "",
-                "Status": _status(
-                    source, key, account_for(mapping, source, key) is not None, issues
-                ),
+                "Status": status,
             }
         )
     return rows
@@ -189,8 +214,8 @@ def item_label(item_key: str) -> str:
 
 # --- receipt items (Mapping.items) ----------------------------------------------------------
 
-ITEM_SUGGESTED = "SUGGESTED (blocks receipts)"  # a suggestion exists but is not applied
-ITEM_UNMAPPED = "UNMAPPED (blocks receipts)"
+ITEM_SUGGESTED = blocked(SUGGESTED, "receipts")
+ITEM_UNMAPPED = blocked(UNMAPPED, "receipts")
 
 
 def needs_attention(status: str) -> bool:
@@ -301,19 +326,31 @@ def deposit_rows(
     receipt_issues: Iterable[Issue] = (),
 ) -> list[dict[str, str]]:
     """One row per payment method: where its sales receipts deposit, and whether QuickBooks
-    would take it (``receipt_issues`` are ``check_mapping(..., "receipt")``'s)."""
+    would take it (``receipt_issues`` are ``check_mapping(..., "receipt")``'s).
+
+    Suggested is the method's own suggested deposit account, else the journal account
+    suggested for it ("Cash on Hand (journal account)"): Use suggestions maps both.
+    """
     receipt_issues = list(receipt_issues)
     rows = []
     for method in payment_methods(keys):
         own = mapping.deposits.get(method or "")
-        suggested = suggestion.deposits.get(method or "") if suggestion else None
+        offered = suggestion.deposits.get(method or "") if suggestion else None
+        journal = suggestion.accounts.get(("payment", method)) if suggestion else None
+        if offered:
+            suggested = offered.name
+        else:
+            suggested = f"{journal.name} (journal account)" if journal else ""
         mapped = deposit_account_for(mapping, method) is not None
+        status = _status(
+            "payment", method, mapped, receipt_issues, suggested=bool(suggested), blocks="receipts"
+        )
         rows.append(
             {
                 "Payment method": row_label("payment", method),
                 "Deposit account": own.name if own else SAME_AS_JOURNAL,
-                "Suggested": suggested.name if suggested else "",
-                "Status": _status("payment", method, mapped, receipt_issues),
+                "Suggested": suggested,
+                "Status": status,
             }
         )
     return rows

@@ -36,7 +36,8 @@ def test_disconnected_the_grid_lists_every_pos_amount_unmapped(workbench_env):
         frame["POS amount"]
     )
     assert frame["Kind"].iloc[0] == "Payments"  # grouped by kind, payments first
-    assert (frame.loc[frame["POS amount"] == "Sales - Food", "Status"] == "UNMAPPED").all()
+    food = frame.loc[frame["POS amount"] == "Sales - Food", "Status"]
+    assert (food == "UNMAPPED (blocks journal entries)").all()
 
 
 def _refreshed(connected):
@@ -54,6 +55,7 @@ def test_refresh_then_suggestions_then_save_leaves_nothing_blocking(connected):
     food = frame[frame["POS amount"] == "Sales - Food"].iloc[0]
     assert food["Suggested"] == "Sales - Food"  # suggestion marked, not yet applied
     assert food["QuickBooks account"] == "None"
+    assert food["Status"] == "SUGGESTED (blocks journal entries)"  # as the Items table says
 
     next(b for b in at.button if b.label == "Use suggestions").click().run()
     accounts = _accounts(at)
@@ -115,10 +117,15 @@ def test_receipt_deposit_accounts_are_suggested_applied_and_saved(connected):
     assert (deposits["Deposit account"] == "same as journal account").all()
     voucher_suggestion = deposits.loc["Payment - Voucher", "Suggested"]
     assert voucher_suggestion  # the voucher's journal account is a liability: a deposit is offered
-    assert deposits.loc["Payment - Cash", "Suggested"] == ""
+    cash_account = at.data_editor[0].value.set_index("POS amount").loc["Payment - Cash"]
+    assert deposits.loc["Payment - Cash", "Suggested"] == (
+        f"{cash_account['Suggested']} (journal account)"
+    )  # the journal account's suggestion is what it would deposit to
+    assert (deposits["Status"] == "SUGGESTED (blocks receipts)").all()
 
     next(b for b in at.button if b.label == "Use suggestions").click().run()
     deposits = _deposits(at)
+    assert deposits.loc["Payment - Cash", "Status"] == "mapped"
     assert deposits.loc["Payment - Voucher", "Deposit account"] == voucher_suggestion
     assert deposits.loc["Payment - Voucher", "Status"] == "mapped"
     next(b for b in at.button if b.label == "Save Settings").click().run()

@@ -12,7 +12,6 @@ from posbooks.ui_mapping import (
     MAPPED,
     NONE,
     SAME_AS_JOURNAL,
-    UNMAPPED,
     account_choices,
     account_rows,
     deposit_choices,
@@ -62,7 +61,9 @@ def test_unmapped_rows_stand_out_and_mapped_rows_show_the_account():
     assert rows["Sales - Food"]["QuickBooks account"] == "Sales - Food"
     assert rows["Sales - Food"]["Status"] == MAPPED
     assert rows["Payment - Cash"]["QuickBooks account"] == NONE
-    assert rows["Payment - Cash"]["Status"] == UNMAPPED
+    assert rows["Payment - Cash"]["Status"] == "UNMAPPED (blocks sending)"
+    assert rows["Tax - SST6"]["Status"] == "UNMAPPED (blocks journal entries)"  # receipts: Items
+    assert [needs_attention(r["Status"]) for r in rows.values()] == [True, False, True, True, False]
 
 
 def test_a_blocking_issue_replaces_the_status_with_what_to_fix():
@@ -82,6 +83,22 @@ def test_suggestions_are_marked_in_their_own_column():
     rows = {r["POS amount"]: r for r in account_rows(KEYS, Mapping(), suggestion)}
     assert rows["Payment - Cash"]["Suggested"] == "Undeposited Funds"
     assert rows["Payment - Cash"]["QuickBooks account"] == NONE  # not applied until chosen
+
+
+def test_a_suggestion_not_yet_applied_reads_suggested_like_the_items_table():
+    suggestion = Mapping(accounts={("sales", "Food"): Ref("10", "Sales - Food")})
+    rows = {r["POS amount"]: r for r in account_rows(KEYS, Mapping(), suggestion)}
+    assert rows["Sales - Food"]["Status"] == "SUGGESTED (blocks journal entries)"
+    assert rows["Payment - Cash"]["Status"].startswith("UNMAPPED")  # nothing to suggest
+    assert needs_attention(rows["Sales - Food"]["Status"])  # still highlighted
+    applied = Mapping(accounts=suggestion.accounts)
+    assert account_rows(KEYS, applied, suggestion)[1]["Status"] == MAPPED
+
+
+def test_a_payment_with_its_own_deposit_account_blocks_only_journal_entries():
+    mapping = Mapping(deposits={"Cash": Ref("20", "Undeposited Funds")})
+    rows = {r["POS amount"]: r for r in account_rows(KEYS, mapping)}
+    assert rows["Payment - Cash"]["Status"] == "UNMAPPED (blocks journal entries)"
 
 
 def test_choices_offer_none_and_only_active_accounts():
@@ -174,6 +191,21 @@ def test_deposit_rows_default_to_the_journal_account_and_flag_a_liability():
     assert rows["Payment - Cash"]["Status"] == MAPPED
     assert rows["Payment - Voucher"]["Suggested"] == "Undeposited Funds"
     assert "cannot hold it as a deposit account" in rows["Payment - Voucher"]["Status"]
+
+
+def test_deposit_rows_whose_journal_account_is_only_suggested_read_suggested():
+    suggestion = Mapping(
+        accounts={("payment", "Cash"): Ref("20", "Undeposited Funds")},
+        deposits={"Voucher": Ref("20", "Undeposited Funds")},
+    )
+    rows = {r["Payment method"]: r for r in deposit_rows(VOUCHER_KEYS, Mapping(), suggestion)}
+    cash, voucher = rows["Payment - Cash"], rows["Payment - Voucher"]
+    assert cash["Suggested"] == "Undeposited Funds (journal account)"
+    assert cash["Status"] == voucher["Status"] == "SUGGESTED (blocks receipts)"
+    assert voucher["Suggested"] == "Undeposited Funds"  # its own deposit account
+    assert needs_attention(cash["Status"])
+    bare = deposit_rows(VOUCHER_KEYS, Mapping())  # never refreshed: nothing suggested
+    assert [(r["Suggested"], r["Status"]) for r in bare] == [("", ITEM_UNMAPPED)] * 2
 
 
 def test_deposit_edits_set_and_clear_the_receipt_deposit_account():
