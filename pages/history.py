@@ -43,10 +43,13 @@ def show_ledger() -> None:
         hide_index=True,
         width="stretch",
         column_config={
-            "Open": st.column_config.LinkColumn("Open", display_text="Open in QuickBooks")
+            "Status": st.column_config.TextColumn(width=200),  # the longest status, whole
+            "Open": st.column_config.LinkColumn("Open", display_text="Open in QuickBooks"),
         },
     )
     st.caption(f"{len(shown)} of {len(rows)} documents shown.")
+    if why := uh.why_not_in_quickbooks(shown):  # the Message column starts off-screen
+        st.warning(why)
 
 
 if rows:

@@ -6,13 +6,13 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 
 from posbooks.core.reconcile import DocumentCheck
-from posbooks.ui_format import DOC_LABELS, money
+from posbooks.ui_format import DOC_LABELS, md_escape, money
 
 STATUS_WORDS = {
     "posted": "in QuickBooks",
     "sending": "sending (outcome not yet known)",
     "failed": "refused by QuickBooks",
-    "not_sent": "not sent: posbooks stopped it (see Message)",
+    "not_sent": "not sent: posbooks stopped it",  # why: listed under the table
 }
 
 
@@ -50,6 +50,30 @@ def history_rows(ledger: Iterable, link: LinkMaker) -> list[dict]:
             }
         )
     return rows
+
+
+WHY_SHOWN = 10  # reasons listed under the table; the Message column keeps every one
+
+
+def why_not_in_quickbooks(rows: Sequence[dict], limit: int = WHY_SHOWN) -> str | None:
+    """Markdown for under the ledger table: each shown document QuickBooks does not hold,
+    with its status and the reason in full (a table cell cuts a sentence off). None if all
+    are in QuickBooks."""
+    missing = [r for r in rows if r["Status"] != STATUS_WORDS["posted"]]
+    if not missing:
+        return None
+    lines = [
+        f"- **{md_escape(r['DocNumber'])}** ({md_escape(r['Outlet'])}, "
+        f"{r['Business date']:%a %d %b %Y}): {md_escape(r['Status'])}"
+        + (f" — {md_escape(r['Message'])}" if r["Message"] else ".")
+        for r in missing[:limit]
+    ]
+    if len(missing) > limit:
+        lines.append(
+            f"- and {len(missing) - limit:,} more: filter by Status, or read the Message column."
+        )
+    head = f"**{len(missing):,} of these documents {'is' if len(missing) == 1 else 'are'} "
+    return head + "not in QuickBooks:**\n\n" + "\n".join(lines)
 
 
 def filter_rows(

@@ -99,6 +99,9 @@ def test_a_day_whose_docnumber_is_taken_stays_in_history_with_why_until_sent(day
     assert (bangsar["DocNumber"], bangsar["Status"]) == (number, STATUS_WORDS["not_sent"])
     assert bangsar["QuickBooks Id"] == ""
     assert f"by a document posbooks did not write (Id {typed['Id']})" in bangsar["Message"]
+    [why] = [w.value.replace("\\", "") for w in at.warning if "not in QuickBooks" in w.value]
+    assert f"**{number}** (Bangsar, {last_day:%a %d %b %Y}): {STATUS_WORDS['not_sent']} — " in why
+    assert f"did not write (Id {typed['Id']}); nothing was sent." in why  # under the table
     most_recent = next(m.value for m in at.markdown if m.value.startswith("Most recent"))
     assert most_recent.endswith(("— " + STATUS_WORDS["not_sent"] + ".", "— in QuickBooks."))
 

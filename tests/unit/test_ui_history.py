@@ -13,6 +13,7 @@ from posbooks.ui_history import (
     found_rows,
     history_rows,
     reconcile_unavailable,
+    why_not_in_quickbooks,
 )
 
 
@@ -62,6 +63,11 @@ def link(doc_type, qbo_id):
     return f"http://sandbox/app/1/{doc_type}/{qbo_id}"
 
 
+def plain(markdown: str) -> str:
+    """Markdown as read on the page: without its escapes."""
+    return markdown.replace("\\", "")
+
+
 def test_rows_in_words_with_a_link_only_when_quickbooks_holds_the_document():
     rows = history_rows(LEDGER, link)
     assert rows[0]["Type"] == "Journal Entry"
@@ -80,9 +86,37 @@ def test_a_day_posbooks_refused_before_sending_does_not_read_refused_by_quickboo
                 "DocNumber PB261122-BANEQ-J is already used in QuickBooks by a document "
                 "posbooks did not write (Id 7); nothing was sent.", attempts=0)  # fmt: skip
     [row] = history_rows([taken], link)
-    assert row["Status"] == "not sent: posbooks stopped it (see Message)"
+    assert row["Status"] == "not sent: posbooks stopped it"
     assert "QuickBooks" not in row["Status"].split(":")[0]
     assert (row["Open"], row["QuickBooks Id"]) == (None, "")
+    why = plain(why_not_in_quickbooks([row]))  # the reason in full under the table, not cut off
+    assert why.startswith("**1 of these documents is not in QuickBooks:**")
+    assert (
+        "**PB261122-BANEQ-J** (Bangsar, Sun 22 Nov 2026): not sent: posbooks stopped it — "
+        "DocNumber PB261122-BANEQ-J is already used in QuickBooks by a document posbooks "
+        "did not write (Id 7); nothing was sent." in why
+    )
+
+
+def test_only_documents_quickbooks_does_not_hold_are_explained_under_the_table():
+    rows = history_rows(LEDGER, link)
+    assert why_not_in_quickbooks(rows[:1]) is None  # everything shown is in QuickBooks
+    why = plain(why_not_in_quickbooks(rows))
+    assert "PB261120AJ" not in why
+    assert "refused by QuickBooks — Validation: the deposit account is not a bank" in why
+
+
+def test_a_long_list_of_reasons_stops_at_ten_and_counts_the_rest():
+    refused = [
+        Row(date(2026, 11, d), "KLCC", "journal", "", f"PB2611{d:02}KJ", None, "failed", 2,
+            "2026-11-26T10:05:00+00:00", "Stale *object* <b>", attempts=1)
+        for d in range(1, 14)
+    ]  # fmt: skip
+    why = why_not_in_quickbooks(history_rows(refused, link))
+    assert why.startswith("**13 of these documents are not in QuickBooks:**")
+    assert why.count("\n- **PB") == 10
+    assert r"Stale \*object\* \<b\>" in why  # QuickBooks' words are not markup
+    assert plain(why).endswith("- and 3 more: filter by Status, or read the Message column.")
 
 
 def test_filters_combine_and_empty_filters_keep_everything():
