@@ -146,6 +146,7 @@ def to_json(result: Reconciliation) -> dict:
     for c in result.documents:
         row = {k: (amount(v) if isinstance(v, Decimal) else v) for k, v in document_row(c).items()}
         row["business_date"] = c.business_date.isoformat()
+        row["lines_compared"] = c.lines_compared
         row["lines"] = [
             {"account": ln.account, "class": ln.class_, "location": ln.location,
              "pos": amount(ln.pos), "sent": amount(ln.sent), "qbo": amount(ln.qbo),
@@ -185,6 +186,11 @@ class _Pos:
     identity: dict[str, tuple[date, str, str]] = field(default_factory=dict)
     version: int = 0
 
+    @property
+    def mapping_saved(self) -> bool:
+        """Whether a mapping puts the POS lines on accounts (version 0: none saved)."""
+        return self.version > 0
+
 
 def _pos_now(
     store: Store, sources, names, date_from, date_to, outlets, doc_type
@@ -210,7 +216,8 @@ def _pos_now(
             number = doc_number(day.business_date, day.outlet, doc_type, key)
             pos.sides[number] = Side(lines_from_draft(draft))
             pos.identity[number] = (day.business_date, day.outlet, key)
-            blocked = blocking_messages(day, draft, mapping, settings)
+            # no mapping: every line would be listed; the document's message says why instead
+            blocked = blocking_messages(day, draft, mapping, settings) if pos.mapping_saved else []
             if blocked:
                 pos.notes[number] = "; ".join(blocked)
     return pos
@@ -382,6 +389,7 @@ def _reconcile(config, store, realm, sources, date_from, date_to, outlets, doc_t
             taken_by=taken_by(others[number]) if number in others else "",
             pos_note=note, adjustments=adjustments.get(number, ()),
             accepted=accepted.get((day, outlet, doc_type, key), {}),
+            mapping_saved=pos.mapping_saved,
         )  # fmt: skip
         checks.append(reconcile_document(src))
     checks.sort(key=lambda c: (c.business_date, c.outlet, c.doc_key))

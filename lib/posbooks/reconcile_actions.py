@@ -183,6 +183,11 @@ def post_adjustment(
             f"posbooks sent, and QuickBooks holds none of this day's; nothing was posted. "
             + NOT_ADJUSTABLE[check.status]
         )
+    if not check.lines_compared:  # every line would look like a difference to post
+        raise ReconcileError(
+            f"No mapping is saved in this home, so {check.doc_number}'s lines cannot be "
+            "compared with the POS; nothing was posted. Save a mapping first."
+        )
     lines = adjustment_lines(check)
     if not lines:
         raise ReconcileError(f"{check.doc_number}: QuickBooks already agrees with the POS.")

@@ -39,6 +39,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
+AGREES = ("matched", "adjusted")  # one row each; "accepted" still says who accepted what
+
+
 def _money(value) -> str:
     return "" if value is None else f"{value:,.2f}"
 
@@ -59,7 +62,8 @@ def table(result) -> str:
         out.append("  ".join(v.rjust(w) if j >= 4 else v.ljust(w)
                              for j, (v, w) in enumerate(zip(row, widths, strict=True))))  # fmt: skip
         check = result.documents[i - 1] if i else None
-        if check is not None and check.status not in ("matched", "adjusted"):
+        # one compared on its total alone (no mapping saved) says why, even when it agrees
+        if check is not None and (check.status not in AGREES or not check.lines_compared):
             out.append(f"    {check.message}")
             for ln in check.differences:
                 where = " / ".join(p for p in (ln.account, ln.class_, ln.location) if p)

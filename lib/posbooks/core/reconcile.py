@@ -26,6 +26,9 @@ matched             all three agree
 
 A status the bookkeeper accepted as is becomes ``accepted`` while nothing changes
 (the acceptance is tied to a fingerprint of the three sources).
+
+With no mapping saved in the home the POS side cannot be put on accounts: its lines are
+not compared (none is listed as differing), only the totals, and the message says so.
 """
 
 from __future__ import annotations
@@ -91,9 +94,12 @@ class LineCheck:
     sent: Decimal | None
     qbo: Decimal | None
     adjusted: Decimal | None = None  # QuickBooks now plus the adjusting entries
+    compared: bool = True  # False: no mapping saved, so no POS line to set it against
 
     @property
     def differs(self) -> bool:
+        if not self.compared:
+            return False
         values = {v or ZERO for v in (self.pos, self.sent, self.qbo)}
         return len(values) > 1
 
@@ -119,6 +125,7 @@ class DocumentCheck:
     adjustments: tuple[str, ...] = ()  # DocNumbers of the adjusting entries
     fingerprint: str = ""
     accepted_note: str = ""
+    lines_compared: bool = True  # False: no mapping saved, only the totals were compared
 
     @property
     def label(self) -> str:
@@ -241,6 +248,7 @@ class Sources:
     pos_note: str = ""  # why the POS draft cannot be sent (blocking issues)
     adjustments: tuple[tuple[str, Side | None], ...] = ()  # (DocNumber, QuickBooks now)
     accepted: dict[str, str] = field(default_factory=dict)  # fingerprint -> note
+    mapping_saved: bool = True  # False: the POS lines are on no account, only totals compare
 
 
 def _names(sides: Sequence[Side | None]) -> dict[LineKey, tuple[str, str, str]]:
@@ -255,8 +263,9 @@ def _names(sides: Sequence[Side | None]) -> dict[LineKey, tuple[str, str, str]]:
 def line_checks(src: Sources) -> tuple[LineCheck, ...]:
     """Per (account, class, location): POS now, sent, QuickBooks now (and adjusted)."""
     adjustment_sides = [s for _, s in src.adjustments if s is not None]
-    sides = [src.pos, src.sent, src.qbo, *adjustment_sides]
-    pos, sent, qbo = (s.net if s else None for s in (src.pos, src.sent, src.qbo))
+    pos_side = src.pos if src.mapping_saved else None  # unmapped POS lines net to nonsense
+    sides = [pos_side, src.sent, src.qbo, *adjustment_sides]
+    pos, sent, qbo = (s.net if s else None for s in (pos_side, src.sent, src.qbo))
     adjusted = (
         net_by_key(*(s.lines for s in [src.qbo, *adjustment_sides] if s))
         if src.adjustments
@@ -267,7 +276,7 @@ def line_checks(src: Sources) -> tuple[LineCheck, ...]:
         values = [None if m is None else m.get(key, ZERO) for m in (pos, sent, qbo, adjusted)]
         if all(v in (None, ZERO) for v in values):
             continue  # a line that nets to zero everywhere tells nobody anything
-        checks.append(LineCheck(key, account, cls, loc, *values))
+        checks.append(LineCheck(key, account, cls, loc, *values, compared=src.mapping_saved))
     return tuple(checks)
 
 
@@ -313,7 +322,7 @@ def _status(src: Sources, lines: tuple[LineCheck, ...]) -> tuple[str, str]:
             return "not_sent", "Neither the POS nor QuickBooks has this document."
         note = f" It cannot be sent yet: {src.pos_note}" if src.pos_note else ""
         return "not_sent", f"The POS has this document but it was never sent.{note}"
-    if src.adjustments and src.pos is not None:
+    if src.adjustments and src.pos is not None and src.mapping_saved:
         present = all(side is not None for _, side in src.adjustments)
         now = net_by_key(*(s.lines for s in [src.qbo] if s),
                          *(s.lines for _, s in src.adjustments if s))  # fmt: skip
@@ -338,6 +347,14 @@ def _status(src: Sources, lines: tuple[LineCheck, ...]) -> tuple[str, str]:
         return "edited", f"Edited in QuickBooks ({token}): {what}"
     if src.pos is None:
         return "pos_changed", "The POS export no longer has this day and outlet."
+    if not src.mapping_saved:  # only the totals can tell whether the POS moved
+        pos_total, sent_total = (
+            document_total(src.pos.lines),
+            document_total(src.sent.lines if src.sent else ()),
+        )
+        if pos_total != sent_total:
+            return "pos_changed", f"The POS total is {pos_total:,.2f} now, {sent_total:,.2f} sent."
+        return "matched", "POS, ledger and QuickBooks agree on the total."
     if src.adjustments:
         numbers = ", ".join(n for n, _ in src.adjustments)
         return "pos_changed", (
@@ -352,6 +369,23 @@ def _status(src: Sources, lines: tuple[LineCheck, ...]) -> tuple[str, str]:
             if src.sent else "The POS gives other lines now."
         )  # fmt: skip
     return "matched", "POS, ledger and QuickBooks agree."
+
+
+def no_mapping_note(src: Sources) -> str:
+    """Why this document's lines were not compared, with the totals that were."""
+    totals = [
+        (name, document_total(side.lines))
+        for name, side in (("POS now", src.pos), ("sent", src.sent), ("QuickBooks now", src.qbo))
+        if side is not None
+    ]
+    agree = len({t for _, t in totals}) == 1
+    listed = ", ".join(f"{name} {t:,.2f}" for name, t in totals)
+    verdict = "" if len(totals) < 2 else " (they agree)" if agree else " (they differ)"
+    return (
+        "No mapping is saved in this home, so the POS lines cannot be put on accounts and are "
+        f"not compared line by line; totals: {listed}{verdict}. Save a mapping (the Mapping "
+        "page, or posbooks mapping suggest --save) to compare lines."
+    )
 
 
 def _failed_message(src: Sources) -> str:
@@ -371,6 +405,8 @@ def reconcile_document(src: Sources) -> DocumentCheck:
     """The status and line differences of one document from its three sources."""
     lines = line_checks(src)
     status, message = _status(src, lines)
+    if not src.mapping_saved:
+        message = f"{message} {no_mapping_note(src)}"
     print_ = fingerprint(src)
     accepted_note = src.accepted.get(print_, "")
     if accepted_note and status not in GOOD:
@@ -394,6 +430,7 @@ def reconcile_document(src: Sources) -> DocumentCheck:
         adjustments=tuple(n for n, _ in src.adjustments),
         fingerprint=print_,
         accepted_note=accepted_note,
+        lines_compared=src.mapping_saved,
     )
 
 
