@@ -23,31 +23,26 @@ def documents_not_in_ledger(wb, date_from: date, date_to: date) -> list[Document
     Expected failures (not connected, reconnect needed, QuickBooks not answering) raise
     ``services.WorkbenchError`` in plain words.
     """
-    from posbooks.qbo.auth import ReconnectNeeded
-    from posbooks.qbo.gateway import QboError
-    from posbooks.services import WorkbenchError
+    from posbooks.services import WorkbenchError, plain_quickbooks_errors
 
-    try:
-        realm = reconcile.connected_realm(wb.config, wb.store)
-        rows = ledger.ledger_rows(wb.store, realm_id=realm, date_from=date_from, date_to=date_to)
-        gateway = reconcile.gateway_for(wb.config, wb.store)
-        where = f"TxnDate >= '{date_from.isoformat()}' AND TxnDate <= '{date_to.isoformat()}'"
-        found = [
-            (doc_type, obj)
-            for doc_type, entity in ENTITY.items()
-            for obj in gateway.query(entity, where)
-            if OUR_DOC_NUMBER.match(str(obj.get("DocNumber")))
-            # a copy keeps the memo but names another day: not posbooks' document
-            and note_identity(obj.get("PrivateNote"), str(obj.get("DocNumber"))) is not None
-        ]
-    except reconcile.ReconcileError as exc:
-        raise WorkbenchError(str(exc)) from None
-    except ReconnectNeeded:
-        raise WorkbenchError(
-            "QuickBooks no longer accepts this connection. Go to Connect and reconnect."
-        ) from None
-    except QboError as exc:
-        raise WorkbenchError(f"QuickBooks did not answer: {exc.detail or exc}") from None
+    with plain_quickbooks_errors():
+        try:
+            realm = reconcile.connected_realm(wb.config, wb.store)
+            rows = ledger.ledger_rows(
+                wb.store, realm_id=realm, date_from=date_from, date_to=date_to
+            )
+            gateway = reconcile.gateway_for(wb.config, wb.store)
+            where = f"TxnDate >= '{date_from.isoformat()}' AND TxnDate <= '{date_to.isoformat()}'"
+            found = [
+                (doc_type, obj)
+                for doc_type, entity in ENTITY.items()
+                for obj in gateway.query(entity, where)
+                if OUR_DOC_NUMBER.match(str(obj.get("DocNumber")))
+                # a copy keeps the memo but names another day: not posbooks' document
+                and note_identity(obj.get("PrivateNote"), str(obj.get("DocNumber"))) is not None
+            ]
+        except reconcile.ReconcileError as exc:
+            raise WorkbenchError(str(exc)) from None
     known = {(r.doc_type, r.doc_number): r for r in rows}
     checks = []
     for doc_type, obj in found:

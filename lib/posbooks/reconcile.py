@@ -448,26 +448,19 @@ def reconcile_period(wb, source, date_from: date, date_to: date, outlets: Sequen
                      doc_type: str) -> Reconciliation:  # fmt: skip
     """``reconcile`` for a page: expected failures become ``WorkbenchError`` in plain words."""
     from posbooks.pos import ExportRejected
-    from posbooks.qbo.auth import ReconnectNeeded
-    from posbooks.qbo.gateway import QboError
-    from posbooks.services import WorkbenchError
+    from posbooks.services import WorkbenchError, plain_quickbooks_errors
 
-    try:
-        return reconcile(
-            wb.config, wb.store, sources=list(source.paths), names=list(source.names),
-            date_from=date_from, date_to=date_to, outlets=list(outlets) or None,
-            doc_type=doc_type,
-        )  # fmt: skip
-    except ExportRejected as exc:
-        raise WorkbenchError(f"The POS export was rejected: {exc}") from None
-    except ReconcileError as exc:
-        raise WorkbenchError(str(exc)) from None
-    except ReconnectNeeded:
-        raise WorkbenchError(
-            "QuickBooks no longer accepts this connection. Go to Connect and reconnect."
-        ) from None
-    except QboError as exc:
-        raise WorkbenchError(f"QuickBooks did not answer: {exc.detail or exc}") from None
+    with plain_quickbooks_errors():
+        try:
+            return reconcile(
+                wb.config, wb.store, sources=list(source.paths), names=list(source.names),
+                date_from=date_from, date_to=date_to, outlets=list(outlets) or None,
+                doc_type=doc_type,
+            )  # fmt: skip
+        except ExportRejected as exc:
+            raise WorkbenchError(f"The POS export was rejected: {exc}") from None
+        except ReconcileError as exc:
+            raise WorkbenchError(str(exc)) from None
 
 
 # --- notebooks ------------------------------------------------------------------------

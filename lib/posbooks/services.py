@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -43,6 +44,22 @@ class WorkbenchError(Exception):
 
 class StartupError(WorkbenchError):
     """The workbench cannot open: bad configuration or no local sandbox."""
+
+
+RECONNECT = "QuickBooks no longer accepts this connection. Go to Connect and reconnect."
+
+
+@contextmanager
+def plain_quickbooks_errors() -> Iterator[None]:
+    """QuickBooks refusing the connection or not answering, as a ``WorkbenchError``."""
+    from posbooks.qbo.gateway import QboError
+
+    try:
+        yield
+    except auth.ReconnectNeeded:
+        raise WorkbenchError(RECONNECT) from None
+    except QboError as exc:
+        raise WorkbenchError(f"QuickBooks did not answer: {exc.detail or exc}") from None
 
 
 @dataclass(frozen=True)
@@ -144,9 +161,7 @@ def refresh_settings(wb: Workbench) -> QboSettings:
     try:
         return qbo_settings.refresh_settings(wb.config, wb.store)
     except auth.ReconnectNeeded:
-        raise WorkbenchError(
-            "QuickBooks no longer accepts this connection. Go to Connect and reconnect."
-        ) from None
+        raise WorkbenchError(RECONNECT) from None
     except (QboError, auth.TokenRefreshFailed) as exc:
         raise WorkbenchError(
             f"QuickBooks did not answer the refresh: {getattr(exc, 'detail', '') or exc}"
