@@ -82,3 +82,24 @@ def test_a_copy_of_another_outlets_entry_under_our_docnumber_is_not_found(workbe
 
     found = documents_not_in_ledger(services.open_workbench(), day, day)
     assert [(c.doc_number, c.outlet) for c in found] == [(klcc.doc_number, "KLCC")]
+
+
+def _look_before_the_first_send(wb, day):
+    return documents_not_in_ledger(wb, day, day)
+
+
+def _reconcile(wb, day):
+    from posbooks.reconcile import reconcile_period
+
+    return reconcile_period(wb, SOURCE, day, day, [], "journal")
+
+
+@pytest.mark.parametrize("look", [_look_before_the_first_send, _reconcile])
+def test_a_connection_revoked_in_quickbooks_asks_to_reconnect(workbench_env, look):
+    """Revoked in QuickBooks: History's look and Reconcile say what to do, in plain words."""
+    config, store = _home(load_config())
+    _, tokens = auth.current_tokens(config, store)
+    auth.auth_client(config).revoke(token=tokens.refresh_token)
+    day = services.summarize_source(SOURCE).last_day
+    with pytest.raises(services.WorkbenchError, match="^QuickBooks no longer accepts"):
+        look(services.open_workbench(), day)
