@@ -18,6 +18,12 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$=&])")
 DOC_LABELS = {"journal": "Journal Entry", "receipt": "Sales Receipt"}
 
 
+def document_type(doc_type: str, doc_key: str = "") -> str:
+    """``Journal Entry``, or ``Sales Receipt (Visa/Master)`` for one payment method's receipt."""
+    label = DOC_LABELS.get(doc_type, doc_type)
+    return f"{label} ({doc_key})" if doc_key else label
+
+
 def md_escape(text: object) -> str:
     """Text safe to place inside ``st.markdown``: every Markdown/HTML character escaped."""
     if text is None:

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 
 from posbooks.core.reconcile import DocumentCheck
-from posbooks.ui_format import DOC_LABELS, md_escape, money
+from posbooks.ui_format import document_type, md_escape, money
 
 STATUS_WORDS = {
     "posted": "in QuickBooks",
@@ -34,12 +34,11 @@ def history_rows(ledger: Iterable, link: LinkMaker) -> list[dict]:
     """One row per document posbooks sent: day, outlet, type, number, status, link."""
     rows = []
     for r in ledger:
-        label = DOC_LABELS.get(r.doc_type, r.doc_type)
         rows.append(
             {
                 "Business date": r.business_date,
                 "Outlet": r.outlet,
-                "Type": f"{label} ({r.doc_key})" if r.doc_key else label,
+                "Type": document_type(r.doc_type, r.doc_key),
                 "DocNumber": r.doc_number,
                 "Status": status_words(r),
                 "Open": link(r.doc_type, r.qbo_id) if r.status == "posted" else None,
@@ -125,12 +124,11 @@ def found_rows(found: Iterable[DocumentCheck]) -> list[dict]:
     and total there (Reconcile compares them with the POS line by line)."""
     rows = []
     for c in found:
-        label = DOC_LABELS.get(c.doc_type, c.doc_type)
         rows.append(
             {
                 "Business date": c.business_date,
                 "Outlet": c.outlet,
-                "Type": f"{label} ({c.doc_key})" if c.doc_key else label,
+                "Type": document_type(c.doc_type, c.doc_key),
                 "DocNumber": c.doc_number,
                 "QuickBooks Id": c.qbo_id or "",
                 "QuickBooks now": money(c.qbo_total),

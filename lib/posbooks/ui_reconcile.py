@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 
 from posbooks.core.reconcile import GOOD, STATUS_LABELS, STATUSES, DocumentCheck
-from posbooks.ui_format import DOC_LABELS, money
+from posbooks.ui_format import document_type, money
 
 BADGE_COLORS = {
     "matched": "green",
@@ -56,8 +56,7 @@ def count_badges(checks: Iterable[DocumentCheck]) -> str:
 
 
 def _doc_label(check: DocumentCheck) -> str:
-    label = DOC_LABELS.get(check.doc_type, check.doc_type)
-    return f"{label} ({check.doc_key})" if check.doc_key else label
+    return document_type(check.doc_type, check.doc_key)
 
 
 def document_rows(checks: Iterable[DocumentCheck]) -> list[dict]:
