@@ -157,6 +157,24 @@ def home(fresh_sandbox: SandboxHandle, home_dir: Path, pos_file: Path) -> Home:
 
 
 @pytest.fixture
+def cli(home: Home, monkeypatch, tmp_path, capsys):
+    """Run ``posbooks ARGS`` in-process on the test's home; returns (status, out, err)."""
+    from posbooks.cli import main
+
+    monkeypatch.chdir(tmp_path)  # no stray .streamlit/secrets.toml
+    for name, value in home.env().items():
+        if name.startswith(("POSBOOKS_", "QBO_")):
+            monkeypatch.setenv(name, value)
+
+    def run(*args: str) -> tuple[int, str, str]:
+        status = main(list(args))
+        captured = capsys.readouterr()
+        return status, captured.out, captured.err
+
+    return run
+
+
+@pytest.fixture
 def receipt_home(fresh_sandbox: SandboxHandle, home_dir: Path, pos_file: Path) -> Home:
     """As ``home``, with vouchers deposited to Undeposited Funds for sales receipts."""
     return connect_home(fresh_sandbox, home_dir, pos_file, doc_type="receipt")

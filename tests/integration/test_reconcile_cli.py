@@ -6,28 +6,10 @@ import csv
 import io
 import json
 
-import pytest
-from posbooks.cli import main
 from posbooks.qbo.gateway import open_gateway
-from posting_support import DAY1, DAY2, Home, home, home_dir, pos_file
+from posting_support import DAY1, DAY2, Home, cli, home, home_dir, pos_file
 
-__all__ = ["home", "home_dir", "pos_file"]
-
-
-@pytest.fixture
-def cli(home: Home, monkeypatch, tmp_path, capsys):
-    """Run ``posbooks ARGS`` in-process on the test's home; returns (status, out, err)."""
-    monkeypatch.chdir(tmp_path)
-    for name, value in home.env().items():
-        if name.startswith(("POSBOOKS_", "QBO_")):
-            monkeypatch.setenv(name, value)
-
-    def run(*args: str) -> tuple[int, str, str]:
-        status = main(list(args))
-        captured = capsys.readouterr()
-        return status, captured.out, captured.err
-
-    return run
+__all__ = ["cli", "home", "home_dir", "pos_file"]
 
 
 def test_reconcile_table_json_csv_and_exit_codes(cli, home: Home):

@@ -6,8 +6,6 @@ import json
 import re
 from dataclasses import replace
 
-import pytest
-from posbooks.cli import main
 from posbooks.mapping import current_mapping, save_mapping
 from posbooks.qbo import auth
 from posting_support import (
@@ -15,29 +13,14 @@ from posting_support import (
     DAY2,
     DAY3,
     Home,
+    cli,
     documents_in_quickbooks,
     home,
     home_dir,
     pos_file,
 )
 
-__all__ = ["home", "home_dir", "pos_file"]
-
-
-@pytest.fixture
-def cli(home: Home, monkeypatch, tmp_path, capsys):
-    """Run ``posbooks ARGS`` in-process on the test's home; returns (status, out, err)."""
-    monkeypatch.chdir(tmp_path)  # no stray .streamlit/secrets.toml
-    for name, value in home.env().items():
-        if name.startswith(("POSBOOKS_", "QBO_")):
-            monkeypatch.setenv(name, value)
-
-    def run(*args: str) -> tuple[int, str, str]:
-        status = main(list(args))
-        captured = capsys.readouterr()
-        return status, captured.out, captured.err
-
-    return run
+__all__ = ["cli", "home", "home_dir", "pos_file"]
 
 
 def test_send_a_day_as_json_then_see_it_in_history(cli, home: Home):
