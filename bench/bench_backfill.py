@@ -32,13 +32,13 @@ BATCHES_PER_MINUTE = 40
 
 def connected_book(home: Path, sources: list[Path]):
     """A fresh sandbox with QBO's default limits, connected, settings read, mapping saved."""
-    from posbooks.config import load_config
-    from posbooks.mapping import pos_keys, save_mapping, suggest_mapping
+    from posbooks.drafts.mapping import pos_keys, save_mapping, suggest_mapping
     from posbooks.pos import open_exports
     from posbooks.qbo.auth import auto_approve
-    from posbooks.qbo.sandbox import start_sandbox
     from posbooks.qbo.settings import refresh_settings
-    from posbooks.store import open_store
+    from posbooks.state.config import load_config
+    from posbooks.state.store import open_store
+    from qbo_sandbox import start_sandbox
 
     sandbox = start_sandbox(port=0)
     config = load_config(
@@ -58,7 +58,7 @@ def connected_book(home: Path, sources: list[Path]):
 
 def backfill(path: Path, outlets: int, days: int) -> tuple[list[list], dict]:
     """Post every day of the file once, then once more (the re-run must create nothing)."""
-    from posbooks.posting import post_range
+    from posbooks.posting.plan import post_range
 
     first, last, line_count = date_span(path)
     with tempfile.TemporaryDirectory(prefix="posbooks-bench-") as home:

@@ -31,7 +31,7 @@ QBO_LIMITS = {"per_minute": 500, "per_second": 10, "batch_per_minute": 40}
 
 def _post_period(config, store, path: Path, first, last) -> Counter:
     """Send the period with the limits out of the way (set-up, not measured)."""
-    from posbooks.posting import post_range
+    from posbooks.posting.plan import post_range
     from posbooks.qbo.gateway import ClientLimits, open_gateway
 
     fast = open_gateway(config, store, limits=ClientLimits(100_000, 1_000_000, 100_000))
@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", action="store_true", help="print a pyinstrument profile")
     args = parser.parse_args(argv)
 
-    from posbooks.reconcile import reconcile
+    from posbooks.reconcile.gather import reconcile
 
     path = large_export(outlets=args.outlets, days=args.days)
     first, last, lines = date_span(path)

@@ -34,7 +34,7 @@ def posbooks_drafts(
 
     from posbooks.core.journal import journal_entries
     from posbooks.pos import open_exports
-    from posbooks.totals import daily_totals
+    from posbooks.pos.totals import daily_totals
 
     exports = open_exports([path])
     exports.raise_if_rejected()
@@ -50,9 +50,9 @@ def posbooks_drafts(
 
 def posbooks_preview(path: Path, date_from: date, date_to: date):
     """What the Preview page and ``posbooks preview`` compute: drafts plus the tie-out of
-    every POS total to them (posbooks.preview.preview_exports)."""
+    every POS total to them (posbooks.drafts.preview.preview_exports)."""
+    from posbooks.drafts.preview import preview_exports
     from posbooks.pos import open_exports
-    from posbooks.preview import preview_exports
 
     exports = open_exports([path])
     try:

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import streamlit as st
 from posbooks import services
-from posbooks.ui_format import md_escape, relative_time, same_tab_link
+from posbooks.app.format import md_escape, relative_time, same_tab_link
 
 if "workbench" not in st.session_state:  # a bookmarked page opened before app.py first ran
     st.switch_page("app.py")

@@ -5,11 +5,13 @@ from __future__ import annotations
 import pandas as pd
 import plotly.express as px
 import streamlit as st
-from posbooks import reconcile, reconcile_actions, services
-from posbooks import ui_history as uh
-from posbooks import ui_reconcile as ur
-from posbooks.found_in_quickbooks import documents_not_in_ledger
-from posbooks.ui_format import md_escape
+from posbooks import services
+from posbooks.app import history as uh
+from posbooks.app import reconcile as ur
+from posbooks.app.format import md_escape
+from posbooks.reconcile import actions as reconcile_actions
+from posbooks.reconcile import gather as reconcile
+from posbooks.reconcile.found import documents_not_in_ledger
 
 if "workbench" not in st.session_state:  # a bookmarked page opened before app.py first ran
     st.switch_page("app.py")

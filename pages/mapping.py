@@ -12,9 +12,9 @@ from datetime import UTC, datetime
 import pandas as pd
 import streamlit as st
 from posbooks import services
-from posbooks import ui_mapping as um
+from posbooks.app import mapping as um
+from posbooks.app.format import md_escape, relative_time
 from posbooks.core.mapping_rules import TRACK_CLASSES_STEPS, TRACK_LOCATIONS_STEPS
-from posbooks.ui_format import md_escape, relative_time
 
 if "workbench" not in st.session_state:  # a bookmarked page opened before app.py first ran
     st.switch_page("app.py")

@@ -6,8 +6,8 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 from posbooks import services
-from posbooks import ui_preview as up
-from posbooks.ui_format import date_label, md_escape, money
+from posbooks.app import preview as up
+from posbooks.app.format import date_label, md_escape, money
 
 if "workbench" not in st.session_state:  # a bookmarked page opened before app.py first ran
     st.switch_page("app.py")

@@ -28,6 +28,10 @@ from pathlib import Path
 
 import pytest
 
+# the sandbox fixtures (sandbox, fresh_sandbox, tokens, qb), shared by tests/qbo_sandbox and
+# posbooks' integration tests
+pytest_plugins = ["qbo_sandbox.testing"]
+
 _RUN_DIR_VAR = "POSBOOKS_TESTS_RUN_DIR"
 _IS_WORKER = bool(os.environ.get("PYTEST_XDIST_WORKER"))
 
@@ -65,8 +69,8 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None):
 
 
 def _stop_fallback_sandbox() -> None:
-    from posbooks.config import load_config
     from posbooks.qbo.local import stop_local_sandbox
+    from posbooks.state.config import load_config
 
     try:
         stop_local_sandbox(load_config(secrets_file=Path(os.devnull)))

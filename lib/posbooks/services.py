@@ -21,19 +21,19 @@ from typing import TYPE_CHECKING
 import requests
 
 import posbooks
-from posbooks import mapping as mapping_mod
-from posbooks.config import Config, ConfigError, load_config
+from posbooks.app.format import DOC_LABELS, qbo_document_url
 from posbooks.core.mapping_rules import check_mapping, suggest_mapping
 from posbooks.core.model import DayTotals, Issue, JournalDraft, Mapping, ReceiptDraft
 from posbooks.core.qbo_settings import QboSettings
+from posbooks.drafts import mapping as mapping_mod
+from posbooks.drafts.preview import PreviewResult, preview
 from posbooks.pos import Problem, open_exports
-from posbooks.preview import PreviewResult, preview
 from posbooks.qbo import auth
-from posbooks.store import Store, open_store
-from posbooks.ui_format import DOC_LABELS, qbo_document_url
+from posbooks.state.config import Config, ConfigError, load_config
+from posbooks.state.store import Store, open_store
 
 if TYPE_CHECKING:
-    from posbooks.posting import PostOutcome
+    from posbooks.posting.plan import PostOutcome
 
 ConnectionStatus = auth.ConnectionStatus
 
@@ -329,7 +329,7 @@ def preview_period(
 
     Posted marks come from a dry run of the posting engine over the local ledger (no network).
     """
-    from posbooks import posting
+    from posbooks.posting import plan as posting
 
     mapping = saved_mapping(wb)
     result = preview(
@@ -366,7 +366,7 @@ def preview_period(
     view.ready = sum(o.status == "ready" for o in outcomes)
     ready = {(o.business_date, o.outlet, o.doc_key) for o in outcomes if o.status == "ready"}
     if ready:  # a day refused last time (e.g. its DocNumber taken) may be refused again
-        from posbooks.ledger import ledger_rows
+        from posbooks.posting.ledger import ledger_rows
 
         for row in ledger_rows(wb.store, realm_id=status.realm_id, date_from=date_from,
                                date_to=date_to, doc_type=doc_type):  # fmt: skip
@@ -425,7 +425,7 @@ def send_period(
     progress: Callable[[int, int, PostOutcome], None] | None = None,
 ) -> list[SentDocument]:
     """Post the period to QuickBooks, exactly once per day, outlet and document."""
-    from posbooks import posting
+    from posbooks.posting import plan as posting
     from posbooks.qbo.gateway import QboError
 
     try:
@@ -501,6 +501,6 @@ def doc_label(doc_type: str) -> str:
 
 def history(wb: Workbench) -> list:
     """The posting ledger, newest first."""
-    from posbooks.ledger import ledger_rows
+    from posbooks.posting.ledger import ledger_rows
 
     return list(ledger_rows(wb.store))

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from posbooks.qbo.sandbox import SandboxHandle, start_sandbox
+from qbo_sandbox import SandboxHandle, start_sandbox
 from workbench_helpers import ROOT, connect_through_app
 
 

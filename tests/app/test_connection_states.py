@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from posbooks.config import load_config
 from posbooks.qbo.auth import auth_client, current_tokens
-from posbooks.store import open_store
+from posbooks.state.config import load_config
+from posbooks.state.store import open_store
 from workbench_helpers import new_session, open_page, page_source, texts
 
 

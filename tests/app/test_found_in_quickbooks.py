@@ -8,14 +8,14 @@ from datetime import timedelta
 
 import pytest
 from posbooks import services
-from posbooks.config import load_config
-from posbooks.found_in_quickbooks import documents_not_in_ledger
-from posbooks.mapping import pos_keys, save_mapping, suggest_mapping
+from posbooks.drafts.mapping import pos_keys, save_mapping, suggest_mapping
 from posbooks.pos import open_exports
-from posbooks.posting import post_range
+from posbooks.posting.plan import post_range
 from posbooks.qbo import auth
 from posbooks.qbo.settings import refresh_settings
-from posbooks.store import open_store
+from posbooks.reconcile.found import documents_not_in_ledger
+from posbooks.state.config import load_config
+from posbooks.state.store import open_store
 
 SOURCE = services.sample_source()
 
@@ -89,7 +89,7 @@ def _look_before_the_first_send(wb, day):
 
 
 def _reconcile(wb, day):
-    from posbooks.reconcile import reconcile_period
+    from posbooks.reconcile.gather import reconcile_period
 
     return reconcile_period(wb, SOURCE, day, day, [], "journal")
 

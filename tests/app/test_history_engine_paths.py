@@ -11,16 +11,16 @@ from decimal import Decimal
 
 import pytest
 from posbooks import services
-from posbooks.config import load_config
-from posbooks.mapping import pos_keys, save_mapping, suggest_mapping
+from posbooks.app.history import STATUS_WORDS
+from posbooks.drafts.mapping import pos_keys, save_mapping, suggest_mapping
 from posbooks.pos import open_exports
-from posbooks.posting import post_day
+from posbooks.posting.plan import post_day
 from posbooks.qbo import auth
 from posbooks.qbo.gateway import open_gateway
 from posbooks.qbo.payloads import doc_number
 from posbooks.qbo.settings import refresh_settings
-from posbooks.store import open_store
-from posbooks.ui_history import STATUS_WORDS
+from posbooks.state.config import load_config
+from posbooks.state.store import open_store
 from workbench_helpers import open_page, texts
 
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 import os
 
 from posbooks import services
-from posbooks.config import load_config
-from posbooks.mapping import pos_keys, save_mapping, suggest_mapping
+from posbooks.drafts.mapping import pos_keys, save_mapping, suggest_mapping
 from posbooks.pos import open_exports
-from posbooks.posting import post_day
+from posbooks.posting.plan import post_day
 from posbooks.qbo import auth
 from posbooks.qbo.settings import refresh_settings
-from posbooks.store import open_store
+from posbooks.state.config import load_config
+from posbooks.state.store import open_store
 from workbench_helpers import open_page, texts
 
 

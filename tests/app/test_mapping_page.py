@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from posbooks.config import load_config
-from posbooks.mapping import current_mapping
-from posbooks.store import open_store
+from posbooks.drafts.mapping import current_mapping
+from posbooks.state.config import load_config
+from posbooks.state.store import open_store
 from workbench_helpers import open_page, texts
 
 

@@ -7,13 +7,13 @@ from datetime import date
 from decimal import Decimal
 
 from posbooks import services
-from posbooks.config import load_config
-from posbooks.mapping import save_mapping, suggest_mapping
-from posbooks.preview import preview
+from posbooks.app.format import money
+from posbooks.drafts.mapping import save_mapping, suggest_mapping
+from posbooks.drafts.preview import preview
 from posbooks.qbo.gateway import open_gateway
 from posbooks.qbo.settings import refresh_settings
-from posbooks.store import open_store
-from posbooks.ui_format import money
+from posbooks.state.config import load_config
+from posbooks.state.store import open_store
 from workbench_helpers import open_page, texts
 
 SAMPLE = services.sample_source()

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from posbooks.qbo.sandbox import SandboxHandle
-from posbooks.qbo.sandbox.autoapprove import approve_authorization
+from qbo_sandbox import SandboxHandle
+from qbo_sandbox.autoapprove import approve_authorization
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -22,16 +22,16 @@ import pytest
 import requests
 from intuitlib.client import AuthClient
 from intuitlib.enums import Scopes
-from posbooks.config import Config
 from posbooks.core.model import Ref
-from posbooks.mapping import current_mapping, pos_keys, save_mapping, suggest_mapping
-from posbooks.posting import RetryPolicy, open_pos_exports, post_range
-from posbooks.preview import default_source
+from posbooks.drafts.mapping import current_mapping, pos_keys, save_mapping, suggest_mapping
+from posbooks.drafts.preview import default_source
+from posbooks.posting.plan import RetryPolicy, open_pos_exports, post_range
 from posbooks.qbo import auth
-from posbooks.qbo.sandbox import SandboxHandle
-from posbooks.qbo.sandbox.autoapprove import approve_authorization
 from posbooks.qbo.settings import current_settings, refresh_settings
-from posbooks.store import Store
+from posbooks.state.config import Config
+from posbooks.state.store import Store
+from qbo_sandbox import SandboxHandle
+from qbo_sandbox.autoapprove import approve_authorization
 from quickbooks import QuickBooks
 
 DAY1, DAY2, DAY3 = date(2026, 11, 2), date(2026, 11, 3), date(2026, 11, 4)
@@ -213,7 +213,7 @@ def doc_number_counts(handle: SandboxHandle, doc_type: str) -> Counter:
 
 def assert_exactly_once(home: Home, doc_type: str, outcomes) -> None:
     """One QuickBooks document per expected DocNumber, none other, and a ledger that agrees."""
-    from posbooks.ledger import ledger_rows
+    from posbooks.posting.ledger import ledger_rows
 
     expected = {o.doc_number for o in outcomes if o.status != "blocked"}
     documents = documents_in_quickbooks(home.handle, doc_type)

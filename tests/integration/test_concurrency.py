@@ -7,7 +7,7 @@ import signal
 import time
 from collections import Counter
 
-from posbooks.ledger import ledger_rows
+from posbooks.posting.ledger import ledger_rows
 from posting_support import DAY1, DAY3, Home, assert_exactly_once, home_dir, pos_file, receipt_home
 
 __all__ = ["home_dir", "pos_file", "receipt_home"]

@@ -9,13 +9,13 @@ import pytest
 from cryptography.fernet import Fernet
 from intuitlib.client import AuthClient
 from intuitlib.exceptions import AuthClientError
-from posbooks.config import Config
-from posbooks.crypto import CryptoError, SecretBox, key_file
 from posbooks.qbo import auth
 from posbooks.qbo.auth import AuthorizationFailed, ReconnectNeeded
-from posbooks.qbo.sandbox import SandboxHandle
-from posbooks.qbo.sandbox.autoapprove import approve_authorization
-from posbooks.store import Store
+from posbooks.state.config import Config
+from posbooks.state.crypto import CryptoError, SecretBox, key_file
+from posbooks.state.store import Store
+from qbo_sandbox import SandboxHandle
+from qbo_sandbox.autoapprove import approve_authorization
 
 COMPANY = "Nasi & Co Restaurant Group (sandbox)"
 

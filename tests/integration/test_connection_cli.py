@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 import requests
 from posbooks.cli import main
-from posbooks.config import load_config
 from posbooks.qbo import auth
-from posbooks.qbo.sandbox import ClientRegistration, SandboxHandle, start_sandbox
-from posbooks.qbo.sandbox.autoapprove import approve_authorization
-from posbooks.store import open_store
+from posbooks.state.config import load_config
+from posbooks.state.store import open_store
+from qbo_sandbox import ClientRegistration, SandboxHandle, start_sandbox
+from qbo_sandbox.autoapprove import approve_authorization
 
 PASTED = "https://books.example.com/qbo-callback"  # never fetched: the user pastes it
 

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 import requests
-from posbooks.config import load_config
 from posbooks.qbo import auth
 from posbooks.qbo.local import (
     SandboxUnavailable,
@@ -17,7 +16,8 @@ from posbooks.qbo.local import (
     ensure_local_sandbox,
     stop_local_sandbox,
 )
-from posbooks.store import Store
+from posbooks.state.config import load_config
+from posbooks.state.store import Store
 
 
 def _free_port() -> int:

@@ -11,8 +11,8 @@ import time
 from dataclasses import replace
 
 import pytest
-from posbooks.ledger import ledger_rows
-from posbooks.posting import PostOutcome
+from posbooks.posting.ledger import ledger_rows
+from posbooks.posting.plan import PostOutcome
 from posbooks.qbo import auth
 from posbooks.qbo.auth import ReconnectNeeded
 from posting_support import (

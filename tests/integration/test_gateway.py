@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 from intuitlib.client import AuthClient
-from posbooks.config import Config
 from posbooks.qbo import auth
 from posbooks.qbo.gateway import ClientLimits, QboError, RetryPolicy, open_gateway
-from posbooks.qbo.sandbox import SandboxHandle
-from posbooks.store import Store, utc_now
+from posbooks.state.config import Config
+from posbooks.state.store import Store, utc_now
+from qbo_sandbox import SandboxHandle
 
 FAST = RetryPolicy(attempts=4, base_delay=0.01, max_delay=0.05)
 ACCESS_TTL = 3600

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 import requests
-from posbooks.config import Config
 from posbooks.qbo import auth
 from posbooks.qbo.gateway import QboError, RetryPolicy, open_gateway, to_qbo_error
 from posbooks.qbo.redaction import REDACTED, install_log_redaction, redact, register_secret
-from posbooks.qbo.sandbox import SandboxHandle
-from posbooks.store import Store
+from posbooks.state.config import Config
+from posbooks.state.store import Store
 from posting_support import DAY1, connect_home, pos_file
+from qbo_sandbox import SandboxHandle
 from quickbooks import exceptions as qbe
 
 __all__ = ["pos_file"]
@@ -165,7 +165,7 @@ def test_debug_logging_during_connect_and_send_shows_no_token(
 ):
     """Root logging at DEBUG (what a developer turns on to debug) through a whole connect,
     settings, mapping and send, plus python-quickbooks' own OAuth2Session client."""
-    from posbooks.qbo.sandbox.clients import quickbooks_client
+    from qbo_sandbox.clients import quickbooks_client
 
     with caplog.at_level(logging.DEBUG):
         home = connect_home(fresh_sandbox, tmp_path / "home", pos_file)

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from posbooks.ledger import ledger_rows
-from posbooks.mapping import current_mapping, save_mapping
-from posbooks.posting import PosDataRejected
+from posbooks.drafts.mapping import current_mapping, save_mapping
+from posbooks.posting.ledger import ledger_rows
+from posbooks.posting.plan import PosDataRejected
 from posting_support import (
     DAY1,
     DAY2,

@@ -6,8 +6,8 @@ import subprocess
 import sys
 import time
 
-from posbooks import ledger
-from posbooks.store import Store
+from posbooks.posting import ledger
+from posbooks.state.store import Store
 
 REALM = "9130357000000001"
 DOCS = ["PB261102-BANEQ-J", "PB261102-KLCOU-J"]
@@ -34,8 +34,8 @@ def test_a_lapsed_lease_is_taken_over(tmp_path):
 def test_the_claim_of_a_killed_sender_on_this_machine_is_taken_over_at_once(tmp_path):
     store = Store(tmp_path)
     code = (
-        "import sys; from pathlib import Path; from posbooks import ledger; "
-        "from posbooks.store import Store; "
+        "import sys; from pathlib import Path; from posbooks.posting import ledger; "
+        "from posbooks.state.store import Store; "
         f"ledger.claim(Store(Path(sys.argv[1])), {REALM!r}, {DOCS!r}, 'killed', lease=3600)"
     )
     subprocess.run([sys.executable, "-c", code, str(tmp_path)], check=True)  # it has exited

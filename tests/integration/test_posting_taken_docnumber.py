@@ -13,11 +13,11 @@ from collections import Counter
 from dataclasses import replace
 
 import pytest
-from posbooks.ledger import ledger_rows
+from posbooks.app.history import STATUS_WORDS, history_rows
+from posbooks.posting.ledger import ledger_rows
 from posbooks.qbo.gateway import open_gateway
-from posbooks.reconcile import ReconcileError, reconcile
-from posbooks.reconcile_actions import post_adjustment
-from posbooks.ui_history import STATUS_WORDS, history_rows
+from posbooks.reconcile.actions import post_adjustment
+from posbooks.reconcile.gather import ReconcileError, reconcile
 from posting_support import (
     DAY1,
     FAST,

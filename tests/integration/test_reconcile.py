@@ -13,10 +13,10 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from posbooks import ledger
+from posbooks.posting import ledger
 from posbooks.qbo.gateway import open_gateway
-from posbooks.reconcile import ReconcileError, reconcile, to_csv, to_json
-from posbooks.reconcile_actions import accept_as_is, post_adjustment, send_again
+from posbooks.reconcile.actions import accept_as_is, post_adjustment, send_again
+from posbooks.reconcile.gather import ReconcileError, reconcile, to_csv, to_json
 from posting_support import (
     DAY1,
     DAY2,

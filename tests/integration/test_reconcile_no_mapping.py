@@ -11,12 +11,13 @@ import json
 import re
 
 import pytest
-from posbooks import services, ui_reconcile
+from posbooks import services
+from posbooks.app import reconcile as ui_reconcile
 from posbooks.qbo import auth
 from posbooks.qbo.settings import refresh_settings
-from posbooks.reconcile import ReconcileError, reconcile, reconcile_period, to_json
-from posbooks.reconcile_actions import post_adjustment
-from posbooks.store import Store
+from posbooks.reconcile.actions import post_adjustment
+from posbooks.reconcile.gather import ReconcileError, reconcile, reconcile_period, to_json
+from posbooks.state.store import Store
 from posting_support import DAY1, Home, home, home_dir, local_config, pos_file
 
 __all__ = ["home", "home_dir", "pos_file"]  # fixtures used below

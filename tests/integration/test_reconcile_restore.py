@@ -13,11 +13,11 @@ from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
 import pytest
-from posbooks import ledger
 from posbooks.cli import main
+from posbooks.posting import ledger
 from posbooks.qbo.gateway import open_gateway
-from posbooks.reconcile import ReconcileError, reconcile
-from posbooks.reconcile_actions import send_again
+from posbooks.reconcile.actions import send_again
+from posbooks.reconcile.gather import ReconcileError, reconcile
 from posting_support import (
     DAY1,
     FAST,

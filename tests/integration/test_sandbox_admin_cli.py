@@ -12,8 +12,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import requests
-from posbooks.qbo.sandbox.clients import auth_client_for, connect
-from posbooks.qbo.sandbox.server import SandboxHandle
+from qbo_sandbox.clients import auth_client_for, connect
+from qbo_sandbox.server import SandboxHandle
 
 CLI = [sys.executable, "-m", "posbooks.cli", "sandbox", "--port", "0"]
 
@@ -95,7 +95,7 @@ def test_cli_refuses_a_non_loopback_host_without_allow_remote():
 
 
 def test_state_file_keeps_the_company_and_flags_shape_it(tmp_path, needs_accounting):
-    from posbooks.qbo.sandbox.clients import quickbooks_client
+    from qbo_sandbox.clients import quickbooks_client
     from quickbooks.objects.preferences import Preferences
     from quickbooks.objects.trackingclass import Class
 

@@ -6,7 +6,7 @@ import json
 import re
 from dataclasses import replace
 
-from posbooks.mapping import current_mapping, save_mapping
+from posbooks.drafts.mapping import current_mapping, save_mapping
 from posbooks.qbo import auth
 from posting_support import (
     DAY1,
@@ -148,8 +148,8 @@ def test_a_connection_refused_mid_range_still_lists_what_was_sent_and_exits_3(
 ):
     """QuickBooks refuses the connection after the first batch of 30: the bookkeeper still
     sees which days reached QuickBooks, and which did not, before reconnecting."""
-    from posbooks.commands import send as send_command
-    from posbooks.preview import default_source
+    from posbooks.cli.commands import send as send_command
+    from posbooks.drafts.preview import default_source
 
     def revoke_after_first_created(stream):
         def show(done, total, outcome):
@@ -276,7 +276,7 @@ def test_a_day_sent_as_journal_is_not_sent_again_as_receipts(cli, home: Home):
     assert "Delete it in QuickBooks first" in outcomes[0]["message"]  # the one entry
     assert documents_in_quickbooks(home.handle, "receipt") == []
     # reconciling the day's receipts says why they were never sent, not only "never sent"
-    from posbooks.reconcile import reconcile
+    from posbooks.reconcile.gather import reconcile
 
     checks = reconcile(home.config, home.store, sources=[home.pos_file], date_from=DAY1,
                        outlets=["Bangsar"], doc_type="receipt").documents  # fmt: skip

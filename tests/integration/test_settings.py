@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from posbooks.config import Config
 from posbooks.qbo import auth
 from posbooks.qbo.gateway import open_gateway
-from posbooks.qbo.sandbox import SandboxHandle
 from posbooks.qbo.settings import current_settings, refresh_settings
-from posbooks.store import Store, utc_now
+from posbooks.state.config import Config
+from posbooks.state.store import Store, utc_now
+from qbo_sandbox import SandboxHandle
 
 
 @pytest.fixture

@@ -17,8 +17,8 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 from posbooks.core.journal import journal_entry_for_day
-from posbooks.preview import default_source, preview
-from posbooks.qbo.sandbox import SandboxHandle, start_sandbox
+from posbooks.drafts.preview import default_source, preview
+from qbo_sandbox import SandboxHandle, start_sandbox
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from posbooks.config import (
+from posbooks.state.config import (
     DEFAULT_SANDBOX_URL,
     DEMO_CLIENT_ID,
     ConfigError,

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet
-from posbooks.config import Config
-from posbooks.crypto import CryptoError, SecretBox, key_file, secret_box
+from posbooks.state.config import Config
+from posbooks.state.crypto import CryptoError, SecretBox, key_file, secret_box
 
 
 def _config(home: Path, key: str | None = None) -> Config:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from posbooks import ledger
+from posbooks.posting import ledger
 from posbooks.qbo.payloads import Document
-from posbooks.store import Store
+from posbooks.state.store import Store
 
 REALM = "9130357000000001"
 

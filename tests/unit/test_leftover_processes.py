@@ -37,7 +37,7 @@ def test_starts_a_helper_and_stops_it():
 
 
 USES_THE_FALLBACK_HOME = """
-from posbooks.config import load_config
+from posbooks.state.config import load_config
 from posbooks.qbo.local import ensure_local_sandbox
 
 def test_opens_the_workbench_without_its_own_home():

@@ -9,7 +9,7 @@ from decimal import Decimal
 from posbooks.core.mapping_rules import suggest_mapping
 from posbooks.core.model import DailyTotal, DayTotals, Ref
 from posbooks.core.qbo_settings import ListItem
-from posbooks.posting import plan_documents
+from posbooks.posting.plan import plan_documents
 from test_mapping_rules import SETTINGS
 
 DAY = date(2026, 11, 2)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from posbooks.core.model import EMPTY_MAPPING, Mapping, Ref
-from posbooks.mapping import (
+from posbooks.drafts.mapping import (
     current_mapping,
     export_mapping,
     import_mapping,
@@ -14,7 +14,7 @@ from posbooks.mapping import (
     save_mapping,
     suggest_mapping,
 )
-from posbooks.store import Store
+from posbooks.state.store import Store
 from test_mapping_rules import A_DAYS_KEYS, SETTINGS
 
 

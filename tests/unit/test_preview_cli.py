@@ -10,7 +10,7 @@ from decimal import Decimal
 import duckdb
 import pytest
 from posbooks.cli import main
-from posbooks.preview import default_source
+from posbooks.drafts.preview import default_source
 
 SAMPLE = default_source()
 needs_sample = pytest.mark.skipif(not SAMPLE.is_file(), reason="data/sample_sales.parquet missing")
@@ -195,8 +195,8 @@ HEADER = (
 
 
 def test_the_service_refuses_a_file_set_with_any_bad_file(tmp_path):
+    from posbooks.drafts.preview import preview, preview_exports
     from posbooks.pos import ExportRejected, open_exports
-    from posbooks.preview import preview, preview_exports
 
     good = tmp_path / "good.csv"
     good.write_text(HEADER + "2026-11-20,KLCC,1,item,Food,,1,,,8.00,,false\n"
@@ -217,10 +217,10 @@ def test_the_service_refuses_a_file_set_with_any_bad_file(tmp_path):
 @needs_sample
 def test_the_mapping_saved_in_the_home_is_the_one_previewed(capsys, tmp_path, monkeypatch):
     """After `mapping suggest --save`, preview shows those accounts, not 'no accounts mapped'."""
-    from posbooks.config import load_config
     from posbooks.core.model import Mapping, Ref
-    from posbooks.mapping import save_mapping
-    from posbooks.store import open_store
+    from posbooks.drafts.mapping import save_mapping
+    from posbooks.state.config import load_config
+    from posbooks.state.store import open_store
 
     monkeypatch.setenv("POSBOOKS_HOME", str(tmp_path / "home"))
     unsaved = run_json(capsys, "--date", "2026-11-14", "--outlet", "KLCC")["entries"][0]

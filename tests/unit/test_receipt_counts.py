@@ -7,7 +7,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from posbooks.pos import open_exports
-from posbooks.totals import daily_totals
+from posbooks.pos.totals import daily_totals
 
 HEADER = "business_date,outlet,receipt_no,line_type,category,tax_code,payment_method,amount,voided"
 

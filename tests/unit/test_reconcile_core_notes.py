@@ -47,7 +47,7 @@ def test_an_empty_period_still_has_the_csv_header():
     from datetime import UTC, datetime
 
     from posbooks.core.reconcile import DocumentCheck
-    from posbooks.reconcile import COLUMNS, Reconciliation, document_row, to_csv
+    from posbooks.reconcile.gather import COLUMNS, Reconciliation, document_row, to_csv
 
     empty = Reconciliation("1", DAY, DAY, "journal", (), datetime.now(UTC))
     assert to_csv(empty) == ",".join(COLUMNS) + "\n"

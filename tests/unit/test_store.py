@@ -7,8 +7,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from posbooks import store as store_module
-from posbooks.store import MIGRATIONS, Store
+from posbooks.state import store as store_module
+from posbooks.state.store import MIGRATIONS, Store
 
 
 def test_new_home_is_created_in_wal_mode_with_all_migrations(tmp_path: Path):

@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import duckdb
 import pytest
 from posbooks.pos import open_exports
-from posbooks.totals import daily_totals
+from posbooks.pos.totals import daily_totals
 
 D = Decimal
 COLUMNS = (

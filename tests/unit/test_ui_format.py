@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from posbooks.ui_format import (
+from posbooks.app.format import (
     date_label,
     is_loopback_url,
     journal_report_url,

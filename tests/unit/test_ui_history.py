@@ -6,8 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from posbooks.core.reconcile import DocumentCheck
-from posbooks.ui_history import (
+from posbooks.app.history import (
     filter_rows,
     found_message,
     found_rows,
@@ -15,6 +14,7 @@ from posbooks.ui_history import (
     reconcile_unavailable,
     why_not_in_quickbooks,
 )
+from posbooks.core.reconcile import DocumentCheck
 
 
 @dataclass

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from posbooks.core.mapping_rules import check_mapping
-from posbooks.core.model import Issue, Mapping, Ref
-from posbooks.core.qbo_settings import Account, Item, ListItem, QboSettings
-from posbooks.ui_mapping import (
+from posbooks.app.mapping import (
     ITEM_SUGGESTED,
     ITEM_UNMAPPED,
     MAPPED,
@@ -33,6 +30,9 @@ from posbooks.ui_mapping import (
     with_deposits_table,
     with_item,
 )
+from posbooks.core.mapping_rules import check_mapping
+from posbooks.core.model import Issue, Mapping, Ref
+from posbooks.core.qbo_settings import Account, Item, ListItem, QboSettings
 
 SETTINGS = QboSettings(
     realm_id="1",

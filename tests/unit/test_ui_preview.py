@@ -6,10 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal as D
 
-from posbooks.core.model import EntryLine, Issue, JournalDraft, ReceiptDraft, ReceiptLine, Ref
-from posbooks.core.tieout import TieOut
-from posbooks.pos import Problem
-from posbooks.ui_preview import (
+from posbooks.app.preview import (
     count_documents,
     entry_check,
     entry_rows,
@@ -20,6 +17,9 @@ from posbooks.ui_preview import (
     problem_rows,
     tieout_rows,
 )
+from posbooks.core.model import EntryLine, Issue, JournalDraft, ReceiptDraft, ReceiptLine, Ref
+from posbooks.core.tieout import TieOut
+from posbooks.pos import Problem
 
 DAY = date(2026, 11, 20)
 CASH = Ref("2", "Undeposited Funds")

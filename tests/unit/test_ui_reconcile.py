@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from posbooks.core.reconcile import DocumentCheck, LineCheck, LineKey
-from posbooks.ui_reconcile import (
+from posbooks.app.reconcile import (
     actions_for,
     badge,
     confirmation,
@@ -17,6 +16,7 @@ from posbooks.ui_reconcile import (
     line_rows,
     status_chart_rows,
 )
+from posbooks.core.reconcile import DocumentCheck, LineCheck, LineKey
 
 D1, D2 = date(2026, 11, 2), date(2026, 11, 3)
 

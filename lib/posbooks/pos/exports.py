@@ -36,7 +36,7 @@ from posbooks.pos.problems import (
     Problem,
     capped,
 )
-from posbooks.totals import sql as sql_text
+from posbooks.pos.totals import sql as sql_text
 
 VIEW_NAME = "pos_lines"
 RECEIPTS_VIEW = "pos_receipts"

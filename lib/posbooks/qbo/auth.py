@@ -1,6 +1,6 @@
 """The QuickBooks connection: OAuth2 authorization, tokens at rest, refresh, disconnect.
 
-Tokens live in the store as one Fernet blob (``posbooks.crypto``); the OAuth ``state`` is
+Tokens live in the store as one Fernet blob (``posbooks.state.crypto``); the OAuth ``state`` is
 stored server-side so the callback may land in another browser session or process.
 Refreshing happens inside a store write transaction that re-reads the tokens first, so
 two processes refreshing at once never lose the newest refresh token.
@@ -21,14 +21,14 @@ from intuitlib.client import AuthClient
 from intuitlib.enums import Scopes
 from intuitlib.exceptions import AuthClientError
 
-from posbooks.crypto import CryptoError, secret_box
 from posbooks.qbo.local import ensure_local_sandbox, is_loopback
 from posbooks.qbo.redaction import install_log_redaction, register_secret
-from posbooks.store import utc_now
+from posbooks.state.crypto import CryptoError, secret_box
+from posbooks.state.store import utc_now
 
 if TYPE_CHECKING:
-    from posbooks.config import Config
-    from posbooks.store import Store
+    from posbooks.state.config import Config
+    from posbooks.state.store import Store
 
 STATE_TTL = timedelta(minutes=10)
 REFRESH_MARGIN = timedelta(minutes=5)  # refresh an access token with less than this left
@@ -44,7 +44,7 @@ class AuthorizationFailed(Exception):
 class ReconnectNeeded(Exception):
     """QuickBooks no longer accepts this connection (invalid_grant): connect again.
 
-    ``outcomes``: when raised out of ``posbooks.posting.post_range``, one outcome per
+    ``outcomes``: when raised out of ``posbooks.posting.plan.post_range``, one outcome per
     document of the run (what was done before the refusal, the rest ``failed``).
     """
 
@@ -467,7 +467,7 @@ def auto_approve(config: Config, store: Store) -> ConnectionStatus:
             "Automatic approval only works with the local QuickBooks sandbox. For Intuit, "
             "open the authorization URL and sign in yourself."
         )
-    from posbooks.qbo.sandbox.autoapprove import approve_authorization
+    from qbo_sandbox.autoapprove import approve_authorization
 
     info = ensure_local_sandbox(config)
     url = start_authorization(config, store)

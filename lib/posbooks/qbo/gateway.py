@@ -39,14 +39,14 @@ from posbooks.qbo.auth import (
     refresh_tokens,
 )
 from posbooks.qbo.redaction import install_log_redaction, redact
-from posbooks.store import utc_now
+from posbooks.state.store import utc_now
 
 if TYPE_CHECKING:
     from intuitlib.client import AuthClient
 
-    from posbooks.config import Config
     from posbooks.qbo.auth import Tokens
-    from posbooks.store import Store
+    from posbooks.state.config import Config
+    from posbooks.state.store import Store
 
 __all__ = ["QboError", "QboGateway", "ReconnectNeeded", "RetryPolicy", "ClientLimits"]
 

@@ -24,9 +24,9 @@ from urllib.parse import urlsplit
 import requests
 
 if TYPE_CHECKING:
-    from posbooks.config import Config
+    from posbooks.state.config import Config
 
-# Paths of the sandbox (posbooks.qbo.sandbox.oauth_pages.DISCOVERY_PATH, docs/sandbox.md).
+# Paths of the sandbox (qbo_sandbox.oauth_pages.DISCOVERY_PATH, docs/sandbox.md).
 DISCOVERY_PATH = "/.well-known/openid-configuration"
 DEMO_LOGIN = {"username": "demo@posbooks.local", "password": "posbooks"}
 LOG_FILE = "sandbox.log"

@@ -12,12 +12,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from posbooks.core.qbo_settings import Account, Item, ListItem, Preferences, QboSettings
-from posbooks.store import utc_now
+from posbooks.state.store import utc_now
 
 if TYPE_CHECKING:
-    from posbooks.config import Config
     from posbooks.qbo.gateway import QboGateway
-    from posbooks.store import Store
+    from posbooks.state.config import Config
+    from posbooks.state.store import Store
 
 BOTH = "Active IN (true, false)"  # QuickBooks returns active rows only unless asked
 

@@ -1,0 +1,205 @@
+"""The Preview & Send page's tables and messages as plain rows and text (pure).
+
+Amounts stay Decimal until they become display strings here; the page only renders.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+from posbooks.app.format import date_label, money
+from posbooks.core.mapping_rules import row_label
+from posbooks.core.model import Issue, JournalDraft, ReceiptDraft, Ref
+
+ZERO = Decimal("0.00")
+# Columns holding amounts or counts: shown right-aligned so the cents line up.
+NUMBER_COLUMNS = ("Debit", "Credit", "Amount", "Unit price", "Qty", "POS total", "In entries")
+NOT_MAPPED = "(not mapped)"
+
+
+def _name(ref: Ref | None, missing: str = "") -> str:
+    return (ref.name or ref.id) if ref is not None else missing
+
+
+def problem_rows(problems: Iterable) -> list[dict[str, str]]:
+    """The validation report: File, Row, Column, Problem."""
+    return [
+        {
+            "File": p.file,
+            "Row": "" if p.row is None else str(p.row),
+            "Column": p.column or "",
+            "Problem": p.message,
+        }
+        for p in problems
+    ]
+
+
+def entry_title(entry: JournalDraft | ReceiptDraft, posted: str | None = None) -> str:
+    """``KLCC · Tue 24 Nov 2026 · Journal Entry · 3,210.40`` (+ already-posted mark)."""
+    if isinstance(entry, ReceiptDraft):
+        what = f"Sales Receipt ({entry.payment_method}) · {money(entry.total)}"
+    else:
+        what = f"Journal Entry · {money(entry.total_debits)}"
+    mark = {
+        "unchanged": " · already in QuickBooks (unchanged)",
+        "changed": " · already in QuickBooks, CHANGED since posted",
+    }.get(posted or "", "")
+    blocked = " · BLOCKED" if entry.blocked else ""
+    return f"{entry.outlet} · {date_label(entry.business_date)} · {what}{blocked}{mark}"
+
+
+def entry_rows(entry: JournalDraft | ReceiptDraft) -> list[dict[str, str]]:
+    """A draft's lines with account (or item), class, location, debit and credit / amount."""
+    if isinstance(entry, ReceiptDraft):
+        rows = [
+            {
+                "POS amount": row_label(ln.source, ln.key),
+                "Item": _name(ln.item, NOT_MAPPED),
+                "Class": _name(ln.class_),
+                "Qty": f"{ln.quantity.normalize():f}",
+                "Unit price": money(ln.unit_price),
+                "Amount": money(ln.amount),
+            }
+            for ln in entry.lines
+        ]
+        rows.append(
+            {
+                "POS amount": f"Total ({entry.payment_method})",
+                "Item": f"Deposit to: {_name(entry.deposit_account, NOT_MAPPED)}",
+                "Class": "",
+                "Qty": "",
+                "Unit price": "",
+                "Amount": money(entry.total),
+            }
+        )
+        return rows
+    rows = [
+        {
+            "Account": _name(ln.account, NOT_MAPPED),
+            "Class": _name(ln.class_),
+            "Location": _name(ln.location),
+            "Description": ln.description + (" (added by posbooks)" if ln.automatic else ""),
+            "Debit": money(ln.amount) if ln.posting == "Debit" else "",
+            "Credit": money(ln.amount) if ln.posting == "Credit" else "",
+        }
+        for ln in entry.lines
+    ]
+    rows.append(
+        {
+            "Account": "Total",
+            "Class": "",
+            "Location": "",
+            "Description": "",
+            "Debit": money(entry.total_debits),
+            "Credit": money(entry.total_credits),
+        }
+    )
+    return rows
+
+
+def entry_check(entry: JournalDraft | ReceiptDraft) -> tuple[bool, str]:
+    """The balance check: passed or not, and in words."""
+    if isinstance(entry, ReceiptDraft):
+        lines = sum((ln.amount for ln in entry.lines), ZERO)
+        ok = lines == entry.total
+        verdict = "Adds up" if ok else "Does NOT add up"
+        return ok, f"{verdict}: lines {money(lines)}, receipt total {money(entry.total)}."
+    if entry.balanced:
+        return True, f"Balanced: debits = credits = {money(entry.total_debits)}."
+    diff = entry.total_debits - entry.total_credits
+    return False, f"NOT balanced: debits exceed credits by {money(diff)}."
+
+
+def _tieouts(result) -> list:
+    return list(getattr(result, "tieouts", None) or getattr(result, "tie_out", None) or [])
+
+
+def tieout_rows(result) -> list[dict[str, str]]:
+    """POS total vs entry total per (day, outlet, POS amount)."""
+    return [
+        {
+            "Day": t.business_date.isoformat(),
+            "Outlet": t.outlet,
+            "POS amount": row_label(t.source, t.key),
+            "POS total": money(t.pos_total),
+            "In entries": money(t.entry_total),
+            "Ties": "yes" if t.ties else f"NO, off by {money(t.difference)}",
+        }
+        for t in _tieouts(result)
+    ]
+
+
+def period_figures(result) -> dict:
+    """Documents, POS sales, all balanced, all tied: the four numbers above the preview."""
+    entries = list(result.entries)
+    sales = ZERO
+    for t in _tieouts(result):
+        if t.source == "sales":
+            sales += t.pos_total
+    balanced = all(
+        e.balanced
+        if isinstance(e, JournalDraft)
+        else sum((ln.amount for ln in e.lines), ZERO) == e.total
+        for e in entries
+    )
+    return {
+        "documents": len(entries),
+        "sales": sales,
+        "balanced": balanced,
+        "tied": all(t.ties for t in _tieouts(result)),
+    }
+
+
+def period_issues(result) -> list[Issue]:
+    """Issues of the period not already shown under one document (deduplicated)."""
+    seen: set[str] = set()
+    own = {i.message for e in result.entries for i in e.issues}
+    issues = []
+    for issue in getattr(result, "issues", ()):
+        if issue.message not in seen and issue.message not in own:
+            seen.add(issue.message)
+            issues.append(issue)
+    return issues
+
+
+_OUTCOME_WORDS = {
+    "created": "sent to QuickBooks as",
+    "updated": "updated in QuickBooks:",
+    "unchanged": "already in QuickBooks, unchanged:",
+    "changed": "NOT re-sent: the POS data or mapping changed since it was sent as",
+    "blocked": "not sent:",
+    "failed": "failed:",
+}
+
+
+def outcome_message(outcome, doc_label: str) -> str:
+    """``Bangsar Tue 24 Nov 2026: sent to QuickBooks as Journal Entry PB2611244J.``"""
+    where = f"{outcome.outlet} {date_label(outcome.business_date)}"
+    words = _OUTCOME_WORDS.get(outcome.status, outcome.status + ":")
+    if outcome.status == "failed" and outcome.message.startswith("not confirmed"):
+        return f"{where}: {outcome.message}"  # cut off: it may or may not have reached QuickBooks
+    if outcome.status in ("blocked", "failed"):
+        return f"{where}: {words} {outcome.message}".strip()
+    number = f"{doc_label} {outcome.doc_number}" if outcome.doc_number else doc_label
+    extra = f" {outcome.message}" if outcome.status == "changed" and outcome.message else ""
+    return f"{where}: {words} {number}.{extra}"
+
+
+_DOC_NOUNS = {
+    "journal": ("journal entry", "journal entries"),
+    "receipt": ("sales receipt", "sales receipts"),
+}
+
+
+def count_documents(count: int, doc_type: str) -> str:
+    """``1 journal entry``, ``3 sales receipts``."""
+    one, many = _DOC_NOUNS.get(doc_type, (doc_type, doc_type + "s"))
+    return f"{count} {one if count == 1 else many}"
+
+
+def period_title(date_from, date_to) -> str:
+    """``on Fri 20 Nov 2026`` for one day, ``Sun 22 Nov 2026 to Tue 24 Nov 2026`` for a range."""
+    if date_from == date_to:
+        return f"on {date_label(date_from)}"
+    return f"{date_label(date_from)} to {date_label(date_to)}"

@@ -1,0 +1,5 @@
+"""``python -m posbooks.cli``."""
+
+from posbooks.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,78 @@
+"""What the connection commands share: configuration, store, and errors as plain messages."""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import sys
+from collections.abc import Callable
+from datetime import datetime
+
+import requests
+
+from posbooks.qbo.auth import AuthorizationFailed, ReconnectNeeded
+from posbooks.qbo.gateway import QboError
+from posbooks.qbo.local import SandboxUnavailable, ensure_local_sandbox
+from posbooks.qbo.redaction import install_log_redaction, redact
+from posbooks.state.config import Config, ConfigError, load_config
+from posbooks.state.crypto import CryptoError
+from posbooks.state.store import Store, StoreError, open_store
+
+# Failures a bookkeeper can act on: printed as one message, exit status 1, no traceback.
+EXPECTED = (
+    ConfigError,
+    StoreError,
+    CryptoError,
+    SandboxUnavailable,
+    AuthorizationFailed,
+    ReconnectNeeded,
+    QboError,
+)
+
+
+def open_home(*, start_sandbox: bool = True) -> tuple[Config, Store]:
+    """The configuration and store; the local sandbox started first when it is used."""
+    install_log_redaction()
+    config = load_config()
+    if config.is_local and start_sandbox:
+        info = ensure_local_sandbox(config)
+        if info.started:
+            print(sandbox_started(config, info.base_url), file=sys.stderr)
+    return config, open_store(config)
+
+
+def sandbox_started(config: Config, base_url: str) -> str:
+    """What to tell a bookkeeper when posbooks started the sandbox: it stays running."""
+    return (
+        f"Started the local QuickBooks sandbox at {base_url} in the background "
+        f"(log: {config.home / 'sandbox.log'}). It keeps running; "
+        "`posbooks sandbox --stop` stops it."
+    )
+
+
+def reports_errors(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """Turn the expected failures of ``run`` into a message on stderr and exit status 1."""
+
+    @functools.wraps(run)
+    def wrapper(args: argparse.Namespace) -> int:
+        try:
+            return run(args)
+        except EXPECTED as exc:
+            print(f"posbooks {args.command}: {redact(str(exc))}", file=sys.stderr)
+            return 1
+        except requests.RequestException as exc:
+            print(
+                f"posbooks {args.command}: QuickBooks could not be reached "
+                f"({type(exc).__name__}): {redact(str(exc))}",
+                file=sys.stderr,
+            )
+            return 1
+
+    return wrapper
+
+
+def when(value: datetime | None, *, date_only: bool = False) -> str:
+    """A time as a bookkeeper reads it, in UTC."""
+    if value is None:
+        return "unknown"
+    return f"{value:%Y-%m-%d}" if date_only else f"{value:%Y-%m-%d %H:%M} UTC"

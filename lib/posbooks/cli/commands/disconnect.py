@@ -1,0 +1,24 @@
+"""``posbooks disconnect``: revoke the QuickBooks connection and delete its tokens."""
+
+from __future__ import annotations
+
+import argparse
+
+from posbooks.cli.commands._connection import open_home, reports_errors
+from posbooks.qbo.auth import disconnect
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add ``disconnect`` to the CLI."""
+    parser = subparsers.add_parser(
+        "disconnect", help="revoke the QuickBooks connection and delete the stored tokens"
+    )
+    parser.set_defaults(func=run)
+
+
+@reports_errors
+def run(args: argparse.Namespace) -> int:
+    """Revoke at QuickBooks, delete here, say what happened."""
+    config, store = open_home()
+    print(disconnect(config, store).message)
+    return 0

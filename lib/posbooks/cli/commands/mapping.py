@@ -1,0 +1,205 @@
+"""``posbooks mapping export|import|check|suggest``: the saved mapping from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add ``mapping`` and its actions to the CLI."""
+    parser = subparsers.add_parser(
+        "mapping",
+        help="export, import, check or suggest the POS -> QuickBooks mapping",
+        description="Where each POS amount goes in QuickBooks. Every save is a new version.",
+    )
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+
+    export = actions.add_parser("export", help="print the current mapping as JSON")
+    export.add_argument("--output", "-o", type=Path, help="write to FILE instead of stdout")
+    export.set_defaults(func=_export)
+
+    imp = actions.add_parser("import", help="save a mapping JSON file as a new version")
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--note", default="", help="why this version (kept in the history)")
+    imp.set_defaults(func=_import)
+
+    for name, func, text in (
+        ("check", _check, "list what stops the current mapping from sending"),
+        ("suggest", _suggest, "suggest accounts by name and type for the POS data"),
+    ):
+        action = actions.add_parser(name, help=text)
+        action.add_argument(
+            "--source", nargs="+", type=Path, help="POS export files (default: the sample data)"
+        )
+        action.add_argument("--type", choices=("journal", "receipt"), default="journal")
+        action.add_argument("--format", choices=("table", "json"), default="table")
+        action.set_defaults(func=func)
+        if name == "suggest":
+            action.add_argument(
+                "--save", action="store_true", help="save the suggestions as a new version"
+            )
+
+
+def _store():
+    from posbooks.state.config import load_config
+    from posbooks.state.store import open_store
+
+    config = load_config()
+    return config, open_store(config)
+
+
+def _export(args: argparse.Namespace) -> int:
+    from posbooks.drafts.mapping import export_mapping
+
+    _, store = _store()
+    text = json.dumps(export_mapping(store), indent=2, ensure_ascii=False) + "\n"
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
+        print(f"Mapping written to {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    from posbooks.core.mapping_json import MappingFormatError
+    from posbooks.drafts.mapping import import_mapping
+
+    try:
+        data = json.loads(args.file.read_text(encoding="utf-8"))
+        _, store = _store()
+        mapping = import_mapping(store, data, note=args.note or f"imported from {args.file.name}")
+    except json.JSONDecodeError as exc:  # say where, in words, not Python's "char 0"
+        print(
+            f"{args.file}, line {exc.lineno}: cannot import the mapping: not valid JSON "
+            f"({exc.msg}); export one with `posbooks mapping export`.",
+            file=sys.stderr,
+        )
+        return 2
+    except OSError as exc:
+        print(f"{args.file}: cannot import the mapping: {exc.strerror}", file=sys.stderr)
+        return 2
+    except MappingFormatError as exc:
+        print(f"{args.file}: cannot import the mapping: {exc}", file=sys.stderr)
+        return 2
+    print(f"Saved mapping version {mapping.version} from {args.file}.")
+    return 0
+
+
+def _context(args: argparse.Namespace):
+    from posbooks.drafts.mapping import current_mapping, default_sources, pos_keys
+    from posbooks.posting.plan import open_pos_exports
+    from posbooks.qbo.settings import current_settings
+
+    config, store = _store()
+    if not args.source and not config.is_local:
+        print(
+            "note: these rows come from posbooks' demo sample data; pass --source with your "
+            "own POS exports to map what your tills really sell.",
+            file=sys.stderr,
+        )
+    exports = open_pos_exports(args.source or default_sources())
+    keys, outlets = pos_keys(exports)
+    return store, current_settings(store), current_mapping(store), keys, outlets
+
+
+def _check(args: argparse.Namespace) -> int:
+    from posbooks.drafts.mapping import check_mapping
+    from posbooks.posting.plan import PosDataRejected
+
+    try:
+        _, settings, mapping, keys, outlets = _context(args)
+    except PosDataRejected as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    issues = check_mapping(mapping, settings, keys, args.type, outlets=outlets)
+    blocking = [i for i in issues if i.blocking]
+    if args.format == "json":
+        print(
+            json.dumps(
+                {
+                    "mapping_version": mapping.version,
+                    "ok": not blocking,
+                    "issues": [
+                        {
+                            "code": i.code,
+                            "message": i.message,
+                            "blocking": i.blocking,
+                            "source": i.source,
+                            "key": i.key,
+                        }  # fmt: skip
+                        for i in issues
+                    ],
+                },
+                indent=2,
+            )
+        )
+    else:
+        print(f"Mapping version {mapping.version}: {len(blocking)} problem(s) block sending.")
+        for issue in issues:
+            print(f"  {'BLOCKS' if issue.blocking else 'note  '}  {issue.message}")
+    return 1 if blocking else 0
+
+
+def _suggest(args: argparse.Namespace) -> int:
+    from posbooks.drafts.mapping import mapping_rows, save_mapping, suggest_mapping
+    from posbooks.posting.plan import PosDataRejected
+
+    try:
+        store, settings, mapping, keys, outlets = _context(args)
+    except PosDataRejected as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    if settings is None:
+        print(
+            "QuickBooks settings were never fetched: run `posbooks refresh-settings` first.",
+            file=sys.stderr,
+        )
+        return 2
+    suggested = suggest_mapping(keys, settings, outlets=outlets, base=mapping)
+    if args.save:
+        suggested = save_mapping(store, suggested, note="suggested by posbooks mapping suggest")
+    # unsaved suggestions read "suggested", not "mapped": nothing is kept without --save
+    rows = mapping_rows(keys, settings, suggested if args.save else mapping, doc_type=args.type)
+    if args.format == "json":
+        print(
+            json.dumps(
+                {
+                    "saved_version": suggested.version if args.save else None,
+                    "rows": [
+                        {
+                            "label": r.label,
+                            "source": r.source,
+                            "key": r.key,
+                            "account_id": r.account_id,
+                            "account_name": r.account_name,
+                            "status": r.status,
+                        }  # fmt: skip
+                        for r in rows
+                    ],
+                    "deposits": [
+                        {"payment_method": m, "account_id": r.id, "account_name": r.name}
+                        for m, r in sorted(suggested.deposits.items())
+                    ],
+                },
+                indent=2,
+            )
+        )
+    else:
+        for row in rows:
+            print(f"  {row.label:<32} {row.account_name or '-':<34} {row.status}")
+        for method, ref in sorted(suggested.deposits.items()):
+            journal = suggested.accounts.get(("payment", method))
+            print(
+                f"  Sales receipts paid by {method} deposit to '{ref.name}' (QuickBooks deposits "
+                f"receipts only to Bank or Other Current Asset); journal entries use "
+                f"'{journal.name if journal else '-'}'."
+            )
+        if args.save:
+            print(f"Saved as mapping version {suggested.version}.")
+        else:
+            print("Nothing saved: run `posbooks mapping suggest --save` to keep these.")
+    return 0

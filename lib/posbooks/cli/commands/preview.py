@@ -1,0 +1,104 @@
+"""``posbooks preview``: a period's journal entries or sales receipts, without sending."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from posbooks.cli.commands._period import period_or_exit_status
+from posbooks.core.mapping_json import MappingFormatError
+from posbooks.core.model import Mapping
+from posbooks.drafts.preview import (
+    default_source,
+    load_mapping,
+    preview,
+    preview_table,
+    preview_to_json,
+)
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add ``preview`` to the CLI."""
+    parser = subparsers.add_parser(
+        "preview",
+        help="show the drafts of a day or period, tied back to the POS totals",
+        description="Build each business day's Journal Entry or Sales Receipts from POS "
+        "exports and show them with debits, credits and issues. Nothing is sent.",
+    )
+    parser.add_argument(
+        "--source", nargs="+", metavar="PATH", help="POS export files (Parquet, CSV, .xlsx); "
+        "default: the sample data/sample_sales.parquet",
+    )  # fmt: skip
+    parser.add_argument("--date", required=True, metavar="YYYY-MM-DD", help="first business day")
+    parser.add_argument("--to", metavar="YYYY-MM-DD", help="last business day (default: --date)")
+    parser.add_argument(
+        "--outlet", action="append", metavar="NAME", help="only this outlet (repeatable)"
+    )
+    parser.add_argument("--type", choices=("journal", "receipt"), default="journal")
+    parser.add_argument(
+        "--mapping", metavar="FILE", help="mapping JSON (accounts, classes, ...); default: the "
+        "mapping last saved in POSBOOKS_HOME, else POS account types only",
+    )  # fmt: skip
+    parser.add_argument("--format", choices=("table", "json"), default="table")
+    parser.set_defaults(func=run)
+
+
+def _saved_mapping() -> Mapping | None:
+    """The mapping last saved in this home (what ``send`` would use), or None if none is."""
+    from posbooks.drafts.mapping import current_mapping
+    from posbooks.state.config import ConfigError, load_config
+    from posbooks.state.store import DB_NAME, StoreError, open_store
+
+    try:
+        config = load_config()
+        if not (config.home / DB_NAME).is_file():  # a preview never creates a home
+            return None
+        store = open_store(config)
+        try:
+            mapping = current_mapping(store)
+        finally:
+            store.close()
+    except (ConfigError, StoreError):
+        return None  # previewing needs no connection: POS account types only, as before
+    if not mapping.version:
+        return None
+    print(f"Mapping version {mapping.version} saved in {config.home}.", file=sys.stderr)
+    return mapping
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print the preview; exit 1 on rejected exports or a mapping error, 2 on bad options."""
+    period = period_or_exit_status("preview", args.date, args.to)
+    if isinstance(period, int):
+        return period
+    date_from, date_to = period
+    paths = [Path(p) for p in args.source] if args.source else [default_source()]
+    missing = [p for p in paths if not p.is_file()]
+    if missing:
+        hint = "" if args.source else " (the sample data: run `make sample`, or pass --source)"
+        for path in missing:
+            print(f"posbooks preview: {path}: no such file{hint}", file=sys.stderr)
+        return 1
+    from posbooks.pos import ExportRejected
+
+    try:
+        mapping = load_mapping(args.mapping) if args.mapping else _saved_mapping()
+        result = preview(paths, date_from, date_to, args.outlet, args.type, mapping)
+    except MappingFormatError as exc:
+        print(f"posbooks preview: mapping {exc}", file=sys.stderr)
+        return 1
+    except ExportRejected as exc:
+        print("posbooks preview: the exports were rejected, nothing previewed:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    if args.format == "json":
+        print(json.dumps(preview_to_json(result), indent=2, ensure_ascii=False))
+    else:
+        print(preview_table(result), end="")
+    if not result.ties:
+        print("posbooks preview: the drafts do not tie to the POS totals", file=sys.stderr)
+        return 1
+    return 0
