@@ -34,7 +34,7 @@ def connected_book(home: Path, sources: list[Path]):
     """A fresh sandbox with QBO's default limits, connected, settings read, mapping saved."""
     from posbooks.drafts.mapping import pos_keys, save_mapping, suggest_mapping
     from posbooks.pos import open_exports
-    from posbooks.qbo.auth import auto_approve
+    from posbooks.qbo.connect import auto_approve
     from posbooks.qbo.settings import refresh_settings
     from posbooks.state.config import load_config
     from posbooks.state.store import open_store

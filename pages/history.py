@@ -9,9 +9,6 @@ from posbooks import services
 from posbooks.app import history as uh
 from posbooks.app import reconcile as ur
 from posbooks.app.format import md_escape
-from posbooks.reconcile import actions as reconcile_actions
-from posbooks.reconcile import gather as reconcile
-from posbooks.reconcile.found import documents_not_in_ledger
 
 if "workbench" not in st.session_state:  # a bookmarked page opened before app.py first ran
     st.switch_page("app.py")
@@ -84,7 +81,7 @@ first_type = "journal"  # the document type the reconcile controls open on
 
 def look_in_quickbooks(scan_key: tuple) -> None:
     """Before the first send: documents QuickBooks holds that look like posbooks' own."""
-    found = documents_not_in_ledger(wb, summary.first_day, summary.last_day)
+    found = services.found_in_quickbooks(wb, summary.first_day, summary.last_day)
     st.session_state["found_in_quickbooks"] = (scan_key, found)
 
 
@@ -133,7 +130,7 @@ st.caption(f"POS data: {md_escape(source.label)}")
 def run_reconciliation() -> None:
     doc_type = "journal" if rec_type == "Journal Entry" else "receipt"
     with st.spinner("Asking QuickBooks ..."):
-        result = reconcile.reconcile_period(wb, source, rec_from, rec_to, rec_outlets, doc_type)
+        result = services.reconcile_period(wb, source, rec_from, rec_to, rec_outlets, doc_type)
     st.session_state["reconciliation"] = (request, result)
 
 
@@ -162,7 +159,7 @@ checks = ur.filter_checks(result.documents, outlets=show_outlets, statuses=show_
 st.dataframe(pd.DataFrame(ur.document_rows(checks)), hide_index=True, width="stretch")
 st.download_button(
     "Download CSV",
-    reconcile.to_csv(result),
+    services.reconcile_csv(result),
     file_name=f"reconciliation_{result.date_from}_{result.date_to}.csv",
     mime="text/csv",
 )
@@ -222,7 +219,7 @@ elif action == "adjust":
 sure = st.checkbox(ur.confirmation(labels[action], check.doc_number), key="rec_confirm")
 if st.button(labels[action], disabled=not sure, key="rec_do"):
     try:
-        message = reconcile_actions.apply_action(
+        message = services.apply_reconcile_action(
             wb, check, action, source=source, who=who, why=why, txn_date=txn_date
         )
         run_reconciliation()

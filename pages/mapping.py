@@ -14,7 +14,6 @@ import streamlit as st
 from posbooks import services
 from posbooks.app import mapping as um
 from posbooks.app.format import md_escape, relative_time
-from posbooks.core.mapping_rules import TRACK_CLASSES_STEPS, TRACK_LOCATIONS_STEPS
 
 if "workbench" not in st.session_state:  # a bookmarked page opened before app.py first ran
     st.switch_page("app.py")
@@ -230,7 +229,7 @@ elif settings.preferences.class_tracking:
 else:
     st.info(
         "Class tracking is off in QuickBooks, so categories cannot be booked to classes. "
-        + md_escape(TRACK_CLASSES_STEPS)
+        + md_escape(services.TRACK_CLASSES_STEPS)
     )
 
 st.subheader("Locations (outlet -> Location)")
@@ -242,7 +241,7 @@ elif settings.preferences.location_tracking:
     )
     new_draft = replace(new_draft, locations=locations)
 else:
-    st.info("Location tracking is off in QuickBooks. " + md_escape(TRACK_LOCATIONS_STEPS))
+    st.info("Location tracking is off in QuickBooks. " + md_escape(services.TRACK_LOCATIONS_STEPS))
 
 st.subheader("Items for sales receipts")
 if settings is None:

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -21,45 +20,36 @@ from typing import TYPE_CHECKING
 import requests
 
 import posbooks
-from posbooks.app.format import DOC_LABELS, qbo_document_url
-from posbooks.core.mapping_rules import check_mapping, suggest_mapping
+from posbooks.core.errors import WorkbenchError
+from posbooks.core.mapping_rules import (  # noqa: F401 - TRACK_*: the Mapping page's wording
+    TRACK_CLASSES_STEPS,
+    TRACK_LOCATIONS_STEPS,
+    check_mapping,
+    suggest_mapping,
+)
 from posbooks.core.model import DayTotals, Issue, JournalDraft, Mapping, ReceiptDraft
 from posbooks.core.qbo_settings import QboSettings
+from posbooks.core.render import DOC_LABELS
 from posbooks.drafts import mapping as mapping_mod
 from posbooks.drafts.preview import PreviewResult, preview
 from posbooks.pos import Problem, open_exports
 from posbooks.qbo import auth
+from posbooks.qbo import connect as qbo_connect
+from posbooks.qbo.errors import RECONNECT, plain_quickbooks_errors
+from posbooks.qbo.links import qbo_document_url
 from posbooks.state.config import Config, ConfigError, load_config
 from posbooks.state.store import Store, open_store
 
 if TYPE_CHECKING:
-    from posbooks.posting.plan import PostOutcome
+    from posbooks.core.reconcile import DocumentCheck
+    from posbooks.posting.outcome import PostOutcome
+    from posbooks.reconcile.gather import Reconciliation
 
 ConnectionStatus = auth.ConnectionStatus
 
 
-class WorkbenchError(Exception):
-    """An expected failure, in words the bookkeeper can act on."""
-
-
 class StartupError(WorkbenchError):
     """The workbench cannot open: bad configuration or no local sandbox."""
-
-
-RECONNECT = "QuickBooks no longer accepts this connection. Go to Connect and reconnect."
-
-
-@contextmanager
-def plain_quickbooks_errors() -> Iterator[None]:
-    """QuickBooks refusing the connection or not answering, as a ``WorkbenchError``."""
-    from posbooks.qbo.gateway import QboError
-
-    try:
-        yield
-    except auth.ReconnectNeeded:
-        raise WorkbenchError(RECONNECT) from None
-    except QboError as exc:
-        raise WorkbenchError(f"QuickBooks did not answer: {exc.detail or exc}") from None
 
 
 @dataclass(frozen=True)
@@ -133,7 +123,7 @@ def finish_connect(wb: Workbench, params: dict[str, str]) -> ConnectResult:
             False, "The answer from QuickBooks was incomplete. Click Connect to QuickBooks again."
         )
     try:
-        status = auth.complete_authorization(
+        status = qbo_connect.complete_authorization(
             wb.config, wb.store, code=code or "", state=state, realm_id=realm or "", error=error
         )
     except auth.AuthorizationFailed as exc:
@@ -156,7 +146,7 @@ def disconnect(wb: Workbench) -> ConnectionStatus:
 def refresh_settings(wb: Workbench) -> QboSettings:
     """Fetch accounts, classes, locations, items and preferences from QuickBooks now."""
     from posbooks.qbo import settings as qbo_settings
-    from posbooks.qbo.gateway import QboError
+    from posbooks.qbo.errors import QboError
 
     try:
         return qbo_settings.refresh_settings(wb.config, wb.store)
@@ -426,7 +416,7 @@ def send_period(
 ) -> list[SentDocument]:
     """Post the period to QuickBooks, exactly once per day, outlet and document."""
     from posbooks.posting import plan as posting
-    from posbooks.qbo.gateway import QboError
+    from posbooks.qbo.errors import QboError
 
     try:
         outcomes = posting.post_range(
@@ -494,6 +484,93 @@ def document_link_maker(wb: Workbench) -> Callable[[str, str | None], str | None
 def doc_label(doc_type: str) -> str:
     """``Journal Entry`` / ``Sales Receipt``."""
     return DOC_LABELS.get(doc_type, doc_type)
+
+
+# --- reconciliation (History page, notebooks) ---------------------------------------
+
+
+def reconcile_period(wb: Workbench, source: DataSource, date_from: date, date_to: date,
+                     outlets: Sequence[str], doc_type: str) -> Reconciliation:  # fmt: skip
+    """POS now vs sent vs QuickBooks now for a period; expected failures become
+    ``WorkbenchError`` in plain words."""
+    from posbooks.pos import ExportRejected
+    from posbooks.reconcile.gather import ReconcileError, reconcile
+
+    with plain_quickbooks_errors():
+        try:
+            return reconcile(
+                wb.config, wb.store, sources=list(source.paths), names=list(source.names),
+                date_from=date_from, date_to=date_to, outlets=list(outlets) or None,
+                doc_type=doc_type,
+            )  # fmt: skip
+        except ExportRejected as exc:
+            raise WorkbenchError(f"The POS export was rejected: {exc}") from None
+        except ReconcileError as exc:
+            raise WorkbenchError(str(exc)) from None
+
+
+# --- notebooks ------------------------------------------------------------------------
+
+
+def notebook_workbench(*, demo_mapping: bool = True):
+    """The configured company for a notebook; with no configuration, the local sandbox.
+
+    When ``POSBOOKS_SANDBOX_URL`` does not answer, a sandbox is started in this process
+    (port chosen by the system, gone with the kernel). A local company is connected
+    automatically, its settings fetched and, when nothing is saved yet and
+    ``demo_mapping``, the suggested mapping saved (noted as such in the mapping history).
+    Real Intuit companies must be connected and mapped in the app or CLI first.
+    """
+    import dataclasses
+
+    from posbooks.drafts.mapping import current_mapping, pos_keys, save_mapping, suggest_mapping
+    from posbooks.pos import open_exports
+    from posbooks.qbo import local
+    from posbooks.qbo.settings import current_settings, refresh_settings
+    from posbooks.state.config import load_config
+    from posbooks.state.store import open_store
+
+    config = load_config()
+    if not config.is_local:
+        return open_workbench()
+    base = config.sandbox_url.rstrip("/")
+    if not local._answers(base):
+        from qbo_sandbox import start_sandbox
+
+        # lives as long as the kernel; its company persists beside the ledger that refers to it
+        base = start_sandbox(port=0, state_file=config.home / local.STATE_FILE).base_url
+        config = dataclasses.replace(config, sandbox_url=base)
+    local.allow_insecure_transport(base)
+    store = open_store(config)
+    if not auth.connection_status(config, store).connected:
+        qbo_connect.auto_approve(config, store)
+    settings = current_settings(store) or refresh_settings(config, store)
+    if demo_mapping and not current_mapping(store).accounts:
+        keys, outlets = pos_keys(open_exports([sample_source().paths[0]]))
+        mapping = suggest_mapping(keys, settings, outlets=outlets)
+        save_mapping(store, mapping, note="suggested by a notebook on the local sandbox")
+    return Workbench(config, store, sandbox_base_url=base, demo_login=local.DEMO_LOGIN)
+
+
+def reconcile_csv(result: Reconciliation) -> str:
+    """The reconciliation as CSV (History's download, ``posbooks reconcile --format csv``)."""
+    from posbooks.reconcile.gather import to_csv
+
+    return to_csv(result)
+
+
+def apply_reconcile_action(wb: Workbench, check: DocumentCheck, action: str, **options) -> str:
+    """Carry out one of reconcile's choices for a document; returns what was done."""
+    from posbooks.reconcile.actions import apply_action
+
+    return apply_action(wb, check, action, **options)
+
+
+def found_in_quickbooks(wb: Workbench, date_from: date, date_to: date) -> list:
+    """Documents QuickBooks holds for the period that posbooks' ledger does not."""
+    from posbooks.reconcile.found import documents_not_in_ledger
+
+    return documents_not_in_ledger(wb, date_from, date_to)
 
 
 # --- history --------------------------------------------------------------------------

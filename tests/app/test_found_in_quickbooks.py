@@ -12,6 +12,7 @@ from posbooks.drafts.mapping import pos_keys, save_mapping, suggest_mapping
 from posbooks.pos import open_exports
 from posbooks.posting.plan import post_range
 from posbooks.qbo import auth
+from posbooks.qbo import connect as qbo_connect
 from posbooks.qbo.settings import refresh_settings
 from posbooks.reconcile.found import documents_not_in_ledger
 from posbooks.state.config import load_config
@@ -23,7 +24,7 @@ SOURCE = services.sample_source()
 def _home(config):
     """A connected home with the suggested mapping saved."""
     store = open_store(config)
-    auth.auto_approve(config, store)
+    qbo_connect.auto_approve(config, store)
     settings = refresh_settings(config, store)
     keys, outlets = pos_keys(open_exports(list(SOURCE.paths)))
     save_mapping(store, suggest_mapping(keys, settings, outlets=outlets), note="test")
@@ -89,7 +90,7 @@ def _look_before_the_first_send(wb, day):
 
 
 def _reconcile(wb, day):
-    from posbooks.reconcile.gather import reconcile_period
+    from posbooks.services import reconcile_period
 
     return reconcile_period(wb, SOURCE, day, day, [], "journal")
 

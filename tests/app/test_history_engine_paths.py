@@ -15,7 +15,7 @@ from posbooks.app.history import STATUS_WORDS
 from posbooks.drafts.mapping import pos_keys, save_mapping, suggest_mapping
 from posbooks.pos import open_exports
 from posbooks.posting.plan import post_day
-from posbooks.qbo import auth
+from posbooks.qbo import connect as qbo_connect
 from posbooks.qbo.gateway import open_gateway
 from posbooks.qbo.payloads import doc_number
 from posbooks.qbo.settings import refresh_settings
@@ -30,7 +30,7 @@ def day(workbench_env):
     workbench_env.admin("limits", {"per_second": 100})  # the test's own calls come on top
     config = load_config()
     store = open_store(config)
-    auth.auto_approve(config, store)
+    qbo_connect.auto_approve(config, store)
     settings = refresh_settings(config, store)
     source = services.sample_source()
     keys, outlets = pos_keys(open_exports(list(source.paths)))

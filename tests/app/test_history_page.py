@@ -9,7 +9,7 @@ from posbooks import services
 from posbooks.drafts.mapping import pos_keys, save_mapping, suggest_mapping
 from posbooks.pos import open_exports
 from posbooks.posting.plan import post_day
-from posbooks.qbo import auth
+from posbooks.qbo import connect as qbo_connect
 from posbooks.qbo.settings import refresh_settings
 from posbooks.state.config import load_config
 from posbooks.state.store import open_store
@@ -56,7 +56,7 @@ def _sent_from_another_home(tmp_path, outlets):
     """Another posbooks home (another computer) connected to the same company sends a day."""
     config = load_config(env={**os.environ, "POSBOOKS_HOME": str(tmp_path / "other")})
     store = open_store(config)
-    auth.auto_approve(config, store)
+    qbo_connect.auto_approve(config, store)
     _suggested_mapping_saved(config, store)
     source = services.sample_source()
     day = services.summarize_source(source).last_day

@@ -14,6 +14,7 @@ from posbooks.drafts.mapping import pos_keys, save_mapping, suggest_mapping
 from posbooks.pos import open_exports
 from posbooks.posting.plan import post_day
 from posbooks.qbo import auth
+from posbooks.qbo import connect as qbo_connect
 from posbooks.qbo.gateway import open_gateway
 from posbooks.qbo.settings import refresh_settings
 from posbooks.state.config import load_config
@@ -26,7 +27,7 @@ def sent(workbench_env):
     """KLCC and Mont Kiara of the sample's last day in QuickBooks; Bangsar never sent."""
     config = load_config()
     store = open_store(config)
-    auth.auto_approve(config, store)
+    qbo_connect.auto_approve(config, store)
     settings = refresh_settings(config, store)
     source = services.sample_source()
     summary = services.summarize_source(source)

@@ -25,8 +25,9 @@ from intuitlib.enums import Scopes
 from posbooks.core.model import Ref
 from posbooks.drafts.mapping import current_mapping, pos_keys, save_mapping, suggest_mapping
 from posbooks.drafts.preview import default_source
-from posbooks.posting.plan import RetryPolicy, open_pos_exports, post_range
-from posbooks.qbo import auth
+from posbooks.posting.outcome import RetryPolicy
+from posbooks.posting.plan import open_pos_exports, post_range
+from posbooks.qbo import connect as qbo_connect
 from posbooks.qbo.settings import current_settings, refresh_settings
 from posbooks.state.config import Config
 from posbooks.state.store import Store
@@ -124,7 +125,7 @@ class Home:
 def connect_home(handle: SandboxHandle, home: Path, pos_file: Path, doc_type="journal") -> Home:
     config = local_config(handle, home)
     store = Store(config.home)
-    auth.auto_approve(config, store)
+    qbo_connect.auto_approve(config, store)
     settings = refresh_settings(config, store)
     keys, outlets = pos_keys(open_pos_exports([pos_file]))
     mapping = suggest_mapping(keys, settings, outlets=outlets)

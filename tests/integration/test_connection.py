@@ -10,6 +10,7 @@ from cryptography.fernet import Fernet
 from intuitlib.client import AuthClient
 from intuitlib.exceptions import AuthClientError
 from posbooks.qbo import auth
+from posbooks.qbo import connect as qbo_connect
 from posbooks.qbo.auth import AuthorizationFailed, ReconnectNeeded
 from posbooks.state.config import Config
 from posbooks.state.crypto import CryptoError, SecretBox, key_file
@@ -42,7 +43,7 @@ def home(fresh_sandbox: SandboxHandle, tmp_path: Path) -> tuple[Config, Store]:
 @pytest.fixture
 def connected(home: tuple[Config, Store]) -> tuple[Config, Store]:
     config, store = home
-    auth.auto_approve(config, store)
+    qbo_connect.auto_approve(config, store)
     return config, store
 
 
@@ -54,7 +55,7 @@ def _sign_in(handle: SandboxHandle, url: str, *, consent: bool = True) -> dict[s
 
 def test_auto_approve_connects_and_records_the_company(home):
     config, store = home
-    status = auth.auto_approve(config, store)
+    status = qbo_connect.auto_approve(config, store)
     assert status.connected and not status.reconnect_needed
     assert status.company_name == COMPANY
     assert status.realm_id == "9130357000000001"
@@ -100,7 +101,7 @@ def test_an_unknown_state_is_refused(home, fresh_sandbox):
     config, store = home
     params = _sign_in(fresh_sandbox, auth.start_authorization(config, store))
     with pytest.raises(AuthorizationFailed, match="unknown state"):
-        auth.complete_authorization(
+        qbo_connect.complete_authorization(
             config, store, code=params["code"], state="forged", realm_id=params["realmId"]
         )
     assert not auth.connection_status(config, store).connected
@@ -110,9 +111,9 @@ def test_a_state_is_single_use(home, fresh_sandbox):
     config, store = home
     params = _sign_in(fresh_sandbox, auth.start_authorization(config, store))
     args = {"code": params["code"], "state": params["state"], "realm_id": params["realmId"]}
-    assert auth.complete_authorization(config, store, **args).connected
+    assert qbo_connect.complete_authorization(config, store, **args).connected
     with pytest.raises(AuthorizationFailed, match="already used"):
-        auth.complete_authorization(config, store, **args)
+        qbo_connect.complete_authorization(config, store, **args)
 
 
 def test_an_expired_state_is_refused(home, fresh_sandbox):
@@ -121,7 +122,7 @@ def test_an_expired_state_is_refused(home, fresh_sandbox):
     with store.transaction() as conn:  # eleven minutes later
         conn.execute("UPDATE oauth_state SET expires_at='2000-01-01T00:00:00+00:00'")
     with pytest.raises(AuthorizationFailed, match="expired"):
-        auth.complete_authorization(
+        qbo_connect.complete_authorization(
             config, store, code=params["code"], state=params["state"], realm_id=params["realmId"]
         )
 
@@ -131,7 +132,7 @@ def test_declined_consent_says_access_was_not_granted(home, fresh_sandbox):
     params = _sign_in(fresh_sandbox, auth.start_authorization(config, store), consent=False)
     assert params.get("error") == "access_denied"
     with pytest.raises(AuthorizationFailed, match="not granted"):
-        auth.complete_authorization(
+        qbo_connect.complete_authorization(
             config,
             store,
             code="",
@@ -145,7 +146,7 @@ def test_a_bad_code_is_refused_with_a_clear_message(home, fresh_sandbox):
     config, store = home
     params = _sign_in(fresh_sandbox, auth.start_authorization(config, store))
     with pytest.raises(AuthorizationFailed, match="refused the authorization code") as err:
-        auth.complete_authorization(
+        qbo_connect.complete_authorization(
             config, store, code="AB-not-a-code", state=params["state"], realm_id=params["realmId"]
         )
     assert "AB-not-a-code" not in str(err.value)
@@ -196,7 +197,7 @@ def test_auto_approve_is_refused_for_real_intuit(tmp_path):
         redirect_uri="https://books.example.com/",
     )
     with pytest.raises(AuthorizationFailed, match="only works with the local"):
-        auth.auto_approve(config, Store(tmp_path))
+        qbo_connect.auto_approve(config, Store(tmp_path))
 
 
 def test_intuit_oauth_calls_time_out_instead_of_hanging(tmp_path, monkeypatch):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from posbooks.qbo import auth
+from posbooks.qbo import connect as qbo_connect
 from posbooks.qbo.local import (
     SandboxUnavailable,
     allow_insecure_transport,
@@ -51,7 +51,7 @@ def test_nothing_answering_starts_a_detached_sandbox_that_keeps_its_state(tmp_pa
         assert "client_secret" not in printed
         assert not ensure_local_sandbox(config).started  # found the second time
         store = Store(home)
-        status = auth.auto_approve(config, store)  # demo login read from what it printed
+        status = qbo_connect.auto_approve(config, store)  # demo login read from what it printed
         assert status.connected and status.company_name.startswith("Nasi & Co")
         state = requests.get(config.sandbox_url + "/_sandbox/state", timeout=5).json()
         assert state["oauth"]["connections"] == 1

@@ -12,7 +12,7 @@ from dataclasses import replace
 
 import pytest
 from posbooks.posting.ledger import ledger_rows
-from posbooks.posting.plan import PostOutcome
+from posbooks.posting.outcome import PostOutcome
 from posbooks.qbo import auth
 from posbooks.qbo.auth import ReconnectNeeded
 from posting_support import (

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from intuitlib.client import AuthClient
 from posbooks.qbo import auth
+from posbooks.qbo import connect as qbo_connect
 from posbooks.qbo.gateway import ClientLimits, QboError, RetryPolicy, open_gateway
 from posbooks.state.config import Config
 from posbooks.state.store import Store, utc_now
@@ -36,7 +37,7 @@ def _config(handle: SandboxHandle, home: Path) -> Config:
 def connected(fresh_sandbox: SandboxHandle, tmp_path: Path) -> tuple[Config, Store]:
     config = _config(fresh_sandbox, tmp_path / "home")
     store = Store(config.home)
-    auth.auto_approve(config, store)
+    qbo_connect.auto_approve(config, store)
     return config, store
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import requests
 from posbooks.qbo import auth
+from posbooks.qbo import connect as qbo_connect
 from posbooks.qbo.gateway import QboError, RetryPolicy, open_gateway, to_qbo_error
 from posbooks.qbo.redaction import REDACTED, install_log_redaction, redact, register_secret
 from posbooks.state.config import Config
@@ -117,7 +118,7 @@ def test_connect_refresh_and_errors_leak_no_secret(
     store = Store(tmp_path)
     errors: list[str] = []
     with caplog.at_level(logging.DEBUG):
-        status = auth.auto_approve(config, store)
+        status = qbo_connect.auto_approve(config, store)
         _, first = auth.current_tokens(config, store)
         gateway = open_gateway(config, store, retry=RetryPolicy(attempts=1))
         fresh_sandbox.admin("clock", {"advance_seconds": 4000})

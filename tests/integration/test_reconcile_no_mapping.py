@@ -13,10 +13,11 @@ import re
 import pytest
 from posbooks import services
 from posbooks.app import reconcile as ui_reconcile
-from posbooks.qbo import auth
+from posbooks.qbo import connect as qbo_connect
 from posbooks.qbo.settings import refresh_settings
 from posbooks.reconcile.actions import post_adjustment
-from posbooks.reconcile.gather import ReconcileError, reconcile, reconcile_period, to_json
+from posbooks.reconcile.gather import ReconcileError, reconcile, to_json
+from posbooks.services import reconcile_period
 from posbooks.state.store import Store
 from posting_support import DAY1, Home, home, home_dir, local_config, pos_file
 
@@ -30,7 +31,7 @@ def unmapped(home: Home, tmp_path) -> Home:
     """A second home on the same company: connected, settings fetched, no mapping saved."""
     config = local_config(home.handle, tmp_path / "second-home")
     store = Store(config.home)
-    auth.auto_approve(config, store)
+    qbo_connect.auto_approve(config, store)
     refresh_settings(config, store)
     return Home(config, store, home.handle, home.pos_file)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from posbooks.qbo import auth
+from posbooks.qbo import connect as qbo_connect
 from posbooks.qbo.gateway import open_gateway
 from posbooks.qbo.settings import current_settings, refresh_settings
 from posbooks.state.config import Config
@@ -24,7 +24,7 @@ def connected(fresh_sandbox: SandboxHandle, tmp_path: Path) -> tuple[Config, Sto
         sandbox_url=fresh_sandbox.base_url,
     )
     store = Store(tmp_path)
-    auth.auto_approve(config, store)
+    qbo_connect.auto_approve(config, store)
     return config, store
 
 

@@ -9,13 +9,12 @@ import pytest
 from posbooks.app.format import (
     date_label,
     is_loopback_url,
-    journal_report_url,
     md_escape,
     money,
-    qbo_document_url,
     relative_time,
     same_tab_link,
 )
+from posbooks.qbo.links import journal_report_url, qbo_document_url
 
 
 @pytest.mark.parametrize(

@@ -10,18 +10,10 @@ import html
 import re
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 # Characters Streamlit's Markdown (CommonMark + directives + LaTeX) gives meaning to.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$=&])")
-
-DOC_LABELS = {"journal": "Journal Entry", "receipt": "Sales Receipt"}
-
-
-def document_type(doc_type: str, doc_key: str = "") -> str:
-    """``Journal Entry``, or ``Sales Receipt (Visa/Master)`` for one payment method's receipt."""
-    label = DOC_LABELS.get(doc_type, doc_type)
-    return f"{label} ({doc_key})" if doc_key else label
 
 
 def md_escape(text: object) -> str:
@@ -73,34 +65,6 @@ def is_loopback_url(url: str) -> bool:
     """True when the URL points at this machine (the local sandbox)."""
     host = (urlsplit(url).hostname or "").lower()
     return host in {"localhost", "::1"} or host.startswith("127.")
-
-
-def qbo_document_url(
-    *,
-    environment: str,
-    sandbox_base_url: str,
-    realm_id: str,
-    doc_type: str,
-    qbo_id: str,
-) -> str:
-    """Where the bookkeeper sees a posted document in QuickBooks' own views.
-
-    The local sandbox serves its read-only pages under ``/app/{realm}/...``; Intuit's
-    sandbox companies live at app.sandbox.qbo.intuit.com and real ones at app.qbo.intuit.com.
-    """
-    if environment == "local":
-        base = sandbox_base_url.rstrip("/")
-        kind = "journalentry" if doc_type == "journal" else "salesreceipt"
-        return f"{base}/app/{realm_id}/{kind}/{qbo_id}"
-    host = "app.sandbox.qbo.intuit.com" if environment == "sandbox" else "app.qbo.intuit.com"
-    kind = "journal" if doc_type == "journal" else "salesreceipt"
-    return f"https://{host}/app/{kind}?{urlencode({'txnId': qbo_id})}"
-
-
-def journal_report_url(sandbox_base_url: str, realm_id: str, start: date, end: date) -> str:
-    """The local sandbox's Journal report for a period."""
-    query = urlencode({"start_date": start.isoformat(), "end_date": end.isoformat()})
-    return f"{sandbox_base_url.rstrip('/')}/app/{realm_id}/journal?{query}"
 
 
 def same_tab_link(url: str, label: str) -> str:

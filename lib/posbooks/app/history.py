@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 
-from posbooks.app.format import document_type, md_escape, money
+from posbooks.app.format import md_escape, money
 from posbooks.core.reconcile import DocumentCheck
+from posbooks.core.render import document_type
 
 STATUS_WORDS = {
     "posted": "in QuickBooks",

@@ -10,8 +10,9 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import date
 
-from posbooks.app.format import document_type, money
+from posbooks.app.format import money
 from posbooks.core.reconcile import GOOD, STATUS_LABELS, STATUSES, DocumentCheck
+from posbooks.core.render import document_type
 
 BADGE_COLORS = {
     "matched": "green",

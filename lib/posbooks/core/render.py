@@ -12,6 +12,14 @@ from decimal import Decimal
 from posbooks.core.model import CENT, Issue, JournalDraft, ReceiptDraft, Ref
 from posbooks.core.tieout import TieOut
 
+DOC_LABELS = {"journal": "Journal Entry", "receipt": "Sales Receipt"}
+
+
+def document_type(doc_type: str, doc_key: str = "") -> str:
+    """``Journal Entry``, or ``Sales Receipt (Visa/Master)`` for one payment method's receipt."""
+    label = DOC_LABELS.get(doc_type, doc_type)
+    return f"{label} ({doc_key})" if doc_key else label
+
 
 def money(amount: Decimal | None) -> str:
     """``1,234.50``; ``-12.00``; empty for None."""

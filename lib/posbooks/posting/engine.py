@@ -16,20 +16,15 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from posbooks.posting import ledger
+from posbooks.posting.outcome import PostOutcome, RetryPolicy, request_id
+from posbooks.posting.restore import restore_edited
 from posbooks.qbo.payloads import Document, parse_note, with_identity, written_for
 from posbooks.state.store import Store
 
 if TYPE_CHECKING:
-    from posbooks.posting.plan import PostOutcome, RetryPolicy
     from posbooks.qbo.gateway import QboGateway
 
 BATCH_SIZE = 30  # QuickBooks' limit of operations per batch request
-
-
-def request_id(realm_id: str, number: str, content_hash: str, generation: int, op: str) -> str:
-    """The deterministic requestid (a UUID, 36 characters) of one attempt generation."""
-    digest = hashlib.sha256(f"{realm_id}|{number}|{content_hash}|{generation}|{op}".encode())
-    return str(uuid.UUID(bytes=digest.digest()[:16]))
 
 
 def _unwrap(reply: dict, entity: str) -> dict:
@@ -88,8 +83,6 @@ class SendRun:
 
     def send(self, docs: list[Document]) -> None:
         """Create, update or recognise every document; claims are released at the end."""
-        from posbooks.posting.restore import restore_edited
-
         try:
             to_create, to_update, to_restore = self._classify(docs)
             for doc, row in to_restore:
@@ -222,7 +215,7 @@ class SendRun:
 
     def _create_group(self, docs: list[Document], batch_id: str | None) -> None:
         """Create ``docs`` (one request or one batch), retrying until each is known."""
-        from posbooks.qbo.gateway import QboError
+        from posbooks.qbo.errors import QboError
 
         rows = ledger.find_many(self.store, self.realm, docs)
         sent = {n for n, r in rows.items() if r.status == "sending"}  # tried by an earlier run
@@ -346,7 +339,7 @@ class SendRun:
 
     def _update(self, doc: Document, qbo_id: str) -> None:
         """Update QuickBooks document ``qbo_id`` in place with ``doc`` (keeps its Id)."""
-        from posbooks.qbo.gateway import QboError
+        from posbooks.qbo.errors import QboError
 
         if not self._claim([doc])[0]:
             self._done(doc, "failed", qbo_id, "another posbooks run is sending it; try later")

@@ -20,9 +20,6 @@ jitter; a run that is killed is completed by running it again. See docs/posting.
 
 from __future__ import annotations
 
-import dataclasses
-import os
-import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -37,6 +34,7 @@ from posbooks.core.receipts import sales_receipts_for_day
 from posbooks.pos import ExportRejected, Exports, open_exports
 from posbooks.posting import ledger
 from posbooks.posting.engine import SendRun
+from posbooks.posting.outcome import PostOutcome, RetryPolicy
 from posbooks.qbo.payloads import (
     Document,
     doc_number,
@@ -55,64 +53,6 @@ NO_MAPPING = (
     "Nothing is mapped to QuickBooks yet: run `posbooks refresh-settings`, then "
     "`posbooks mapping suggest --save` (or `posbooks mapping import FILE`), then send again."
 )
-
-
-@dataclass(frozen=True)
-class PostOutcome:
-    """What happened to one document. ``status``: created | unchanged | changed |
-    updated | blocked | failed, or ``ready`` in a dry run (would be sent)."""
-
-    business_date: date
-    outlet: str
-    doc_type: str
-    status: str
-    doc_number: str | None
-    qbo_id: str | None
-    message: str
-    doc_key: str = ""  # the payment method of a sales receipt
-
-    def to_json(self) -> dict:
-        """The ``posbooks send --format json`` shape of this outcome."""
-        return {
-            "business_date": self.business_date.isoformat(),
-            "outlet": self.outlet,
-            "doc_type": self.doc_type,
-            "payment_method": self.doc_key or None,
-            "status": self.status,
-            "doc_number": self.doc_number,
-            "qbo_id": self.qbo_id,
-            "message": self.message,
-        }
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    """How hard to try: attempts per document, backoff with jitter, claim lease, timeouts."""
-
-    attempts: int = 6
-    base_seconds: float = 0.5
-    max_seconds: float = 30.0
-    lease_seconds: float = 120.0
-    wait_for_others_seconds: float = 300.0
-    http_timeout: float = 30.0
-
-    @classmethod
-    def from_env(cls, env: dict[str, str] | None = None) -> RetryPolicy:
-        """Defaults, overridden by POSBOOKS_RETRY_BASE_MS / _ATTEMPTS, POSBOOKS_HTTP_TIMEOUT."""
-        env = os.environ if env is None else env
-        changes: dict[str, float | int] = {}
-        if env.get("POSBOOKS_RETRY_BASE_MS"):
-            changes["base_seconds"] = float(env["POSBOOKS_RETRY_BASE_MS"]) / 1000
-        if env.get("POSBOOKS_RETRY_ATTEMPTS"):
-            changes["attempts"] = int(env["POSBOOKS_RETRY_ATTEMPTS"])
-        if env.get("POSBOOKS_HTTP_TIMEOUT"):
-            changes["http_timeout"] = float(env["POSBOOKS_HTTP_TIMEOUT"])
-        return dataclasses.replace(cls(), **changes)
-
-    def backoff(self, attempt: int) -> float:
-        """Exponential backoff with full jitter between half and all of the step."""
-        step = min(self.max_seconds, self.base_seconds * (2**attempt))
-        return step * random.uniform(0.5, 1.0)
 
 
 def open_pos_exports(sources: Sequence[Path | str]) -> Exports:

@@ -14,26 +14,44 @@ The ledger records the restored document (same Id, new SyncToken).
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from posbooks.core.reconcile import lines_from_qbo, net_by_key
 from posbooks.posting import ledger
+from posbooks.posting.outcome import RetryPolicy, request_id
+from posbooks.qbo.errors import QboError
 from posbooks.qbo.payloads import Document, with_identity
 
 if TYPE_CHECKING:
-    from posbooks.posting.engine import SendRun
     from posbooks.posting.ledger import LedgerRow
+    from posbooks.qbo.gateway import QboGateway
+    from posbooks.state.store import Store
+
+
+class SendingRun(Protocol):
+    """What restoring needs of the engine's ``SendRun`` (which calls it): claims, the
+    gateway, the retry policy and the way outcomes are recorded."""
+
+    store: Store
+    gateway: QboGateway
+    policy: RetryPolicy
+
+    @property
+    def realm(self) -> str: ...
+
+    def claim_waiting(self, doc: Document) -> bool: ...
+
+    def _claim(self, docs: list[Document]) -> object: ...
+
+    def _done(self, doc: Document, status: str, qbo_id: str | None, message: str) -> None: ...
 
 
 def _same_lines(obj: dict, body: dict) -> bool:
     return net_by_key(lines_from_qbo(obj)) == net_by_key(lines_from_qbo(body))
 
 
-def restore_edited(run: SendRun, doc: Document, row: LedgerRow, seen: str) -> None:
+def restore_edited(run: SendingRun, doc: Document, row: LedgerRow, seen: str) -> None:
     """Write ``doc`` over QuickBooks document ``row.qbo_id``, edited there up to ``seen``."""
-    from posbooks.posting.engine import request_id
-    from posbooks.qbo.gateway import QboError
-
     number, qbo_id = doc.doc_number, row.qbo_id or ""
     if not run.claim_waiting(doc):
         busy = "another posbooks run is still sending it; try later"

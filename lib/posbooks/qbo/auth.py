@@ -21,7 +21,7 @@ from intuitlib.client import AuthClient
 from intuitlib.enums import Scopes
 from intuitlib.exceptions import AuthClientError
 
-from posbooks.qbo.local import ensure_local_sandbox, is_loopback
+from posbooks.qbo.local import ensure_local_sandbox
 from posbooks.qbo.redaction import install_log_redaction, register_secret
 from posbooks.state.crypto import CryptoError, secret_box
 from posbooks.state.store import utc_now
@@ -257,7 +257,7 @@ def _consume_state(store: Store, state: str) -> str:
     )
 
 
-def complete_authorization(
+def exchange_code(
     config: Config,
     store: Store,
     *,
@@ -267,7 +267,7 @@ def complete_authorization(
     redirect_uri: str | None = None,
     error: str | None = None,
 ) -> ConnectionStatus:
-    """Exchange the callback's ``code`` for tokens and record the company.
+    """Exchange the callback's ``code`` for tokens (``qbo.connect`` then reads the company).
 
     ``error`` is the callback's ``error`` parameter (e.g. ``access_denied``) when the user
     declined. Raises AuthorizationFailed with what to do for a bad, reused or expired
@@ -302,24 +302,7 @@ def complete_authorization(
             "UPDATE qbo_connection SET company_name=NULL, connected_at=? WHERE id=1",
             (utc_now().isoformat(),),
         )
-    _record_company_name(config, store)
     return connection_status(config, store)
-
-
-def _record_company_name(config: Config, store: Store) -> None:
-    from posbooks.qbo.gateway import QboError, open_gateway  # gateway builds on this module
-
-    try:
-        gateway = open_gateway(config, store)
-        info = gateway.read("CompanyInfo", gateway.realm_id) or {}
-    except (QboError, ReconnectNeeded) as exc:
-        message = f"Connected, but the company name could not be read: {exc}"
-        with store.transaction() as conn:
-            conn.execute("UPDATE qbo_connection SET message=? WHERE id=1", (message,))
-        return
-    name = info.get("CompanyName") or info.get("LegalName")
-    with store.transaction() as conn:
-        conn.execute("UPDATE qbo_connection SET company_name=? WHERE id=1", (name,))
 
 
 def _connection_row(store: Store) -> sqlite3.Row | None:
@@ -458,31 +441,3 @@ def redirect_parameters(url: str) -> dict[str, str]:
     """code, state, realmId and error of a redirect URL QuickBooks sent the browser to."""
     query = parse_qs(urlsplit(url).query)
     return {k: v[0] for k, v in query.items() if v}
-
-
-def auto_approve(config: Config, store: Store) -> ConnectionStatus:
-    """Connect to the LOCAL sandbox by signing in and consenting through its own pages."""
-    if not config.is_local or not is_loopback(config.sandbox_url):
-        raise AuthorizationFailed(
-            "Automatic approval only works with the local QuickBooks sandbox. For Intuit, "
-            "open the authorization URL and sign in yourself."
-        )
-    from qbo_sandbox.autoapprove import approve_authorization
-
-    info = ensure_local_sandbox(config)
-    url = start_authorization(config, store)
-    try:
-        final = approve_authorization(
-            url, info.demo_login["username"], info.demo_login["password"], timeout=AUTH_TIMEOUT
-        )
-    except (RuntimeError, requests.RequestException) as exc:
-        raise AuthorizationFailed(f"Signing in to the local sandbox failed: {exc}") from None
-    params = redirect_parameters(final)
-    return complete_authorization(
-        config,
-        store,
-        code=params.get("code", ""),
-        state=params.get("state", ""),
-        realm_id=params.get("realmId", ""),
-        error=params.get("error"),
-    )

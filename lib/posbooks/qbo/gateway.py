@@ -38,7 +38,8 @@ from posbooks.qbo.auth import (
     current_tokens,
     refresh_tokens,
 )
-from posbooks.qbo.redaction import install_log_redaction, redact
+from posbooks.qbo.errors import QboError
+from posbooks.qbo.redaction import install_log_redaction
 from posbooks.state.store import utc_now
 
 if TYPE_CHECKING:
@@ -54,34 +55,6 @@ MINOR_VERSION = 75  # pinned: python-quickbooks' minimum supported minorversion
 PAGE_SIZE = 1000  # QuickBooks' maximum MAXRESULTS
 BATCH_MAX = 30
 log = logging.getLogger("posbooks.qbo")
-
-
-class QboError(Exception):
-    """A QuickBooks call that failed, in words a bookkeeper can act on.
-
-    ``kind``: validation | auth | throttle | server | timeout | connection | not_found |
-    stale | duplicate. ``retryable``: trying the same call again later may succeed (for a
-    write, first check whether the first attempt committed).
-    """
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        kind: str,
-        code: str | None = None,
-        status: int | None = None,
-        retryable: bool = False,
-        detail: str = "",
-        retry_after: float | None = None,
-    ):
-        super().__init__(redact(message))
-        self.kind = kind
-        self.code = code
-        self.status = status
-        self.retryable = retryable
-        self.detail = redact(detail)
-        self.retry_after = retry_after
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from posbooks.reconcile.gather import ADJUST_KEY, ReconcileError, connected_real
 from posbooks.state.store import Store, utc_now
 
 if TYPE_CHECKING:
-    from posbooks.posting.plan import PostOutcome, RetryPolicy
+    from posbooks.posting.outcome import PostOutcome, RetryPolicy
     from posbooks.qbo.gateway import QboGateway
     from posbooks.state.config import Config
 
@@ -170,8 +170,8 @@ def post_adjustment(
     original; the ledger records it as doc_key ``adjust <n>`` of the same day and outlet.
     """
     from posbooks.drafts.mapping import current_mapping
-    from posbooks.posting.engine import request_id
-    from posbooks.qbo.gateway import QboError
+    from posbooks.posting.outcome import request_id
+    from posbooks.qbo.errors import QboError
 
     if check.doc_type != "journal":
         raise ReconcileError(
@@ -266,9 +266,9 @@ def _adjustment_body(check: DocumentCheck, lines, number: str, day: date) -> dic
 def apply_action(wb, check: DocumentCheck, action: str, *, source, who: str = "", why: str = "",
                  txn_date: date | None = None) -> str:  # fmt: skip
     """Run ``send`` / ``adjust`` / ``accept`` on one document; a sentence saying what happened."""
+    from posbooks.core.errors import WorkbenchError
     from posbooks.qbo.auth import ReconnectNeeded
-    from posbooks.qbo.gateway import QboError
-    from posbooks.services import WorkbenchError
+    from posbooks.qbo.errors import QboError
 
     try:
         if action == "send":

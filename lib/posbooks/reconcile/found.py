@@ -22,9 +22,10 @@ def documents_not_in_ledger(wb, date_from: date, date_to: date) -> list[Document
 
     Each is a ``DocumentCheck`` of status ``qbo_only`` with QuickBooks' total (no POS side).
     Expected failures (not connected, reconnect needed, QuickBooks not answering) raise
-    ``services.WorkbenchError`` in plain words.
+    ``WorkbenchError`` in plain words.
     """
-    from posbooks.services import WorkbenchError, plain_quickbooks_errors
+    from posbooks.core.errors import WorkbenchError
+    from posbooks.qbo.errors import plain_quickbooks_errors
 
     with plain_quickbooks_errors():
         try:

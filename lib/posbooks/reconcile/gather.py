@@ -249,7 +249,7 @@ def _qbo_now(gateway: QboGateway, entity: str, date_from: date, date_to: date) -
 
 def _deleted_ids(gateway: QboGateway, entities: list[str], since: datetime) -> set[str] | None:
     """Ids QuickBooks reports deleted since ``since`` (None when cdc cannot tell)."""
-    from posbooks.qbo.gateway import QboError
+    from posbooks.qbo.errors import QboError
 
     # QuickBooks stamps changes to the second (in its own zone): look a little further back
     since = max(since - timedelta(minutes=5), utc_now() - timedelta(days=CDC_DAYS))
@@ -441,79 +441,11 @@ def _acceptances(store: Store, realm: str, date_from: date, date_to: date) -> di
     return out
 
 
-# --- the workbench (History page) --------------------------------------------------------
-
-
-def reconcile_period(wb, source, date_from: date, date_to: date, outlets: Sequence[str],
-                     doc_type: str) -> Reconciliation:  # fmt: skip
-    """``reconcile`` for a page: expected failures become ``WorkbenchError`` in plain words."""
-    from posbooks.pos import ExportRejected
-    from posbooks.services import WorkbenchError, plain_quickbooks_errors
-
-    with plain_quickbooks_errors():
-        try:
-            return reconcile(
-                wb.config, wb.store, sources=list(source.paths), names=list(source.names),
-                date_from=date_from, date_to=date_to, outlets=list(outlets) or None,
-                doc_type=doc_type,
-            )  # fmt: skip
-        except ExportRejected as exc:
-            raise WorkbenchError(f"The POS export was rejected: {exc}") from None
-        except ReconcileError as exc:
-            raise WorkbenchError(str(exc)) from None
-
-
-# --- notebooks ------------------------------------------------------------------------
-
-
-def notebook_workbench(*, demo_mapping: bool = True):
-    """The configured company for a notebook; with no configuration, the local sandbox.
-
-    When ``POSBOOKS_SANDBOX_URL`` does not answer, a sandbox is started in this process
-    (port chosen by the system, gone with the kernel). A local company is connected
-    automatically, its settings fetched and, when nothing is saved yet and
-    ``demo_mapping``, the suggested mapping saved (noted as such in the mapping history).
-    Real Intuit companies must be connected and mapped in the app or CLI first.
-    """
-    import dataclasses
-
-    from posbooks import services
-    from posbooks.drafts.mapping import current_mapping, pos_keys, save_mapping, suggest_mapping
-    from posbooks.pos import open_exports
-    from posbooks.qbo import auth, local
-    from posbooks.qbo.settings import current_settings, refresh_settings
-    from posbooks.state.config import load_config
-    from posbooks.state.store import open_store
-
-    config = load_config()
-    if not config.is_local:
-        return services.open_workbench()
-    base = config.sandbox_url.rstrip("/")
-    if not local._answers(base):
-        from qbo_sandbox import start_sandbox
-
-        # lives as long as the kernel; its company persists beside the ledger that refers to it
-        base = start_sandbox(port=0, state_file=config.home / local.STATE_FILE).base_url
-        config = dataclasses.replace(config, sandbox_url=base)
-    local.allow_insecure_transport(base)
-    store = open_store(config)
-    if not auth.connection_status(config, store).connected:
-        auth.auto_approve(config, store)
-    settings = current_settings(store) or refresh_settings(config, store)
-    if demo_mapping and not current_mapping(store).accounts:
-        keys, outlets = pos_keys(open_exports([services.sample_source().paths[0]]))
-        mapping = suggest_mapping(keys, settings, outlets=outlets)
-        save_mapping(store, mapping, note="suggested by a notebook on the local sandbox")
-    return services.Workbench(config, store, sandbox_base_url=base, demo_login=local.DEMO_LOGIN)
-
-
 __all__ = [
     "DocumentCheck",
     "ReconcileError",
     "Reconciliation",
-    "notebook_workbench",
     "reconcile",
-    "reconcile_period",
     "to_csv",
     "to_json",
 ]

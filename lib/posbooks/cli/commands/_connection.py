@@ -11,7 +11,7 @@ from datetime import datetime
 import requests
 
 from posbooks.qbo.auth import AuthorizationFailed, ReconnectNeeded
-from posbooks.qbo.gateway import QboError
+from posbooks.qbo.errors import QboError
 from posbooks.qbo.local import SandboxUnavailable, ensure_local_sandbox
 from posbooks.qbo.redaction import install_log_redaction, redact
 from posbooks.state.config import Config, ConfigError, load_config

@@ -18,13 +18,8 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 from urllib.parse import urlsplit
 
 from posbooks.cli.commands._connection import open_home, reports_errors
-from posbooks.qbo.auth import (
-    AuthorizationFailed,
-    auto_approve,
-    complete_authorization,
-    redirect_parameters,
-    start_authorization,
-)
+from posbooks.qbo.auth import AuthorizationFailed, redirect_parameters, start_authorization
+from posbooks.qbo.connect import auto_approve, complete_authorization
 from posbooks.qbo.local import is_loopback
 
 CLI_REDIRECT_URI = "http://127.0.0.1:8599/callback"

@@ -84,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
     from posbooks.drafts.preview import default_source
     from posbooks.pos import ExportRejected
     from posbooks.qbo.auth import ReconnectNeeded
-    from posbooks.qbo.gateway import QboError
+    from posbooks.qbo.errors import QboError
     from posbooks.reconcile import actions as act
     from posbooks.reconcile import gather as rec
     from posbooks.state.config import ConfigError, load_config

@@ -96,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
     from posbooks.drafts.preview import default_source
     from posbooks.posting.plan import PosDataRejected, post_range
     from posbooks.qbo.auth import ReconnectNeeded
-    from posbooks.qbo.gateway import QboError
+    from posbooks.qbo.errors import QboError
     from posbooks.qbo.local import SandboxUnavailable
     from posbooks.state.config import ConfigError, load_config
     from posbooks.state.crypto import CryptoError
