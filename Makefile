@@ -35,6 +35,7 @@ screenshots: $(STAMP) chromium
 lint: $(STAMP)
 	$(VENV)/bin/ruff check lib tests app.py pages bench data
 	$(VENV)/bin/ruff format --check lib tests app.py pages bench data
+	$(VENV)/bin/lint-imports
 
 format: $(STAMP)
 	$(VENV)/bin/ruff format lib tests app.py pages bench data
