@@ -66,17 +66,19 @@ def test_not_connected_says_so_in_plain_words(workbench_env):
 
 def test_a_copy_of_another_outlets_entry_under_our_docnumber_is_not_found(workbench_env, tmp_path):
     """QuickBooks' copy keeps the memo: KLCC's note under Bangsar's DocNumber is not Bangsar's."""
+    from posbooks.posting.numbering import doc_numbers
     from posbooks.qbo.gateway import open_gateway
-    from posbooks.qbo.payloads import doc_number
+    from posbooks.state.store import open_store
 
     day = services.summarize_source(SOURCE).last_day
     _home(load_config())
     other = _home(load_config(env={**os.environ, "POSBOOKS_HOME": str(tmp_path / "other")}))
     [klcc] = _post(other, day, ["KLCC"])
     gateway = open_gateway(*other)
+    bangsar = doc_numbers(open_store(load_config()), ["Bangsar"]).number(day, "Bangsar", "journal")
     original = gateway.read("JournalEntry", klcc.qbo_id)
     gateway.create("JournalEntry", {
-        "TxnDate": day.isoformat(), "DocNumber": doc_number(day, "Bangsar", "journal"),
+        "TxnDate": day.isoformat(), "DocNumber": bangsar,
         "PrivateNote": original["PrivateNote"],
         "Line": [{k: v for k, v in ln.items() if k != "Id"} for ln in original["Line"]],
     })  # fmt: skip

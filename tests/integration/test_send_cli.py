@@ -260,8 +260,8 @@ def test_history_says_why_a_document_failed(cli, home: Home):
     status, out, _ = cli("send", "--date", str(DAY1), "--outlet", "Bangsar", *pos)
     assert status == 1 and "failed" in out
     status, out, _ = cli("history")
-    (row,) = [ln for ln in out.splitlines() if "PB261102-BANEQ-J" in ln]
-    assert "failed" in row and "QuickBooks refused PB261102-BANEQ-J" in row
+    (row,) = [ln for ln in out.splitlines() if "PB261102-BAN-J" in ln]
+    assert "failed" in row and "QuickBooks refused PB261102-BAN-J" in row
 
 
 def test_a_day_sent_as_journal_is_not_sent_again_as_receipts(cli, home: Home):
@@ -272,7 +272,7 @@ def test_a_day_sent_as_journal_is_not_sent_again_as_receipts(cli, home: Home):
     assert status == 1
     outcomes = json.loads(out)
     assert outcomes and {o["status"] for o in outcomes} == {"blocked"}
-    assert "already sent as a journal entry (PB261102-BANEQ-J)" in outcomes[0]["message"]
+    assert "already sent as a journal entry (PB261102-BAN-J)" in outcomes[0]["message"]
     assert "Delete it in QuickBooks first" in outcomes[0]["message"]  # the one entry
     assert documents_in_quickbooks(home.handle, "receipt") == []
     # reconciling the day's receipts says why they were never sent, not only "never sent"
@@ -283,7 +283,7 @@ def test_a_day_sent_as_journal_is_not_sent_again_as_receipts(cli, home: Home):
     assert checks and {c.status for c in checks} == {"not_sent"}
     assert all(
         "It cannot be sent yet: Bangsar 2026-11-02 was already sent as a journal entry "
-        "(PB261102-BANEQ-J); sending sales receipts too would book its sales twice." in c.message
+        "(PB261102-BAN-J); sending sales receipts too would book its sales twice." in c.message
         for c in checks
     ), [c.message for c in checks]
     # another day is free, and the bookkeeper can insist (after deleting the entry)

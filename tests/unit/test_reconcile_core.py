@@ -213,3 +213,13 @@ def test_counts_follow_the_status_order(statuses):
         for s in statuses
     ]
     assert status_counts(checks) == ({"matched": 2, "edited": 1} if statuses else {})
+
+
+def test_two_ledger_documents_recorded_as_one_quickbooks_document_are_never_matched():
+    # all three agree on the lines, but the ledger says another day's document is the same Id
+    check = reconcile_document(
+        sources(entry(), entry(), entry(), shares_qbo_with="PB261102-NCJB-J")
+    )
+    assert check.status == "conflict"
+    assert "PB261102-BANEQ-J and PB261102-NCJB-J as one QuickBooks document" in check.message
+    assert reconcile_document(sources(entry(), entry(), entry())).status == "matched"

@@ -249,6 +249,7 @@ class Sources:
     adjustments: tuple[tuple[str, Side | None], ...] = ()  # (DocNumber, QuickBooks now)
     accepted: dict[str, str] = field(default_factory=dict)  # fingerprint -> note
     mapping_saved: bool = True  # False: the POS lines are on no account, only totals compare
+    shares_qbo_with: str = ""  # other ledger documents recorded as the same QuickBooks document
 
 
 def _names(sides: Sequence[Side | None]) -> dict[LineKey, tuple[str, str, str]]:
@@ -306,6 +307,13 @@ def _status(src: Sources, lines: tuple[LineCheck, ...]) -> tuple[str, str]:
         )
     if src.ledger_status in ("failed", "sending") and src.qbo is None:
         return "failed", _failed_message(src)
+    if src.shares_qbo_with and src.ledger_status == "posted":
+        qbo_id = src.sent.qbo_id if src.sent else "?"
+        return "conflict", (
+            f"The ledger records {src.doc_number} and {src.shares_qbo_with} as one QuickBooks "
+            f"document (Id {qbo_id}): it can hold only one of them, so this one is not matched. "
+            "Check that document in QuickBooks, then send the day that is missing again."
+        )
     if src.ledger_status != "posted":
         if src.qbo is not None and src.ledger_status is not None:
             return "qbo_only", (

@@ -26,6 +26,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from posbooks.core.docnumbers import DocNumbers, duplicated
+from posbooks.core.errors import WorkbenchError
 from posbooks.core.journal import journal_entry_for_day
 from posbooks.core.mapping_rules import check_mapping
 from posbooks.core.model import DayTotals, Issue, JournalDraft, Mapping, ReceiptDraft, Ref
@@ -34,13 +36,9 @@ from posbooks.core.receipts import sales_receipts_for_day
 from posbooks.pos import ExportRejected, Exports, open_exports
 from posbooks.posting import ledger
 from posbooks.posting.engine import SendRun
+from posbooks.posting.numbering import doc_numbers
 from posbooks.posting.outcome import PostOutcome, RetryPolicy
-from posbooks.qbo.payloads import (
-    Document,
-    doc_number,
-    journal_entry_document,
-    sales_receipt_document,
-)
+from posbooks.qbo.payloads import Document, journal_entry_document, sales_receipt_document
 from posbooks.state.store import Store
 
 if TYPE_CHECKING:
@@ -87,8 +85,10 @@ def _keys(day: DayTotals) -> set[tuple[str, str | None]]:
     return {(t.source, t.key) for t in day.totals if t.amount}
 
 
-def _blocked(day: DayTotals, doc_type: str, key: str, messages: list[str]) -> Planned:
-    number = doc_number(day.business_date, day.outlet, doc_type, key)
+def _blocked(
+    day: DayTotals, doc_type: str, key: str, messages: list[str], numbers: DocNumbers
+) -> Planned:
+    number = numbers.number(day.business_date, day.outlet, doc_type, key)
     outcome = PostOutcome(
         day.business_date, day.outlet, doc_type, "blocked", number, None, "; ".join(messages), key
     )
@@ -113,9 +113,14 @@ def blocking_messages(
 
 
 def plan_documents(
-    days: Sequence[DayTotals], mapping: Mapping, settings: QboSettings | None, doc_type: str
-) -> list[Planned]:
-    """The documents of each day and outlet, each ready to send or blocked with the reason."""
+    days: Sequence[DayTotals], mapping: Mapping, settings: QboSettings | None, doc_type: str,
+    numbers: DocNumbers,
+) -> list[Planned]:  # fmt: skip
+    """The documents of each day and outlet, each ready to send or blocked with the reason.
+
+    Raises ``DuplicateDocNumbers`` when two documents would share a DocNumber: nothing of
+    such a plan may be sent (codes make it impossible; this is the last guard).
+    """
     planned: list[Planned] = []
     for day in days:
         if doc_type == "journal":
@@ -124,24 +129,54 @@ def plan_documents(
                 continue
             messages = blocking_messages(day, draft, mapping, settings)
             if messages:
-                planned.append(_blocked(day, "journal", "", messages))
+                planned.append(_blocked(day, "journal", "", messages, numbers))
             else:
-                planned.append(Planned(journal_entry_document(draft, mapping.version)))
+                number = numbers.number(day.business_date, day.outlet, "journal")
+                planned.append(
+                    Planned(journal_entry_document(draft, mapping.version, doc_number=number))
+                )
             continue
         for draft in sales_receipts_for_day(day, mapping):
             method = draft.payment_method
             messages = blocking_messages(day, draft, mapping, settings)
             if messages:
-                planned.append(_blocked(day, "receipt", method, messages))
+                planned.append(_blocked(day, "receipt", method, messages, numbers))
                 continue
-            planned.append(
-                Planned(
-                    sales_receipt_document(
-                        draft, mapping.version, payment_method=_payment_method(settings, method)
-                    )
-                )
+            document = sales_receipt_document(
+                draft,
+                mapping.version,
+                doc_number=numbers.number(day.business_date, day.outlet, "receipt", method),
+                payment_method=_payment_method(settings, method),
             )
+            planned.append(Planned(document))
+    _refuse_shared_numbers(planned)
     return planned
+
+
+class DuplicateDocNumbers(WorkbenchError):
+    """Two documents of one plan would share a DocNumber: the plan is refused whole."""
+
+
+def _refuse_shared_numbers(planned: list[Planned]) -> None:
+    outcomes = [p.doc or p.blocked for p in planned]
+    shared = duplicated(o.doc_number for o in outcomes if o is not None and o.doc_number)
+    if shared:
+        who = {
+            n: sorted(f"{o.outlet} {o.business_date}" for o in outcomes if o and o.doc_number == n)
+            for n in shared
+        }
+        detail = "; ".join(f"{n}: {', '.join(names)}" for n, names in who.items())
+        raise DuplicateDocNumbers(
+            f"Nothing was sent: documents of different outlets or days would share a DocNumber "
+            f"({detail}). Give each outlet its own code (posbooks outlet-codes) and send again."
+        )
+
+
+def period_numbers(store: Store, days: Sequence[DayTotals]) -> DocNumbers:
+    """The home's DocNumbers with a code for every outlet and payment method of ``days``."""
+    outlets = [d.outlet for d in days]
+    keys = [t.key or "" for d in days for t in d.totals if t.source == "payment"]
+    return doc_numbers(store, outlets, keys)
 
 
 def _payment_method(settings: QboSettings | None, name: str) -> Ref | None:
@@ -225,7 +260,8 @@ def post_days(
     if doc_type not in ("journal", "receipt"):
         raise ValueError(f"doc_type must be journal or receipt, not {doc_type!r}")
     policy = policy or RetryPolicy.from_env()
-    plan = plan_documents(days, current_mapping(store), current_settings(store), doc_type)
+    mapping, settings = current_mapping(store), current_settings(store)
+    plan = plan_documents(days, mapping, settings, doc_type, period_numbers(store, days))
     if not allow_both_types:
         plan = _block_days_sent_as_other_type(config, store, plan, doc_type)
     if dry_run:

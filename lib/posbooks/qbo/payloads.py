@@ -1,13 +1,7 @@
 """Drafts as QuickBooks JSON: JournalEntry and SalesReceipt bodies, DocNumbers, content hashes.
 
-DocNumber scheme (docs/posting.md), at most 21 characters and the same on every run:
-
-    PB + yymmdd + "-" + outlet code + "-" + J                 e.g. PB261120-BANGK-J
-    PB + yymmdd + "-" + outlet code + "-" + R + method code   e.g. PB261120-BANGK-RCAS4
-
-The outlet code is the first 3 letters/digits of the outlet name (upper case, padded
-with X) and 2 characters of a SHA-256 of the full name, so two outlets starting
-alike still differ; the method code does the same with 2 + 2 characters.
+DocNumbers come from the home's codes (posbooks.core.docnumbers, docs/posting.md): a
+document's number is given to the functions here, never derived from names alone.
 
 The content hash is SHA-256 over the canonical JSON of the body without its volatile
 fields (PrivateNote, Id, SyncToken, sparse), first 16 hex digits. It goes in the
@@ -17,7 +11,6 @@ DocNumber can be recognised as ours and compared with today's draft.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 import re
@@ -25,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from posbooks.core.docnumbers import DocNumbers, numbers_document
 from posbooks.core.model import JournalDraft, ReceiptDraft, Ref
 
 NOTE_PREFIX = "posbooks"
@@ -49,24 +43,6 @@ class Document:
     @property
     def entity(self) -> str:
         return ENTITY[self.doc_type]
-
-
-def _code(text: str, letters: int, hashed: int) -> str:
-    alnum = re.sub(r"[^A-Z0-9]", "", text.upper())[:letters].ljust(letters, "X")
-    digest = base64.b32encode(hashlib.sha256(text.encode("utf-8")).digest()).decode()
-    return alnum + digest[:hashed]
-
-
-# Our DocNumbers (adjusting entries, ``...-JA1``, are not among them)
-OUR_DOC_NUMBER = re.compile(r"^PB\d{6}-[A-Z0-9]{5}-(J|R[A-Z0-9]{4})$")
-
-
-def doc_number(business_date: date, outlet: str, doc_type: str, doc_key: str = "") -> str:
-    """The deterministic DocNumber of one (date, outlet, document); <= 21 characters."""
-    base = f"PB{business_date:%y%m%d}-{_code(outlet, 3, 2)}-"
-    if doc_type == "journal":
-        return base + "J"
-    return base + "R" + _code(doc_key, 2, 2)
 
 
 def money(amount: Decimal) -> str:
@@ -116,8 +92,9 @@ class NotedDocument:
     doc_key: str  # the payment method of a receipt, "" for a journal
 
 
-def note_identity(note: str | None, number: str) -> NotedDocument | None:
-    """The document a posbooks ``note`` names when it was written for DocNumber ``number``.
+def note_identity(note: str | None, number: str, numbers: DocNumbers) -> NotedDocument | None:
+    """The document a posbooks ``note`` names when it was written for DocNumber ``number``
+    (as ``numbers``, the home's codes, number that document).
 
     None when the note is not posbooks', or names another document: QuickBooks' "copy"
     keeps the memo, so a copy put under another day's DocNumber is not that day's entry.
@@ -133,36 +110,44 @@ def note_identity(note: str | None, number: str) -> NotedDocument | None:
     kind, names = words[0], words[1:-1]
     if kind == "journal":
         outlet = " ".join(names)
-        found = NotedDocument("journal", day, outlet, "")
-        return found if doc_number(day, outlet, "journal") == number else None
+        if numbers_document(numbers, number, day, outlet, "journal", "") is False:
+            return None
+        return NotedDocument("journal", day, outlet, "")
     if kind != "receipt":
         return None
+    unsure = []
     for i in range(1, len(names)):
         method, outlet = " ".join(names[:i]), " ".join(names[i:])
-        if doc_number(day, outlet, "receipt", method) == number:
+        verdict = numbers_document(numbers, number, day, outlet, "receipt", method)
+        if verdict:
             return NotedDocument("receipt", day, outlet, method)
-    return None
+        if verdict is None:
+            unsure.append(NotedDocument("receipt", day, outlet, method))
+    return unsure[0] if len(unsure) == 1 else None
 
 
 def written_for(note: str | None, doc: Document) -> bool:
     """Whether ``note`` is a posbooks PrivateNote naming ``doc`` itself (type, method, outlet, date)."""
-    own = NotedDocument(doc.doc_type, doc.business_date, doc.outlet, doc.doc_key)
-    return note_identity(note, doc.doc_number) == own
+    if parse_note(note) is None:
+        return False
+    what = "journal" if doc.doc_type == "journal" else f"receipt {doc.doc_key}"
+    named = str(note).split(" ", 4)[4:]  # after "posbooks <hash> mapping v<n>"
+    return named == [f"{what} {doc.outlet} {doc.business_date.isoformat()}"]
 
 
 def _finish(
-    draft_date: date, outlet: str, doc_type: str, doc_key: str, version: int, body: dict
-) -> Document:
-    body = {"TxnDate": draft_date.isoformat(), "DocNumber": "", **body}
-    body["DocNumber"] = doc_number(draft_date, outlet, doc_type, doc_key)
-    doc = Document(
-        draft_date, outlet, doc_type, doc_key, body["DocNumber"], content_hash(body), version, body
-    )
+    draft_date: date, outlet: str, doc_type: str, doc_key: str, version: int, body: dict,
+    number: str,
+) -> Document:  # fmt: skip
+    body = {"TxnDate": draft_date.isoformat(), "DocNumber": number, **body}
+    doc = Document(draft_date, outlet, doc_type, doc_key, number, content_hash(body), version, body)
     body["PrivateNote"] = private_note(doc)
     return doc
 
 
-def journal_entry_document(draft: JournalDraft, mapping_version: int) -> Document:
+def journal_entry_document(
+    draft: JournalDraft, mapping_version: int, *, doc_number: str
+) -> Document:
     """The JournalEntry body for a (not blocked) draft: one line per draft line."""
     lines = []
     for line in draft.lines:
@@ -182,14 +167,16 @@ def journal_entry_document(draft: JournalDraft, mapping_version: int) -> Documen
             }
         )
     return _finish(
-        draft.business_date, draft.outlet, "journal", "", mapping_version, {"Line": lines}
-    )
+        draft.business_date, draft.outlet, "journal", "", mapping_version, {"Line": lines},
+        doc_number,
+    )  # fmt: skip
 
 
 def sales_receipt_document(
     draft: ReceiptDraft,
     mapping_version: int,
     *,
+    doc_number: str,
     payment_method: Ref | None = None,
     customer: Ref | None = None,
 ) -> Document:
@@ -231,6 +218,7 @@ def sales_receipt_document(
         draft.payment_method,
         mapping_version,
         body,
+        doc_number,
     )
 
 

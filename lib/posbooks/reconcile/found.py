@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from datetime import date
 
+from posbooks.core.docnumbers import OUR_DOC_NUMBER
 from posbooks.core.reconcile import DocumentCheck, Side, Sources, lines_from_qbo, reconcile_document
 from posbooks.posting import ledger
-from posbooks.qbo.payloads import ENTITY, OUR_DOC_NUMBER, note_identity
+from posbooks.posting.numbering import doc_numbers
+from posbooks.qbo.payloads import ENTITY, note_identity
 from posbooks.reconcile import gather as reconcile
 
 
@@ -34,6 +36,7 @@ def documents_not_in_ledger(wb, date_from: date, date_to: date) -> list[Document
                 wb.store, realm_id=realm, date_from=date_from, date_to=date_to
             )
             gateway = reconcile.gateway_for(wb.config, wb.store)
+            numbers = doc_numbers(wb.store)
             where = f"TxnDate >= '{date_from.isoformat()}' AND TxnDate <= '{date_to.isoformat()}'"
             found = [
                 (doc_type, obj)
@@ -41,7 +44,8 @@ def documents_not_in_ledger(wb, date_from: date, date_to: date) -> list[Document
                 for obj in gateway.query(entity, where)
                 if OUR_DOC_NUMBER.match(str(obj.get("DocNumber")))
                 # a copy keeps the memo but names another day: not posbooks' document
-                and note_identity(obj.get("PrivateNote"), str(obj.get("DocNumber"))) is not None
+                and note_identity(obj.get("PrivateNote"), str(obj.get("DocNumber")), numbers)
+                is not None
             ]
         except reconcile.ReconcileError as exc:
             raise WorkbenchError(str(exc)) from None
@@ -52,7 +56,7 @@ def documents_not_in_ledger(wb, date_from: date, date_to: date) -> list[Document
         row = known.get((doc_type, number))
         if row is not None and row.status == "posted":
             continue
-        noted = note_identity(obj.get("PrivateNote"), number)
+        noted = note_identity(obj.get("PrivateNote"), number, numbers)
         day, outlet, key = noted.business_date, noted.outlet, noted.doc_key  # type: ignore[union-attr]
         qbo = Side(lines_from_qbo(obj), str(obj.get("Id")), str(obj.get("SyncToken")))
         checks.append(

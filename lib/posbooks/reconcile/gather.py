@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from posbooks.core.bulk import cycle_collection_paused
+from posbooks.core.docnumbers import OUR_DOC_NUMBER, DocNumbers
 from posbooks.core.reconcile import (
     STATUS_LABELS,
     DocumentCheck,
@@ -33,14 +34,7 @@ from posbooks.core.reconcile import (
     status_counts,
 )
 from posbooks.posting import ledger
-from posbooks.qbo.payloads import (
-    ENTITY,
-    OUR_DOC_NUMBER,
-    doc_number,
-    money,
-    note_identity,
-    parse_note,
-)
+from posbooks.qbo.payloads import ENTITY, money, note_identity, parse_note
 from posbooks.state.store import Store, utc_now
 
 if TYPE_CHECKING:
@@ -48,7 +42,7 @@ if TYPE_CHECKING:
     from posbooks.state.config import Config
 
 ADJUST_KEY = "adjust "  # ledger doc_key prefix of adjusting entries: "adjust 1", "adjust 2"
-_ADJUSTMENT = re.compile(r"^(?P<original>PB\d{6}-[A-Z0-9]{5}-J)A(?P<n>\d+)$")
+_ADJUSTMENT = re.compile(r"^(?P<original>PB\d{6}-[A-Z0-9]{2,5}-J)A(?P<n>\d+)$")
 CDC_DAYS = 29  # QuickBooks' change data capture looks back 30 days at most
 
 
@@ -185,6 +179,7 @@ class _Pos:
     notes: dict[str, str] = field(default_factory=dict)
     identity: dict[str, tuple[date, str, str]] = field(default_factory=dict)
     version: int = 0
+    numbers: DocNumbers = field(default_factory=lambda: DocNumbers({}, {}))
 
     @property
     def mapping_saved(self) -> bool:
@@ -206,14 +201,16 @@ def _pos_now(
     exports.raise_if_rejected()
     days = daily_totals(exports, date_from, date_to, outlets=list(outlets) if outlets else None)
     mapping, settings = current_mapping(store), current_settings(store)
-    pos = _Pos(version=mapping.version)
+    from posbooks.posting.plan import period_numbers
+
+    pos = _Pos(version=mapping.version, numbers=period_numbers(store, days))
     # one draft per document, checked as the sender would; no payload is built to compare
     for day in days:
         for draft in drafts_for_day(day, doc_type, mapping):
             if not draft.lines:
                 continue
             key = getattr(draft, "payment_method", "") or ""
-            number = doc_number(day.business_date, day.outlet, doc_type, key)
+            number = pos.numbers.number(day.business_date, day.outlet, doc_type, key)
             pos.sides[number] = Side(lines_from_draft(draft))
             pos.identity[number] = (day.business_date, day.outlet, key)
             # no mapping: every line would be listed; the document's message says why instead
@@ -347,13 +344,14 @@ def _reconcile(config, store, realm, sources, date_from, date_to, outlets, doc_t
         number = str(obj.get("DocNumber", ""))
         if not OUR_DOC_NUMBER.match(number):
             continue
-        mine = note_identity(obj.get("PrivateNote"), number) is not None
+        mine = note_identity(obj.get("PrivateNote"), number, pos.numbers) is not None
         (qbo_by_number if mine else others).setdefault(number, obj)
     for r in sent.values():  # the very document the ledger sent, even if another shares its number
         if r.qbo_id and f"{entity}:{r.qbo_id}" in by_id:
             qbo_by_number[r.doc_number] = by_id[f"{entity}:{r.qbo_id}"]
     adjustments = _adjustments(by_id, adjust_rows)
     accepted = _acceptances(store, realm, date_from, date_to)
+    sharing = _sharing_one_document(sent.values())
     as_other = _sent_as_other_type(rows, doc_type)
 
     numbers = set(pos.sides) | set(sent) | set(qbo_by_number) | set(others)
@@ -365,7 +363,7 @@ def _reconcile(config, store, realm, sources, date_from, date_to, outlets, doc_t
         elif row is not None:
             day, outlet, key = row.business_date, row.outlet, row.doc_key
         elif qbo is not None:
-            noted = note_identity(qbo.get("PrivateNote"), number)
+            noted = note_identity(qbo.get("PrivateNote"), number, pos.numbers)
             day, outlet, key = noted.business_date, noted.outlet, noted.doc_key  # type: ignore[union-attr]
         else:  # only a conflicting document: no outlet name behind its DocNumber
             day, outlet, key = _number_day(number), f"(outlet of {number})", ""  # type: ignore[assignment]
@@ -389,11 +387,25 @@ def _reconcile(config, store, realm, sources, date_from, date_to, outlets, doc_t
             taken_by=taken_by(others[number]) if number in others else "",
             pos_note=note, adjustments=adjustments.get(number, ()),
             accepted=accepted.get((day, outlet, doc_type, key), {}),
-            mapping_saved=pos.mapping_saved,
+            mapping_saved=pos.mapping_saved, shares_qbo_with=sharing.get(number, ""),
         )  # fmt: skip
         checks.append(reconcile_document(src))
     checks.sort(key=lambda c: (c.business_date, c.outlet, c.doc_key))
     return Reconciliation(realm, date_from, date_to, doc_type, tuple(checks), utc_now())
+
+
+def _sharing_one_document(rows) -> dict[str, str]:
+    """DocNumber -> the other DocNumbers the ledger records as the same QuickBooks document."""
+    by_id: dict[str, list[str]] = {}
+    for r in rows:
+        if r.status == "posted" and r.qbo_id:
+            by_id.setdefault(r.qbo_id, []).append(r.doc_number)
+    return {
+        n: ", ".join(o for o in numbers if o != n)
+        for numbers in by_id.values()
+        if len(numbers) > 1
+        for n in numbers
+    }
 
 
 def _is_adjustment(row: ledger.LedgerRow) -> bool:

@@ -143,6 +143,39 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         """,
     ),
+    (
+        "0005_doc_codes",
+        """
+        -- The code of each outlet and payment method in DocNumbers (posbooks.core.docnumbers):
+        -- assigned once, unique per kind, so two documents can never share a DocNumber.
+        CREATE TABLE doc_code (
+            kind TEXT NOT NULL,
+            name TEXT NOT NULL,
+            code TEXT NOT NULL,
+            assigned_at TEXT NOT NULL,
+            PRIMARY KEY (kind, name),
+            UNIQUE (kind, code)
+        );
+        -- Outlets whose names began alike could share a DocNumber (3 letters + a 10-bit
+        -- hash), and the ledger then held two documents under one number, both "posted"
+        -- to one QuickBooks document. The first row keeps the number; every later one is
+        -- set aside as failed, with its number freed (suffix ~rowid), so its outlet gets a
+        -- code of its own and the next send creates its document under its own number.
+        UPDATE posting_ledger
+        SET status = 'failed',
+            message = 'Its DocNumber ' || doc_number || ' was shared with another outlet''s '
+                || 'document, which QuickBooks holds under that number. posbooks gave this '
+                || 'outlet its own code: send this day again.',
+            qbo_id = NULL, sync_token = NULL, posted_at = NULL,
+            doc_number = doc_number || '~' || rowid
+        WHERE rowid NOT IN (
+            SELECT min(rowid) FROM posting_ledger GROUP BY realm_id, doc_number
+        );
+        DROP INDEX posting_ledger_doc_number;
+        -- One row per DocNumber and company, enforced.
+        CREATE UNIQUE INDEX posting_ledger_doc_number ON posting_ledger (realm_id, doc_number);
+        """,
+    ),
 ]
 
 

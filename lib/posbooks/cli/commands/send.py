@@ -94,7 +94,7 @@ def _table(outcomes) -> str:
 def run(args: argparse.Namespace) -> int:
     """Send; exit 1 when anything failed or was blocked, 2 on bad input, 3 to reconnect."""
     from posbooks.drafts.preview import default_source
-    from posbooks.posting.plan import PosDataRejected, post_range
+    from posbooks.posting.plan import DuplicateDocNumbers, PosDataRejected, post_range
     from posbooks.qbo.auth import ReconnectNeeded
     from posbooks.qbo.errors import QboError
     from posbooks.qbo.local import SandboxUnavailable
@@ -143,7 +143,7 @@ def run(args: argparse.Namespace) -> int:
             f"posbooks send: the POS data was rejected; nothing was sent.\n{exc}", file=sys.stderr
         )
         return 2
-    except ConfigError as exc:
+    except (ConfigError, DuplicateDocNumbers) as exc:
         print(f"posbooks send: {exc}", file=sys.stderr)
         return 2
     except ReconnectNeeded as exc:
