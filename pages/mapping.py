@@ -288,6 +288,46 @@ if new_draft != draft:
     st.session_state["mapping_draft"] = new_draft
     st.rerun()  # redraw statuses from the edited working copy
 
+# --- DocNumber codes -----------------------------------------------------------------------
+with st.expander("Outlet codes in DocNumbers"):
+    st.caption(
+        "Each outlet has a short code of its own in the DocNumbers posbooks sends "
+        "(PB261120-CODE-J), so two outlets never share a document. Choose another code "
+        "before an outlet's first send; after it the code stays, as QuickBooks holds those numbers."
+    )
+    codes = services.outlet_codes(wb, summary if summary.ok else None)
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "Outlet": c.outlet,
+                    "Code": c.code,
+                    "Changeable": "no: sent under it" if c.locked else "yes",
+                }
+                for c in codes
+            ]  # fmt: skip
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    open_codes = [c.outlet for c in codes if not c.locked]
+    if open_codes:
+        o1, o2, o3 = st.columns([3, 1, 1], vertical_alignment="bottom")
+        o1.selectbox("Outlet", open_codes, key="code_outlet")
+        o2.text_input("New code", max_chars=5, key="code_value")
+        if o3.button("Set code", key="set_code"):
+            try:
+                code = services.set_outlet_code(
+                    wb, st.session_state["code_outlet"], st.session_state["code_value"]
+                )
+                outlet = st.session_state["code_outlet"]
+                st.session_state["code_done"] = f"{md_escape(outlet)} now has code {code}."
+                st.rerun()  # the table above shows the new code
+            except services.WorkbenchError as exc:
+                st.error(md_escape(str(exc)))
+    if done := st.session_state.pop("code_done", None):
+        st.success(done)
+
 # --- save ---------------------------------------------------------------------------------
 st.divider()
 if st.button("Save Settings", type="primary"):

@@ -486,6 +486,39 @@ def doc_label(doc_type: str) -> str:
     return DOC_LABELS.get(doc_type, doc_type)
 
 
+# --- DocNumber codes ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OutletCode:
+    """An outlet's code in DocNumbers; ``locked`` once a document was sent under it."""
+
+    outlet: str
+    code: str
+    locked: bool
+
+
+def outlet_codes(wb: Workbench, summary: SourceSummary | None = None) -> list[OutletCode]:
+    """Every outlet's DocNumber code, the outlets of ``summary`` given one first if new."""
+    from posbooks.posting.numbering import doc_numbers
+    from posbooks.posting.numbering import outlet_codes as codes
+
+    if summary is not None and summary.outlets:
+        doc_numbers(wb.store, summary.outlets)
+    return [OutletCode(*row) for row in codes(wb.store)]
+
+
+def set_outlet_code(wb: Workbench, outlet: str, code: str) -> str:
+    """Give ``outlet`` its own code before its first send; WorkbenchError saying why not."""
+    from posbooks.core.docnumbers import CodeError
+    from posbooks.posting.numbering import set_outlet_code as set_code
+
+    try:
+        return set_code(wb.store, outlet, code)
+    except CodeError as exc:
+        raise WorkbenchError(str(exc)) from None
+
+
 # --- reconciliation (History page, notebooks) ---------------------------------------
 
 

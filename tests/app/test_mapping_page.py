@@ -206,3 +206,19 @@ def test_the_one_row_item_control_unmaps_and_maps_an_item_and_save_says_so(conne
     next(b for b in at.button if b.label == "Save Settings").click().run()
     assert "Nothing blocks sending sales receipts." in texts(at)
     assert _saved().items["tax:SST6"].name == "SST10"
+
+
+def test_outlet_codes_are_shown_and_one_can_be_chosen_before_the_first_send(workbench_env):
+    at = open_page("mapping")
+    codes = at.dataframe[-1].value.set_index("Outlet")
+    assert dict(codes["Code"]) == {"Bangsar": "BAN", "KLCC": "KLC", "Mont Kiara": "MK"}
+    assert set(codes["Changeable"]) == {"yes"}
+    at.selectbox(key="code_outlet").set_value("KLCC").run()
+    at.text_input(key="code_value").input("BAN").run()
+    at.button(key="set_code").click().run()
+    assert "'BAN' is the code of Bangsar; choose another." in texts(at)
+    at.text_input(key="code_value").input("kl").run()
+    at.button(key="set_code").click().run()
+    assert not at.exception
+    assert "KLCC now has code KL." in texts(at)
+    assert at.dataframe[-1].value.set_index("Outlet").loc["KLCC", "Code"] == "KL"
