@@ -85,7 +85,8 @@ def test_no_two_documents_share_a_docnumber(outlets, methods):
     seen: dict[str, tuple] = {}
     for day in (DAY, date(2027, 1, 1), date(2031, 12, 31)):
         for outlet in outlets:
-            for doc_type, key in [("journal", ""), *(("receipt", m) for m in methods)]:
+            kinds = [("journal", ""), *((t, m) for t in ("receipt", "refund") for m in methods)]
+            for doc_type, key in kinds:
                 number = numbers.number(day, outlet, doc_type, key)
                 assert len(number) <= DOC_NUMBER_MAX
                 assert OUR_DOC_NUMBER.match(number), number

@@ -1,7 +1,8 @@
 """DocNumbers unique by construction: short codes per outlet and per payment method.
 
 A DocNumber names one document of one company: ``PB`` + yymmdd + ``-`` + outlet code +
-``-`` + ``J`` for a journal entry, or ``R`` + method code for a sales receipt:
+``-`` + ``J`` for a journal entry, ``R`` + method code for a sales receipt, or ``F`` +
+method code for a refund receipt:
 
     PB261120-NCBB-J        PB261120-NCBB-RVM
 
@@ -33,9 +34,10 @@ DOC_NUMBER_MAX = 21  # QuickBooks' limit for DocNumber
 CODE = re.compile(r"^[A-Z0-9]{2,5}$")
 # Our DocNumbers (adjusting entries, ``...-JA1``, are not among them)
 OUR_DOC_NUMBER = re.compile(
-    r"^PB(?P<day>\d{6})-(?P<outlet>[A-Z0-9]{2,5})-(?P<type>J|R(?P<key>[A-Z0-9]{2,4}))$"
+    r"^PB(?P<day>\d{6})-(?P<outlet>[A-Z0-9]{2,5})-(?P<type>J|[RF](?P<key>[A-Z0-9]{2,4}))$"
 )
 _WORD = re.compile(r"[A-Z0-9]+")
+TYPE_LETTER = {"journal": "J", "receipt": "R", "refund": "F"}
 _FILLER = {"AND", "THE", "OF", "CO", "SDN", "BHD", "LTD", "INC", "LLC", "PTE", "GMBH"}
 
 
@@ -156,7 +158,8 @@ class DocNumbers:
         if kept:
             return kept
         base = f"PB{business_date:%y%m%d}-{self.outlets[outlet]}-"
-        number = base + ("J" if doc_type == "journal" else "R" + self.keys[doc_key])
+        letter = TYPE_LETTER[doc_type]
+        number = base + (letter if doc_type == "journal" else letter + self.keys[doc_key])
         assert len(number) <= DOC_NUMBER_MAX, number
         return number
 
@@ -165,7 +168,7 @@ class DocNumbers:
 
 
 def parse_number(number: str) -> tuple[str, str, str] | None:
-    """(outlet code, "J" or "R", method code or "") of one of our DocNumbers, else None."""
+    """(outlet code, "J", "R" or "F", method code or "") of one of our DocNumbers, else None."""
     match = OUR_DOC_NUMBER.match(number)
     if not match:
         return None
@@ -205,7 +208,7 @@ def numbers_document(
     parsed = parse_number(number)
     if parsed is None or number[2:8] != f"{business_date:%y%m%d}":
         return False
-    if parsed[1] != ("J" if doc_type == "journal" else "R"):
+    if parsed[1] != TYPE_LETTER.get(doc_type):
         return False
     if numbers.has(outlet, key):  # this home numbers it: only its own number is that document's
         return numbers.number(business_date, outlet, doc_type, key) == number
