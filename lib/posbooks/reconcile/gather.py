@@ -33,6 +33,7 @@ from posbooks.core.reconcile import (
     reconcile_document,
     status_counts,
 )
+from posbooks.core.untrusted import spreadsheet_cell
 from posbooks.posting import ledger
 from posbooks.qbo.payloads import ENTITY, money, note_identity, parse_note
 from posbooks.state.store import Store, utc_now
@@ -119,14 +120,18 @@ def document_row(c: DocumentCheck) -> dict:
 
 
 def to_csv(result: Reconciliation) -> str:
-    """The document rows as CSV text (amounts with two places, blank where absent)."""
+    """The document rows as CSV text (amounts with two places, blank where absent).
+
+    Text cells that a spreadsheet would run as a formula start with ``'``; amounts stay
+    numbers (``spreadsheet_cell``).
+    """
     out = io.StringIO()
     rows = result.rows()
     fields = list(rows[0]) if rows else list(COLUMNS)
     writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: "" if v is None else v for k, v in row.items()})
+        writer.writerow({k: "" if v is None else spreadsheet_cell(v) for k, v in row.items()})
     return out.getvalue()
 
 
