@@ -16,6 +16,7 @@ import sys
 
 from posbooks import __version__
 from posbooks.cli import commands
+from posbooks.cli.output import printable_output
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -40,7 +41,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        return int(args.func(args) or 0)
+        with printable_output():  # names from the POS and QuickBooks cannot drive the terminal
+            return int(args.func(args) or 0)
     except KeyboardInterrupt:
         print("Interrupted.", file=sys.stderr)
         return 130

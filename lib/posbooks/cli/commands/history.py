@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import json
 
 from posbooks.cli.commands._period import period_or_exit_status
+from posbooks.cli.output import json_text
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -40,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
                 "mapping_version", "request_id", "qbo_id", "sync_token", "status", "message",
                 "attempts", "created_at", "updated_at", "posted_at")  # fmt: skip
         print(
-            json.dumps(
+            json_text(
                 [
                     {
                         "business_date": r.business_date.isoformat(),

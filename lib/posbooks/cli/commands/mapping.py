@@ -7,6 +7,8 @@ import json
 import sys
 from pathlib import Path
 
+from posbooks.cli.output import json_text
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``mapping`` and its actions to the CLI."""
@@ -55,7 +57,7 @@ def _export(args: argparse.Namespace) -> int:
     from posbooks.drafts.mapping import export_mapping
 
     _, store = _store()
-    text = json.dumps(export_mapping(store), indent=2, ensure_ascii=False) + "\n"
+    text = json_text(export_mapping(store), indent=2, ensure_ascii=False) + "\n"
     if args.output:
         args.output.write_text(text, encoding="utf-8")
         print(f"Mapping written to {args.output}", file=sys.stderr)
@@ -119,7 +121,7 @@ def _check(args: argparse.Namespace) -> int:
     blocking = [i for i in issues if i.blocking]
     if args.format == "json":
         print(
-            json.dumps(
+            json_text(
                 {
                     "mapping_version": mapping.version,
                     "ok": not blocking,
@@ -166,7 +168,7 @@ def _suggest(args: argparse.Namespace) -> int:
     rows = mapping_rows(keys, settings, suggested if args.save else mapping, doc_type=args.type)
     if args.format == "json":
         print(
-            json.dumps(
+            json_text(
                 {
                     "saved_version": suggested.version if args.save else None,
                     "rows": [

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
 from posbooks.cli.commands._period import period_or_exit_status
+from posbooks.cli.output import json_text
 from posbooks.core.mapping_json import MappingFormatError
 from posbooks.core.model import Mapping
 from posbooks.drafts.preview import (
@@ -95,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"  {problem}", file=sys.stderr)
         return 1
     if args.format == "json":
-        print(json.dumps(preview_to_json(result), indent=2, ensure_ascii=False))
+        print(json_text(preview_to_json(result), indent=2, ensure_ascii=False))
     else:
         print(preview_table(result), end="")
     if not result.ties:

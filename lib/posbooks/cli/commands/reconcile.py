@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
 from posbooks.cli.commands._period import period_or_exit_status
+from posbooks.cli.output import json_text
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -141,7 +141,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"posbooks reconcile: {exc}", file=sys.stderr)
         return 1
     if args.format == "json":
-        print(json.dumps(rec.to_json(result), indent=2, ensure_ascii=False))
+        print(json_text(rec.to_json(result), indent=2, ensure_ascii=False))
     elif args.format == "csv":
         sys.stdout.write(rec.to_csv(result))
     else:

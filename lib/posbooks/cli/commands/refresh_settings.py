@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import json
 
 from posbooks.cli.commands._connection import open_home, reports_errors
+from posbooks.cli.output import json_text
 from posbooks.qbo.settings import refresh_settings, settings_to_json
 
 
@@ -25,7 +25,7 @@ def run(args: argparse.Namespace) -> int:
     config, store = open_home()
     settings = refresh_settings(config, store)
     if args.format == "json":
-        print(json.dumps(settings_to_json(settings), indent=2, ensure_ascii=False))
+        print(json_text(settings_to_json(settings), indent=2, ensure_ascii=False))
         return 0
     inactive = sum(1 for a in settings.accounts if not a.active)
     prefs = settings.preferences

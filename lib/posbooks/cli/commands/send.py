@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections import Counter
 from pathlib import Path
 
 from posbooks.cli.commands._period import period_or_exit_status
+from posbooks.cli.output import json_text, raw_stream
+from posbooks.core.untrusted import printable
 
 FAILING = ("failed", "blocked")
 
@@ -52,7 +53,8 @@ def _progress_printer(stream):
         what = f"{outcome.business_date} {outcome.outlet} {outcome.doc_key}".strip()
         if stream.isatty():
             bar = "#" * (30 * done // max(total, 1))
-            stream.write(f"\r[{bar:<30}] {done}/{total} {what}: {outcome.status}\033[K")
+            line = printable(f"[{bar:<30}] {done}/{total} {what}: {outcome.status}")
+            raw_stream(stream).write(f"\r{line}\033[K")  # our own sequences, around a clean line
             if done == total:
                 stream.write("\n")
         else:
@@ -167,6 +169,6 @@ def run(args: argparse.Namespace) -> int:
 
 def _print_outcomes(outcomes, output_format: str) -> None:
     if output_format == "json":
-        print(json.dumps([o.to_json() for o in outcomes], indent=2, ensure_ascii=False))
+        print(json_text([o.to_json() for o in outcomes], indent=2, ensure_ascii=False))
     else:
         print(_table(outcomes))

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import json
 
 from posbooks.cli.commands._connection import open_home, reports_errors, when
+from posbooks.cli.output import json_text
 from posbooks.qbo.auth import connection_status
 from posbooks.qbo.settings import current_settings
 from posbooks.state.store import utc_now
@@ -35,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
             settings.fetched_at.isoformat() if settings and settings.fetched_at else None
         )
         data["home"] = str(config.home)
-        print(json.dumps(data, indent=2, ensure_ascii=False))
+        print(json_text(data, indent=2, ensure_ascii=False))
         return 0 if status.connected else 1
     state = "connected" if status.connected else (
         "reconnect needed" if status.reconnect_needed else "not connected"
