@@ -11,6 +11,7 @@ import os
 
 import streamlit as st
 from posbooks import services
+from posbooks.app.format import md_escape
 
 st.set_page_config(page_title="posbooks", page_icon=":ledger:", layout="wide")
 
@@ -32,7 +33,7 @@ def _workbench(fingerprint: tuple) -> services.Workbench:
 try:
     workbench = _workbench(tuple(os.environ.get(name, "") for name in _CONFIG_ENV))
 except services.StartupError as exc:
-    st.error(str(exc))
+    st.error(md_escape(exc))
     st.stop()
 st.session_state["workbench"] = workbench
 

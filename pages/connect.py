@@ -65,7 +65,9 @@ rows = [
     ),
     ("Reconnect needed", "yes" if status.reconnect_needed else "no"),
 ]
-st.table({"": [r[0] for r in rows], "Status": [str(r[1]) for r in rows]})
+st.table(
+    {"": [r[0] for r in rows], "Status": [md_escape(r[1]) for r in rows]}
+)  # cells are Markdown
 
 if not status.connected or status.reconnect_needed:
     # One authorization URL per visit: each carries a fresh single-use state (10 minutes).

@@ -73,7 +73,9 @@ if not connection.connected:  # QuickBooks cannot be asked: say why and what to 
 source = st.session_state.get("data_source") or services.sample_source()
 summary = services.summarize_source(source)
 if not summary.ok:
-    st.error(f"{source.label}: the POS export was rejected; fix it on Preview & Send first.")
+    st.error(
+        f"{md_escape(source.label)}: the POS export was rejected; fix it on Preview & Send first."
+    )
     st.stop()
 sent_days = sorted({r["Business date"] for r in rows}) or [summary.last_day]
 first_type = "journal"  # the document type the reconcile controls open on
@@ -93,7 +95,7 @@ if not rows:
             with st.spinner("Looking in QuickBooks for documents posbooks recognises ..."):
                 look_in_quickbooks(scan_key)
         except services.WorkbenchError as exc:
-            st.error(str(exc))
+            st.error(md_escape(exc))
             st.stop()
     found = st.session_state["found_in_quickbooks"][1]
     (st.warning if found else st.info)(uh.found_message(found, summary.first_day, summary.last_day))
@@ -138,7 +140,7 @@ if st.button("Reconcile", type="primary", disabled=rec_to < rec_from):
     try:
         run_reconciliation()
     except services.WorkbenchError as exc:
-        st.error(str(exc))
+        st.error(md_escape(exc))
         st.stop()
 saved = st.session_state.get("reconciliation")
 if not saved or saved[0] != request:
@@ -146,7 +148,7 @@ if not saved or saved[0] != request:
     st.stop()
 result = saved[1]
 if "reconcile_message" in st.session_state:
-    st.success(st.session_state.pop("reconcile_message"))
+    st.success(md_escape(st.session_state.pop("reconcile_message")))
 if not result.documents:
     st.info("No documents in this period: the POS has no receipts and nothing was sent.")
     st.stop()
@@ -224,7 +226,7 @@ if st.button(labels[action], disabled=not sure, key="rec_do"):
         )
         run_reconciliation()
     except services.WorkbenchError as exc:
-        st.error(str(exc))
+        st.error(md_escape(exc))
     else:
         st.session_state["reconcile_message"] = message
         st.session_state.pop("rec_confirm", None)

@@ -61,7 +61,7 @@ if not summary.ok:
         + md_escape(summary.problems[0] if summary.problems else "no receipts.")
     )
     st.stop()
-st.caption(f"POS amounts found in: {md_escape(source.label)} ({', '.join(source.names)}).")
+st.caption(md_escape(f"POS amounts found in: {source.label} ({', '.join(source.names)})."))
 
 if "mapping_draft" not in st.session_state:
     st.session_state["mapping_draft"] = services.saved_mapping(wb)

@@ -7,7 +7,7 @@ import plotly.express as px
 import streamlit as st
 from posbooks import services
 from posbooks.app import preview as up
-from posbooks.app.format import date_label, md_escape, money
+from posbooks.app.format import chart_label, date_label, md_escape, money
 
 if "workbench" not in st.session_state:  # a bookmarked page opened before app.py first ran
     st.switch_page("app.py")
@@ -82,7 +82,8 @@ m4.metric("Tie-out to POS", "all equal" if days["tied"] else "DIFFERENCES")
 if pv.sales:
     chart = pd.DataFrame(
         [
-            {"Outlet": o, "Category": c, "Sales": float(a)} for o, c, a in pv.sales
+            {"Outlet": chart_label(o), "Category": chart_label(c), "Sales": float(a)}
+            for o, c, a in pv.sales
         ]  # float for the chart only
     )
     fig = px.bar(
@@ -166,7 +167,10 @@ label = (
     else "Send to QuickBooks"
 )
 if st.button(
-    label, type="primary", disabled=not pv.can_send, help=pv.blockers[0] if pv.blockers else None
+    label,
+    type="primary",
+    disabled=not pv.can_send,
+    help=md_escape(pv.blockers[0]) if pv.blockers else None,
 ):
     bar = st.progress(0.0, text="Sending ...") if len(result.entries) > 1 else None
 
@@ -174,7 +178,9 @@ if st.button(
         if bar is not None:
             bar.progress(
                 done / max(total, 1),
-                text=f"{done} of {total} done: {outcome.outlet} {date_label(outcome.business_date)}",
+                text=md_escape(
+                    f"{done} of {total} done: {outcome.outlet} {date_label(outcome.business_date)}"
+                ),
             )
 
     try:

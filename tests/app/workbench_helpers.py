@@ -49,7 +49,8 @@ def texts(at: AppTest) -> str:
     parts = []
     for kind in ("success", "error", "warning", "info", "markdown", "caption"):
         parts += [str(e.value) for e in getattr(at, kind)]
-    return "\n".join(parts).replace("\\", "")  # drop Markdown escapes
+    # drop Markdown escapes and the word joiners that stop autolinks (format.md_escape)
+    return "\n".join(parts).replace("\\", "").replace("\u2060", "")
 
 
 def page_source(at: AppTest) -> str:

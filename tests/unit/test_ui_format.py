@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 from posbooks.app.format import (
+    WORD_JOINER,
+    chart_label,
     date_label,
     is_loopback_url,
     md_escape,
@@ -113,3 +116,34 @@ def test_date_label_names_the_weekday():
 )
 def test_loopback_detection(url, local):
     assert is_loopback_url(url) is local
+
+
+# The two patterns Streamlit's Markdown (remark-gfm) links in text *after* reading escapes,
+# as in its bundle (the e-mail one without its look-behind, so it finds more, not less).
+GFM_URL = re.compile(r"(https?://|www(?=\.))([-.\w]+)([^ \t\r\n]*)", re.IGNORECASE)
+GFM_EMAIL = re.compile(r"([-.\w+]+)@([-\w]+(?:\.[-\w]+)+)")
+HOSTILE_NAMES = [
+    "![x](http://evil.example/x.png)",
+    '<img src="https://evil.example/y.png">',
+    "Bangsar http://evil.example/z",
+    "[click](https://evil.example/l) KLCC",
+    "WWW.evil.example",
+    "orders@evil.example",
+    "HTTP://EVIL.EXAMPLE",
+]
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+def test_escaped_names_leave_no_bare_url_for_markdown_to_link(name):
+    escaped = md_escape(name)
+    read = re.sub(r"\\(.)", r"\1", escaped)  # the text node after Markdown read the escapes
+    assert not GFM_URL.search(read), read
+    assert not GFM_EMAIL.search(read), read
+    assert read.replace(WORD_JOINER, "") == name  # the reader sees the name as it is
+
+
+def test_chart_labels_show_markup_as_text():
+    assert chart_label('<a href="http://evil.example">x</a> & <b>') == (
+        '&lt;a href="http://evil.example"&gt;x&lt;/a&gt; &amp; &lt;b&gt;'
+    )
+    assert chart_label(None) == ""

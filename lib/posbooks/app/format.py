@@ -16,11 +16,40 @@ from urllib.parse import urlsplit
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$=&])")
 
 
+# What GFM turns into a link even when escaped: Streamlit's Markdown finds bare URLs
+# (``http://``, ``https://``, ``www.``) and e-mail addresses in the text *after* the escapes
+# are read, so a backslash cannot stop them. An invisible word joiner (U+2060) inside the
+# pattern does: ``http\u2060://``, ``www\u2060.``, ``@\u2060``.
+WORD_JOINER = "\u2060"
+_AUTOLINK_PARTS = re.compile(r"://|(?<![^\W_])www(?=\.)|@", re.IGNORECASE)
+
+
+def unlinked(text: str) -> str:
+    """``text`` with every bare URL and e-mail address broken by an invisible word joiner."""
+
+    def part(match: re.Match) -> str:
+        found = match.group()
+        return WORD_JOINER + found if found == "://" else found + WORD_JOINER
+
+    return _AUTOLINK_PARTS.sub(part, text)
+
+
 def md_escape(text: object) -> str:
-    """Text safe to place inside ``st.markdown``: every Markdown/HTML character escaped."""
+    """Text safe to place in anything Streamlit renders as Markdown: ``st.markdown``, alerts,
+    captions, widget labels, ``help=`` tooltips, expander titles, progress and toast texts.
+
+    Every Markdown/HTML character is escaped (no image, link, HTML, directive or LaTeX) and
+    bare URLs and e-mail addresses are neutralised (no autolink); newlines become spaces.
+    """
     if text is None:
         return ""
-    return _MD_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
+    return _MD_SPECIAL.sub(r"\\\1", unlinked(str(text))).replace("\n", " ")
+
+
+def chart_label(text: object) -> str:
+    """A name for a Plotly chart (axis, legend, hover): Plotly reads ``<a href>``, ``<b>``
+    and friends in text, and shows HTML entities as the characters they stand for."""
+    return html.escape("" if text is None else str(text), quote=False)
 
 
 def money(amount: Decimal | int | None, *, blank_zero: bool = False) -> str:
