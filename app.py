@@ -1,16 +1,19 @@
 """posbooks workbench: Streamlit entry point.
 
-Opens the workbench once per process (config, store, local sandbox), finishes a
+Served beyond loopback, it first requires sign-in (``st.login``; ``posbooks.app.signin``)
+and refuses to run without it. Opens the workbench once per process (config, store, local sandbox), finishes a
 QuickBooks OAuth callback before any page runs (it arrives in a new browser session,
 so the ``state`` is checked server-side in the store), then runs the chosen page.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
 
 import streamlit as st
 from posbooks import services
+from posbooks.app import signin
 from posbooks.app.format import md_escape
 
 st.set_page_config(page_title="posbooks", page_icon=":ledger:", layout="wide")
@@ -23,6 +26,67 @@ _CONFIG_ENV = (
     "QBO_ENVIRONMENT",
     "QBO_REDIRECT_URI",
 )
+
+
+def _secret(name: str, default=None):
+    """A value of .streamlit/secrets.toml, or ``default`` when there is no such file."""
+    try:
+        value = st.secrets.get(name, default)
+    except Exception:  # noqa: BLE001 - no secrets file: nothing configured
+        return default
+    return value.to_dict() if hasattr(value, "to_dict") else value
+
+
+def _setting(name: str) -> str:
+    return os.environ.get(name) or str(_secret(name, "") or "")
+
+
+def _only(show) -> None:
+    """Run ``show`` as the one page, with no page list (no other page can run), and stop."""
+    st.navigation([st.Page(show, title="posbooks", default=True)], position="hidden").run()
+    st.stop()
+
+
+def _require_sign_in() -> None:
+    """Beyond loopback: stop here unless an allowed user is signed in (nothing opened yet)."""
+    gate = signin.sign_in_gate(
+        st.get_option("server.address"),
+        require=_setting("POSBOOKS_REQUIRE_SIGN_IN"),
+        auth=_secret("auth"),
+        authlib_installed=importlib.util.find_spec("authlib") is not None,
+    )
+    if not gate.required:
+        return
+
+    def refused() -> None:
+        st.error(md_escape(gate.problem))
+
+    def sign_in() -> None:
+        st.title("posbooks")
+        st.info("This workbench posts to your QuickBooks company: sign in to use it.")
+        st.button("Sign in", type="primary", on_click=st.login, args=(gate.provider,))
+
+    if gate.problem:
+        _only(refused)
+    if not st.user.get("is_logged_in", False):  # absent, not False, under AppTest
+        _only(sign_in)
+    user = st.user.to_dict()
+    st.sidebar.caption(f"Signed in as {md_escape(signin.user_label(user))}")
+    st.sidebar.button("Sign out", on_click=st.logout)
+    if not signin.is_allowed(user, signin.allowed_users(_setting("POSBOOKS_ALLOWED_USERS"))):
+
+        def not_allowed() -> None:
+            st.error(
+                md_escape(
+                    f"{signin.user_label(user)} is not allowed to use this workbench "
+                    "(POSBOOKS_ALLOWED_USERS). Sign out and sign in as another user."
+                )
+            )
+
+        _only(not_allowed)
+
+
+_require_sign_in()
 
 
 @st.cache_resource(show_spinner="Starting the local QuickBooks sandbox ...")

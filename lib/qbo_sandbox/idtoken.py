@@ -28,9 +28,12 @@ class IdTokenSigner:
         jwk.update({"kid": self.kid, "use": "sig", "alg": "RS256"})
         return {"keys": [jwk]}
 
-    def sign(self, *, issuer: str, client_id: str, subject: str, realm_id: str) -> str:
+    def sign(
+        self, *, issuer: str, client_id: str, subject: str, realm_id: str, nonce: str | None = None
+    ) -> str:
         """An id_token for ``subject``; real time, not sandbox time, because the client
-        checks ``iat``/``exp`` against its own clock."""
+        checks ``iat``/``exp`` against its own clock. ``nonce``: the one the client sent with
+        its authorization request (OpenID Connect Core 3.1.2.1), which it checks here."""
         now = int(time.time())
         claims = {
             "iss": issuer,
@@ -41,4 +44,6 @@ class IdTokenSigner:
             "iat": now,
             "exp": now + 3600,
         }
+        if nonce is not None:
+            claims["nonce"] = nonce
         return jwt.encode(claims, self._key, algorithm="RS256", headers={"kid": self.kid})

@@ -108,6 +108,7 @@ class CodeRecord:
     username: str
     expires: float
     used: bool = False
+    nonce: str | None = None  # OpenID: echoed in the id_token, so the client can match it
 
 
 @dataclass
@@ -161,9 +162,16 @@ class OAuthAuthority:
         return client
 
     def issue_code(
-        self, client_id: str, redirect_uri: str, realm_id: str, scopes: Sequence[str], user: str
+        self,
+        client_id: str,
+        redirect_uri: str,
+        realm_id: str,
+        scopes: Sequence[str],
+        user: str,
+        nonce: str | None = None,
     ) -> str:
-        """A single-use authorization code, valid ten minutes, bound to ``redirect_uri``."""
+        """A single-use authorization code, valid ten minutes, bound to ``redirect_uri``
+        (and to the OpenID ``nonce`` of the authorization request, if it had one)."""
         code = "AB" + secrets.token_urlsafe(24)
         with self._lock:
             self.codes[token_hash(code)] = CodeRecord(
@@ -173,6 +181,7 @@ class OAuthAuthority:
                 tuple(scopes),
                 user,
                 self._now() + CODE_TTL.total_seconds(),
+                nonce=nonce,
             )
             self._count("authorization_codes")
         return code
@@ -183,11 +192,11 @@ class OAuthAuthority:
         code: str,
         redirect_uri: str,
         *,
-        id_token_for: Callable[[Grant], str] | None = None,
+        id_token_for: Callable[[Grant, str | None], str] | None = None,
     ) -> dict:
         """authorization_code grant: a token response, or OAuthError invalid_grant.
 
-        With the openid scope the reply carries ``id_token_for(grant)`` as ``id_token``.
+        With the openid scope the reply carries ``id_token_for(grant, nonce)`` as ``id_token``.
         """
         with self._lock:
             record = self.codes.get(token_hash(code))
@@ -211,7 +220,7 @@ class OAuthAuthority:
             self.grants[grant.grant_id] = grant
             reply = self._token_response(grant)
             if "openid" in grant.scopes and id_token_for is not None:
-                reply["id_token"] = id_token_for(grant)
+                reply["id_token"] = id_token_for(grant, record.nonce)
             return reply
 
     def refresh(self, client: ClientRegistration, refresh_token: str) -> dict:

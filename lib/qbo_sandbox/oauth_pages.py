@@ -44,6 +44,7 @@ class PendingAuthorization:
     nonce: str
     created: float
     signed_in: bool = False
+    oidc_nonce: str | None = None  # the client's OpenID nonce, for its id_token
 
 
 _PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
@@ -135,6 +136,7 @@ class AuthorizeHandler(SandboxHandler):
             browser,
             secrets.token_urlsafe(16),
             time.monotonic(),
+            oidc_nonce=self.get_query_argument("nonce", None),
         )
         store = self.settings["pending_authorizations"]
         for stale in [
@@ -247,6 +249,7 @@ class ConsentHandler(_AuthorizeStep):
                 user.realm_id,
                 pending.scopes,
                 user.username,
+                nonce=pending.oidc_nonce,
             )
             if pending.state is not None:
                 params["state"] = pending.state
@@ -307,11 +310,12 @@ class TokenHandler(_ClientAuthenticated):
                     client,
                     self.get_body_argument("code", ""),
                     self.get_body_argument("redirect_uri", ""),
-                    id_token_for=lambda grant: self.state.signer.sign(
+                    id_token_for=lambda grant, nonce: self.state.signer.sign(
                         issuer=self.base_url() + ISSUER_PATH,
                         client_id=client.client_id,
                         subject=grant.username,
                         realm_id=grant.realm_id,
+                        nonce=nonce,
                     ),
                 )
             elif grant_type == "refresh_token":

@@ -83,16 +83,17 @@ def clean_env(home: Path) -> dict[str, str]:
 
 @contextmanager
 def app_process(
-    home: Path, env: dict[str, str], port: int, *, address: str = "127.0.0.1", cwd: Path = ROOT
+    home: Path, env: dict[str, str], port: int, *, secrets: Path | None = None
 ) -> Iterator[str]:
-    """``streamlit run app.py`` serving on ``address``; yields its URL on 127.0.0.1."""
+    """``streamlit run app.py`` on 127.0.0.1 (with ``secrets`` as its secrets.toml)."""
     log = home / f"app-{port}.log"
+    extra = ["--secrets.files", str(secrets)] if secrets else []
     proc = subprocess.Popen(
-        [str(Path(sys.executable).parent / "streamlit"), "run", str(ROOT / "app.py"),
+        [str(Path(sys.executable).parent / "streamlit"), "run", "app.py",
          "--server.headless", "true", "--server.port", str(port),
-         "--server.address", address, "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
-        cwd=cwd, env=env, stdout=open(log, "wb"), stderr=subprocess.STDOUT,
+         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+         "--server.fileWatcherType", "none", *extra],
+        cwd=ROOT, env=env, stdout=open(log, "wb"), stderr=subprocess.STDOUT,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}/"
     try:

@@ -319,3 +319,31 @@ def test_userinfo_needs_the_openid_scope(fresh_sandbox, tokens):
     with pytest.raises(AuthClientError) as err:
         client.get_user_info("not-a-token")
     assert err.value.status_code == 401
+
+
+def test_an_openid_client_gets_its_nonce_back_in_a_verified_id_token(fresh_sandbox):
+    """What Streamlit's st.login does through Authlib: authorize with a nonce, exchange the
+    code, verify the id_token against the JWKS and check iss, aud, exp and the nonce."""
+    oauth2 = pytest.importorskip("authlib.integrations.requests_client")
+    import jwt
+
+    meta = requests.get(fresh_sandbox.discovery_url, timeout=5).json()
+    session = oauth2.OAuth2Session(
+        fresh_sandbox.client_id, fresh_sandbox.client_secret,
+        scope="openid email profile", redirect_uri=fresh_sandbox.redirect_uris[0],
+    )  # fmt: skip
+    url, state = session.create_authorization_url(
+        meta["authorization_endpoint"], nonce="n-0S6_WzA2Mj", prompt="select_account"
+    )
+    login = fresh_sandbox.demo_login
+    redirect = approve_authorization(url, login["username"], login["password"])
+    assert query_of(redirect)["state"] == state
+    token = session.fetch_token(meta["token_endpoint"], authorization_response=redirect)
+    keys = jwt.PyJWKSet.from_dict(requests.get(meta["jwks_uri"], timeout=5).json())
+    kid = jwt.get_unverified_header(token["id_token"])["kid"]
+    claims = jwt.decode(
+        token["id_token"], keys[kid].key, algorithms=meta["id_token_signing_alg_values_supported"],
+        audience=fresh_sandbox.client_id, issuer=meta["issuer"],
+    )  # fmt: skip
+    assert claims["nonce"] == "n-0S6_WzA2Mj"  # OpenID Connect Core 3.1.3.7, step 11
+    assert claims["sub"] == login["username"]
