@@ -11,6 +11,7 @@ outlet), the per-document results.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -37,6 +38,8 @@ if not Path(CHROMIUM).exists():
 sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
 
+# looked at by a person, not compared: test-artifacts/ is ignored by git
+SHOTS = Path(os.environ.get("POSBOOKS_SCREENSHOTS", ROOT / "test-artifacts" / "screenshots"))
 EVIL = "evil.example"
 OUTLET_A = f"![o](http://{EVIL}/outlet.png) Bangsar"
 OUTLET_B = f'<img src="http://{EVIL}/outlet2.png"> KLCC http://{EVIL}/kl www.{EVIL} ![k](http://{EVIL}/klcc.png)'
@@ -190,6 +193,8 @@ def walk(page, app: dict, export: Path, stayed_home) -> None:
     messages = page.locator("[data-testid='stAlertContentSuccess']")
     expect(messages).to_have_count(2)
     assert not main.locator(f"img[src*='{EVIL}'], a[href*='{EVIL}']").count()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "hostile_names_sent.png"), full_page=True)
 
     # History lists them, and reconciles them with the POS
     go_to(page, "History")
