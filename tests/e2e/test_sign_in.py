@@ -33,7 +33,14 @@ pytest.importorskip("authlib", reason="Streamlit's st.login needs Authlib (strea
 expect = sync_api.expect
 
 
-PORTS = (free_port(), free_port())  # one workbench per test, both registered at the sandbox
+def _two_ports() -> tuple[int, int]:
+    first = free_port()
+    while (second := free_port()) == first:
+        pass
+    return first, second
+
+
+PORTS = _two_ports()  # one workbench per test, both registered at the sandbox
 
 
 @pytest.fixture(scope="module")
