@@ -30,6 +30,8 @@ from posbooks.pos.checks import (
     quote,
 )
 from posbooks.pos.columns import CANONICAL_COLUMNS, VIEW_COLUMNS, match_headers
+from posbooks.pos.presets.base import SourceOptions
+from posbooks.pos.presets.sources import read_sources
 from posbooks.pos.problems import (
     MAX_PROBLEMS_PER_FILE,
     ExportRejected,
@@ -64,6 +66,9 @@ class Exports:
     receipts: str | None = None
     # View of the sums per day, outlet and raw column (sql/line_sums.sql) of the kept files.
     day_sums: str | None = None
+    # The POS exports recognised (Square, Toast, ...) as presets.Recognised, with the
+    # export's own totals for the tie-out.
+    recognised: tuple = ()
 
     @property
     def ok(self) -> bool:
@@ -481,19 +486,25 @@ def open_exports(
     *,
     names: Sequence[str] | None = None,
     con: duckdb.DuckDBPyConnection | None = None,
+    preset: str | None = None,
+    options: SourceOptions | None = None,
 ) -> Exports:
     """Validate POS export files and expose the accepted ones as the view ``pos_lines``.
 
     ``names`` are the names the user knows the files by (upload names); by default the
     file names. Every problem is reported with file, row and column; a file with any
     problem contributes no rows. The view always exists (empty when nothing was accepted).
+    Square, Toast and Loyverse exports are recognised from their headers (or read as the
+    forced ``preset``) and turned into canonical lines first, read with ``options``.
     """
     paths = [Path(p) for p in paths]
-    names = [p.name for p in paths] if names is None else list(names)
-    if len(names) != len(paths):
+    given = [p.name for p in paths] if names is None else list(names)
+    if len(given) != len(paths):
         raise ValueError("names must give one name per path")
+    sources = read_sources(paths, given, preset=preset, options=options)
+    paths, names = sources.paths, sources.names
     con = duckdb.connect() if con is None else con
-    problems: list[Problem] = []
+    problems: list[Problem] = list(sources.problems)
     accepted: list[tuple[tuple, _Checked, str]] = []
     seen: dict[tuple, str] = {}
     for path, name in zip(paths, names, strict=True):
@@ -527,8 +538,9 @@ def open_exports(
     checked_of = {key: checked for key, checked, _ in accepted}
     receipts = _create_receipts_view(con, [(key, checked_of[key].receipts) for key, _ in kept])
     day_sums = _create_day_sums_view(con, [(key, checked_of[key].day_sums) for key, _ in kept])
-    return Exports(con, VIEW_NAME, tuple(names), tuple(problems), tuple(n for _, n in kept),
-                   receipts, day_sums)  # fmt: skip
+    return Exports(con, VIEW_NAME, tuple(given), tuple(sources.translate(problems)),
+                   tuple(n for _, n in kept), receipts, day_sums,
+                   recognised=tuple(r for r in sources.recognised if r.name in dict(kept).values()))  # fmt: skip
 
 
 def _create_receipts_view(con: duckdb.DuckDBPyConnection, tables: list) -> str | None:

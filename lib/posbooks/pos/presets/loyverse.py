@@ -1,0 +1,15 @@
+"""placeholder"""
+
+from __future__ import annotations
+
+name = "loyverse"
+title = "loyverse export"
+kinds: dict[str, tuple[str, ...]] = {}
+
+
+def identify(files):
+    return None
+
+
+def extract(con, match, options):
+    raise NotImplementedError

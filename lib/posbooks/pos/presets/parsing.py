@@ -1,0 +1,132 @@
+"""SQL that reads a POS's own text: amounts as written for people, dates in the account's
+order, 12-hour times, TRUE/FALSE flags, and ids that Excel has destroyed.
+
+Every function returns a DuckDB SQL expression over a text expression ``v``; it is NULL when
+the text does not read (the caller turns that into a problem naming row and column).
+Amounts are DECIMAL(18,5) (Toast's per-item tax has 4-5 places): never DOUBLE.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from posbooks.pos.checks import literal, quote
+
+AMOUNT_TYPE = "DECIMAL(18,5)"
+# A currency sign or code around the number: $, €, R, Rs, ZAR, PKR ...
+_SIGN = r"(\p{Sc}|[A-Z]{1,3}|Rs\.?)?"
+_DOT_NUMBER = r"([0-9]{1,3}(,[0-9]{3})+|[0-9]+)?(\.[0-9]+)?"
+_COMMA_NUMBER = r"([0-9]{1,3}(\.[0-9]{3})+|[0-9]+)?(,[0-9]+)?"
+
+
+def _amount_shape(number: str) -> str:
+    return rf"^\(?\s*[-+]?\s*{_SIGN}\s*[-+]?\s*{number}\s*{_SIGN}\s*\)?\s*-?$"
+
+
+def amount(v: str, decimal_comma: bool = False) -> str:
+    """``$1,149.00 ``, ``($33.62)``, ``-$7.00``, ``1.234,50`` (decimal comma) -> DECIMAL; blank -> 0."""
+    text = f"trim(CAST({v} AS VARCHAR))"
+    shape = _amount_shape(_COMMA_NUMBER if decimal_comma else _DOT_NUMBER)
+    digits = f"regexp_extract({text}, '[0-9.,]*[0-9]')"
+    plain = (
+        f"replace(replace({digits}, '.', ''), ',', '.')" if decimal_comma else f"replace({digits}, ',', '')"
+    )
+    negative = f"(starts_with({text}, '(') OR contains({text}, '-'))"
+    return (
+        f"CASE WHEN {v} IS NULL OR {text} = '' THEN CAST(0 AS {AMOUNT_TYPE}) "
+        f"WHEN NOT regexp_matches({text}, {literal(shape)}) "
+        f"OR NOT regexp_matches({text}, '[0-9]') THEN NULL "
+        f"ELSE TRY_CAST((CASE WHEN {negative} THEN '-' ELSE '' END) || {plain} AS {AMOUNT_TYPE}) END"
+    )
+
+
+def uses_decimal_comma(con: duckdb.DuckDBPyConnection, table: str, columns: list[str]) -> bool:
+    """Whether the amounts of ``columns`` are written with a decimal comma (``1.234,50``).
+
+    Only when some value ends in a comma and 1-2 digits and none ends in a dot and 1-2
+    digits: ``1,149.00`` and ``1,234`` are read the US way.
+    """
+    if not columns:
+        return False
+    text = " UNION ALL ".join(f"SELECT trim({quote(c)}) AS v FROM {quote(table)}" for c in columns)
+    comma, dot = con.execute(
+        f"SELECT count(*) FILTER (regexp_matches(v, ',[0-9]{{1,2}}\\s*\\)?-?$')), "
+        f"count(*) FILTER (regexp_matches(v, '\\.[0-9]{{1,2}}\\s*\\)?-?$')) FROM ({text})"
+    ).fetchone()
+    return comma > 0 and dot == 0
+
+
+_TIME_FORMATS = ("%H:%M:%S", "%H:%M", "%I:%M:%S %p", "%I:%M %p", "%I:%M:%S%p", "%I:%M%p")
+
+
+def _formats(date_formats: tuple[str, ...]) -> str:
+    formats = []
+    for d in date_formats:
+        formats += [f"{d} {t}" for t in _TIME_FORMATS] + [f"{d}, {t}" for t in _TIME_FORMATS] + [d]
+    return "[" + ", ".join(literal(f) for f in formats) + "]"
+
+
+def timestamp(v: str, day_first: bool = False) -> str:
+    """A date, or date and time, as POS back offices write them -> TIMESTAMP (NULL if not).
+
+    ISO ``2026-05-30 13:03:14``; ``1/2/2021 11:37``, ``01/10/26 2:05 PM`` (month first, or
+    day first when ``day_first``); ``Oct 1, 2026 2:05 PM``; ``1 Oct 2026 14:05``.
+    """
+    text = f"regexp_replace(trim(CAST({v} AS VARCHAR)), '\\s+', ' ', 'g')"
+    md = ("%d/%m", "%d.%m", "%d-%m") if day_first else ("%m/%d", "%m.%d", "%m-%d")
+    long_year = _formats(tuple(f"{p}/%Y".replace("/%Y", p[2] + "%Y") for p in md))
+    short_year = _formats(tuple(f"{p}{p[2]}%y" for p in md))
+    iso = _formats(("%Y-%m-%d", "%Y/%m/%d"))
+    words = _formats(("%b %d, %Y", "%d %b %Y", "%B %d, %Y", "%d %B %Y", "%b %d %Y"))
+    return (
+        f"CASE WHEN {v} IS NULL OR trim(CAST({v} AS VARCHAR)) = '' THEN NULL "
+        f"WHEN regexp_matches({text}, '^[0-9]{{4}}[-/]') THEN try_strptime(replace({text}, 'T', ' '), {iso}) "
+        f"WHEN regexp_matches({text}, '^[0-9]{{1,2}}[/.-][0-9]{{1,2}}[/.-][0-9]{{4}}') "
+        f"THEN try_strptime(upper({text}), {long_year}) "
+        f"WHEN regexp_matches({text}, '^[0-9]{{1,2}}[/.-][0-9]{{1,2}}[/.-][0-9]{{2}}(\\D|$)') "
+        f"THEN try_strptime(upper({text}), {short_year}) "
+        f"ELSE try_strptime({text}, {words}) END"
+    )
+
+
+def day_order(con: duckdb.DuckDBPyConnection, table: str, column: str) -> bool | None:
+    """True when the dates of ``column`` can only be day-first (a first number above 12),
+    False when only month-first, None when every date reads both ways (or is ISO)."""
+    first, second = con.execute(
+        f"SELECT max(TRY_CAST(regexp_extract(trim({quote(column)}), '^([0-9]{{1,2}})[/.-]', 1) AS INT)), "
+        f"max(TRY_CAST(regexp_extract(trim({quote(column)}), '^[0-9]{{1,2}}[/.-]([0-9]{{1,2}})[/.-]', 1) AS INT)) "
+        f"FROM {quote(table)}"
+    ).fetchone()
+    if first is not None and first > 12:
+        return True
+    if second is not None and second > 12:
+        return False
+    return None
+
+
+def flag(v: str) -> str:
+    """TRUE/FALSE, Yes/No, 1/0, Y/N (blank = false) -> BOOLEAN; NULL when not a flag."""
+    text = f"lower(trim(CAST({v} AS VARCHAR)))"
+    return (
+        f"CASE WHEN {v} IS NULL OR {text} IN ('', 'false', 'no', 'n', '0', 'f') THEN false "
+        f"WHEN {text} IN ('true', 'yes', 'y', '1', 't') THEN true END"
+    )
+
+
+def damaged_id(v: str) -> str:
+    """True for an id Excel turned into a number in scientific notation (``5E+17``)."""
+    return f"regexp_matches(trim(CAST({v} AS VARCHAR)), '^[0-9](\\.[0-9]+)?[eE]\\+[0-9]+$')"
+
+
+def ids_damaged(con: duckdb.DuckDBPyConnection, table: str, column: str) -> bool:
+    """Whether any id in ``column`` was destroyed by Excel: then it must not be joined on."""
+    return bool(
+        con.execute(
+            f"SELECT count(*) FILTER ({damaged_id(quote(column))}) FROM {quote(table)}"
+        ).fetchone()[0]
+    )
+
+
+def text(v: str) -> str:
+    """Trimmed text, NULL when blank."""
+    return f"nullif(trim(CAST({v} AS VARCHAR)), '')"
