@@ -231,7 +231,7 @@ def type_columns(
     )
     problems = [p for p in loaded.problems if p.row not in loaded.misfit_rows]
     typed_for_shift = {
-        h: (parsing.amount("v", comma) if spec[a][1].startswith("amount")
+        h: (parsing.amount("v", comma) if spec[a][1] in ("amount", "amount5", "quantity")
             else parsing.timestamp("v", bool(first)) if spec[a][1] == "timestamp"
             else parsing.flag("v") if spec[a][1] == "flag" else "v")
         for a, h in source_of.items() if spec[a][1] != "text"

@@ -88,10 +88,15 @@ def load(con: duckdb.DuckDBPyConnection, file: PosFile, table: str) -> LoadedFil
     ``source_row`` is the line the user's editor shows (header = 1). Rows that do not fit
     the header are kept (their receipts are refused) and listed in ``misfit_rows``.
     """
+    wide: dict[int, int] = {}
     try:
-        raw = loaders.read_xlsx(file.path) if file.path.suffix.lower() == ".xlsx" else (
-            loaders.read_csv(file.path)
-        )
+        if file.path.suffix.lower() == ".xlsx":
+            raw = loaders.read_xlsx(file.path)
+        else:
+            raw = _read_exact(file.path)
+            if raw is None:  # Arrow could not number the rows: some row is odd, find it
+                raw = loaders.read_csv_lines(file.path)
+                wide = _wide_rows(file.path, len(raw.headers))
     except loaders.Unreadable as exc:
         problem = Problem(file.name, exc.row, None, str(exc))
         return LoadedFile(file, table, [problem], set())
@@ -109,7 +114,42 @@ def load(con: duckdb.DuckDBPyConnection, file: PosFile, table: str) -> LoadedFil
     con.unregister(f"{table}_raw")
     misfits = {p.row for p in raw.problems if p.row is not None}
     problems = [p.in_file(file.name) for p in raw.problems]
+    # The canonical reader forgives extra blank values at a row's end (a trailing separator);
+    # in a POS export they mean a separator inside a value moved every field after it.
+    for row, count in sorted(wide.items()):
+        if row not in misfits:
+            misfits.add(row)
+            width = len(raw.headers)
+            message = f"row has {count} values but the header has {width} columns"
+            problems.append(Problem(file.name, row, None, message))
+    if wide:
+        rows = ", ".join(str(r) for r in wide)
+        con.execute(f"UPDATE {quote(table)} SET misfit = true WHERE source_row IN ({rows})")
     return LoadedFile(file, table, problems, misfits)
+
+
+def _read_exact(path: Path) -> loaders.RawTable | None:
+    """The file read by Arrow when it numbers every row exactly (every row fits), else None."""
+    stream = loaders.stream_csv(path)
+    if stream is None:
+        return None
+    try:
+        return loaders.RawTable(stream.headers, stream.reader().read_all(), [])
+    except loaders.NotExact:
+        return None
+
+
+def _wide_rows(path: Path, width: int) -> dict[int, int]:
+    """Rows (numbered by their first line) with more values than the header has columns."""
+    wide: dict[int, int] = {}
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        reader = csv.reader(f, delimiter=loaders.sniff_separator(f.readline()))
+        last = reader.line_num + 1  # the header line
+        for values in reader:
+            start, last = last + 1, reader.line_num + 1
+            if len(values) > width and any(v.strip() for v in values):
+                wide[start] = len(values)
+    return wide
 
 
 def explain_shifted_rows(

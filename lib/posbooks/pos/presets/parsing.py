@@ -34,6 +34,9 @@ def amount(v: str, decimal_comma: bool = False) -> str:
     negative = f"(starts_with({text}, '(') OR contains({text}, '-'))"
     return (
         f"CASE WHEN {v} IS NULL OR {text} = '' THEN CAST(0 AS {AMOUNT_TYPE}) "
+        # Excel writes a zero (or a tiny tax) as 0.00E+00: exact, read as a decimal.
+        f"WHEN regexp_matches({text}, '^-?[0-9]+(\\.[0-9]+)?[eE][+-]?[0-9]+$') "
+        f"THEN TRY_CAST({text} AS {AMOUNT_TYPE}) "
         f"WHEN NOT regexp_matches({text}, {literal(shape)}) "
         f"OR NOT regexp_matches({text}, '[0-9]') THEN NULL "
         f"ELSE TRY_CAST((CASE WHEN {negative} THEN '-' ELSE '' END) || {plain} AS {AMOUNT_TYPE}) END"
