@@ -65,6 +65,8 @@ def read_headers(path: Path, name: str) -> PosFile | None:
     headers = [h.strip() for h in headers]
     while headers and not headers[-1]:
         headers.pop()
+    if not headers:  # an empty file is for the canonical reader to name
+        return None
     by_norm: dict[str, str] = {}
     for h in headers:
         by_norm.setdefault(normalise(h), h)

@@ -94,7 +94,7 @@ def _read_kind(con, files, kind: str, options: SourceOptions) -> tuple[str | Non
 
 def _rows(con, sql: str, column: str) -> list[Problem]:
     found = con.execute(f"{sql} ORDER BY 1, 2 LIMIT {MAX_PROBLEMS_PER_FILE}").fetchall()
-    return [Problem(f, r, column, m) for f, r, m in found]
+    return [Problem(f, r, column, " ".join(m.split())) for f, r, m in found]
 
 
 def _select(source: str, where: str, **columns: str) -> str:
@@ -149,7 +149,7 @@ def extract(con: duckdb.DuckDBPyConnection, match: Match, options: SourceOptions
                 USING (outlet, receipt) GROUP BY i.pos_file, i.receipt, i.business_date""",
                 "Receipt number")  # fmt: skip
             checks += _rows(con, """SELECT r.pos_file, r.source_row, format('receipt {}: its items''
-                Net sales add up to {} but Receipts says {}', r.receipt, i.net, r.net)
+                Net sales add up to {} but Receipts says {}', r.receipt, CAST(CAST(i.net AS DECIMAL(18,2)) AS VARCHAR), CAST(CAST(r.net AS DECIMAL(18,2)) AS VARCHAR))
                 FROM loyverse_receipts_k r JOIN (SELECT outlet, receipt, sum(net) AS net FROM
                 loyverse_items_k GROUP BY ALL) i USING (outlet, receipt)
                 WHERE i.net <> r.net AND NOT r.voided""", "Net sales")  # fmt: skip
@@ -162,7 +162,8 @@ def extract(con: duckdb.DuckDBPyConnection, match: Match, options: SourceOptions
             FROM loyverse_receipts_k""")
         checks += _rows(con, f"""SELECT pos_file, source_row, format('receipt {{}}: Total collected
             {{}} is neither Net sales ({{}}) nor Net sales + Taxes ({{}}), and the difference is not
-            cash rounding', receipt, total, net, net + taxes) FROM loyverse_receipts_r
+            cash rounding', receipt, CAST(CAST(total AS DECIMAL(18,2)) AS VARCHAR), CAST(CAST(net AS DECIMAL(18,2)) AS VARCHAR),
+            CAST(CAST(net + taxes AS DECIMAL(18,2)) AS VARCHAR)) FROM loyverse_receipts_r
             WHERE NOT voided AND abs(rounding) >= {MAX_ROUNDING}""", "Total collected")  # fmt: skip
     if checks:
         return Extraction(None, checks, f"{title}: {kinds_text}")

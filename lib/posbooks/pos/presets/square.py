@@ -137,7 +137,7 @@ def _select(source: str, where: str, **columns: str) -> str:
 def _row_problems(con, sql: str, template: str, column: str) -> list[Problem]:
     """Problems from a query of (pos_file, source_row, value)."""
     rows = con.execute(f"{sql} ORDER BY 1, 2 LIMIT {MAX_PROBLEMS_PER_FILE}").fetchall()
-    return [Problem(f, r, column, template.format(v)) for f, r, v in rows]
+    return [Problem(f, r, column, " ".join(template.format(v).split())) for f, r, v in rows]
 
 
 def extract(con: duckdb.DuckDBPyConnection, match: Match, options: SourceOptions) -> Extraction:
@@ -270,8 +270,8 @@ def _transaction_checks(con: duckdb.DuckDBPyConnection, with_items: bool) -> lis
         con,
         f"""SELECT pos_file, source_row, format('{{}}: Total Collected {{}} is not Gross Sales +
             Discounts + Service Charges + Gift Card Sales + Tax + Tip + Partial Refunds
-            ({{}}); the difference {{}} is not cash rounding', receipt_no, total, total - rounding,
-            rounding) FROM square_txns_rounded
+            ({{}}); the difference {{}} is not cash rounding', receipt_no, {_text('total')},
+            {_text('total - rounding')}, {_text('rounding')}) FROM square_txns_rounded
             WHERE abs(rounding) >= {MAX_ROUNDING} OR (rounding <> 0 AND cash = 0)""",
         "{}", "Total Collected",
     )
@@ -280,9 +280,9 @@ def _transaction_checks(con: duckdb.DuckDBPyConnection, with_items: bool) -> lis
     # Items must tell the same story as their transaction, or the categories are wrong.
     problems += _row_problems(
         con,
-        """SELECT t.pos_file, t.source_row, format('{}: the items file''s Gross Sales add up to
-           {} but the transactions file says {}; export both files for the same period again',
-           t.receipt_no, i.gross, t.gross)
+        f"""SELECT t.pos_file, t.source_row, format('{{}}: the items file''s Gross Sales add up to
+           {{}} but the transactions file says {{}}; export both files for the same period again',
+           t.receipt_no, {_text('i.gross')}, {_text('t.gross')})
            FROM square_txns_k t JOIN (SELECT receipt_no, business_date, sum(gross) AS gross
                 FROM square_items_kept WHERE NOT gift_card GROUP BY ALL) i
              ON i.receipt_no = t.receipt_no AND i.business_date = t.business_date
@@ -299,6 +299,11 @@ def _transaction_checks(con: duckdb.DuckDBPyConnection, with_items: bool) -> lis
         "{}", "Transaction ID",
     )
     return problems
+
+
+def _text(amount: str) -> str:
+    """SQL: an amount as text with its cents, for a message (4.00, not 4.0)."""
+    return f"CAST(CAST({amount} AS DECIMAL(18,2)) AS VARCHAR)"
 
 
 def _describe(con: duckdb.DuckDBPyConnection, source: str, kinds_text: str) -> str:

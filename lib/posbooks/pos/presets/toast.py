@@ -117,7 +117,7 @@ def _read_kind(con, files, kind: str, options: SourceOptions) -> tuple[str | Non
 def _rows(con, sql: str, column: str) -> list[Problem]:
     """Problems from a query of (pos_file, source_row, message)."""
     found = con.execute(f"{sql} ORDER BY 1, 2 LIMIT {MAX_PROBLEMS_PER_FILE}").fetchall()
-    return [Problem(f, r, column, m) for f, r, m in found]
+    return [Problem(f, r, column, " ".join(m.split())) for f, r, m in found]
 
 
 def _select(source: str, where: str, **columns: str) -> str:
