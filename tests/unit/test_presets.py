@@ -14,7 +14,7 @@ import pytest
 from posbooks.pos import open_exports
 from posbooks.pos.presets import SourceOptions
 from posbooks.pos.presets.sources import clear_cache
-from posbooks.totals import daily_totals
+from posbooks.pos.totals import daily_totals
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "presets"
 D = Decimal

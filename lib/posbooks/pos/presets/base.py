@@ -187,7 +187,9 @@ def type_columns(
             if file.column(h) is not None:
                 source_of[alias] = file.column(h)
                 break
-    amounts = [source_of[a] for a, (_, k) in spec.items() if k.startswith("amount") and a in source_of]
+    amounts = [
+        source_of[a] for a, (_, k) in spec.items() if k.startswith("amount") and a in source_of
+    ]
     comma = decimal_comma
     if comma is None:
         comma = options.decimal_comma
@@ -200,7 +202,9 @@ def type_columns(
         raw = quote(header) if header else "NULL"
         if kind.startswith("amount"):
             expr = parsing.amount(raw, comma)
-            expected = "an amount (e.g. 1,149.00 or (33.62))" if not comma else "an amount (e.g. 1.234,50)"
+            expected = (
+                "an amount (e.g. 1,149.00 or (33.62))" if not comma else "an amount (e.g. 1.234,50)"
+            )
         elif kind == "quantity":
             expr = parsing.amount(raw, comma)
             expected = "a quantity"

@@ -177,13 +177,17 @@ def explain_shifted_rows(
         for (header, expr), value in zip(present, values or (), strict=False):
             if value is None or not str(value).strip():
                 continue
-            ok = con.execute(f"SELECT ({expr}) IS NOT NULL FROM (SELECT {literal(str(value))} AS v)")
+            ok = con.execute(
+                f"SELECT ({expr}) IS NOT NULL FROM (SELECT {literal(str(value))} AS v)"
+            )
             if not ok.fetchone()[0]:
                 broke = (header, str(value)[:40])
                 break
         base = by_row[row].message if row in by_row else "row does not fit the header"
         if broke is None:
-            message = f"{base}: a separator inside a value shifted the fields; quote it and export again"
+            message = (
+                f"{base}: a separator inside a value shifted the fields; quote it and export again"
+            )
             out.append(Problem(loaded.file.name, row, None, message))
         else:
             message = (

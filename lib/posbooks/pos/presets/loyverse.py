@@ -123,7 +123,7 @@ def extract(con: duckdb.DuckDBPyConnection, match: Match, options: SourceOptions
     for kind, table in tables.items():
         if table is not None:
             con.execute(f"""CREATE OR REPLACE TEMP VIEW loyverse_{kind}_k AS SELECT *,
-                {options.business_date_sql('date')} AS business_date, {outlet} AS outlet,
+                {options.business_date_sql("date")} AS business_date, {outlet} AS outlet,
                 coalesce(lower(status) IN ('cancelled', 'canceled', 'voided'), false) AS voided
                 FROM {table} WHERE NOT misfit""")
     items, receipts = tables["items"] is not None, tables["receipts"] is not None

@@ -29,7 +29,9 @@ def amount(v: str, decimal_comma: bool = False) -> str:
     shape = _amount_shape(_COMMA_NUMBER if decimal_comma else _DOT_NUMBER)
     digits = f"regexp_extract({text}, '[0-9.,]*[0-9]')"
     plain = (
-        f"replace(replace({digits}, '.', ''), ',', '.')" if decimal_comma else f"replace({digits}, ',', '')"
+        f"replace(replace({digits}, '.', ''), ',', '.')"
+        if decimal_comma
+        else f"replace({digits}, ',', '')"
     )
     negative = f"(starts_with({text}, '(') OR contains({text}, '-'))"
     return (

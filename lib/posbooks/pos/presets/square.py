@@ -17,7 +17,6 @@ from posbooks.pos.presets.base import (
     Extraction,
     Match,
     SourceOptions,
-    Typed,
     identify_by_kinds,
     line,
     type_columns,
@@ -124,7 +123,7 @@ def _keyed(table: str, options: SourceOptions) -> str:
     return f"""
         SELECT *, {refund} AS refund,
                txn || CASE WHEN {refund} THEN ' refund' ELSE '' END AS receipt_no,
-               {options.business_date_sql('closed')} AS business_date, {outlet} AS outlet
+               {options.business_date_sql("closed")} AS business_date, {outlet} AS outlet
         FROM {table} WHERE NOT misfit
     """
 
@@ -162,13 +161,16 @@ def extract(con: duckdb.DuckDBPyConnection, match: Match, options: SourceOptions
     if items is not None:
         con.execute(f"CREATE OR REPLACE TEMP VIEW square_items_k AS {_keyed(items, options)}")
         checks += _row_problems(
-            con, "SELECT pos_file, source_row, txn FROM square_items_k WHERE outlet IS NULL",
+            con,
+            "SELECT pos_file, source_row, txn FROM square_items_k WHERE outlet IS NULL",
             "Location is empty (transaction {}): set the outlet name in the source options",
             "Location",
         )
         checks += _row_problems(
-            con, "SELECT pos_file, source_row, '' FROM square_items_k WHERE txn IS NULL",
-            "Transaction ID is empty{}", "Transaction ID",
+            con,
+            "SELECT pos_file, source_row, '' FROM square_items_k WHERE txn IS NULL",
+            "Transaction ID is empty{}",
+            "Transaction ID",
         )
         dup = """
             SELECT b.pos_file, min(b.source_row), a.pos_file || ' (Transaction ID ' || a.txn || ')'
@@ -202,19 +204,29 @@ def extract(con: duckdb.DuckDBPyConnection, match: Match, options: SourceOptions
             selects.append(_select(kept, "WHERE tax <> 0", line_type="tax", amount="tax",
                                    tax_code=tax_code, pos_column=literal("Tax"), **common))  # fmt: skip
             clearing = literal(options.clearing_method or "")
-            selects.append(_select(
-                kept, "GROUP BY business_date, outlet, receipt_no", line_type="payment",
-                amount="sum(gross + discount + tax)", payment_method=clearing,
-                pos_column=literal("Net Sales"), business_date="business_date", outlet="outlet",
-                receipt_no="receipt_no", pos_file="min(pos_file)", pos_row="min(source_row)",
-                closed_at="max(closed)",
-            ))
+            selects.append(
+                _select(
+                    kept,
+                    "GROUP BY business_date, outlet, receipt_no",
+                    line_type="payment",
+                    amount="sum(gross + discount + tax)",
+                    payment_method=clearing,
+                    pos_column=literal("Net Sales"),
+                    business_date="business_date",
+                    outlet="outlet",
+                    receipt_no="receipt_no",
+                    pos_file="min(pos_file)",
+                    pos_row="min(source_row)",
+                    closed_at="max(closed)",
+                )
+            )
     if txns is not None:
         con.execute(f"""CREATE OR REPLACE TEMP VIEW square_txns_k AS
             SELECT * FROM ({_keyed(txns, options)})
             WHERE coalesce(lower(status), 'complete') NOT IN ('canceled', 'cancelled', 'failed')""")
         checks += _row_problems(
-            con, "SELECT pos_file, source_row, txn FROM square_txns_k WHERE outlet IS NULL",
+            con,
+            "SELECT pos_file, source_row, txn FROM square_txns_k WHERE outlet IS NULL",
             "Location is empty (transaction {}): set the outlet name in the source options",
             "Location",
         )
@@ -243,7 +255,12 @@ def extract(con: duckdb.DuckDBPyConnection, match: Match, options: SourceOptions
             ("payment", "card", "Card", {"payment_method": "coalesce(brand, 'Card')"}),
             ("payment", "cash", "Cash", {"payment_method": "'Cash'"}),
             ("payment", "gift", "Square Gift Card", {"payment_method": "'Square Gift Card'"}),
-            ("payment", "other", "Other Tender", {"payment_method": "coalesce(other_type, 'Other')"}),
+            (
+                "payment",
+                "other",
+                "Other Tender",
+                {"payment_method": "coalesce(other_type, 'Other')"},
+            ),
         ):
             selects.append(_select("square_txns_rounded", f"WHERE {column} <> 0",
                                    line_type=line_type, amount=column,
@@ -263,17 +280,18 @@ def extract(con: duckdb.DuckDBPyConnection, match: Match, options: SourceOptions
 
 def _transaction_checks(con: duckdb.DuckDBPyConnection, with_items: bool) -> list[Problem]:
     """Implicit cash rounding made explicit, and transactions that do not add up refused."""
-    con.execute(f"""CREATE OR REPLACE TEMP VIEW square_txns_rounded AS
+    con.execute("""CREATE OR REPLACE TEMP VIEW square_txns_rounded AS
         SELECT *, total - (gross + discounts + service + gift_sales + tax + tip + partial) AS rounding
         FROM square_txns_k""")
     problems = _row_problems(
         con,
         f"""SELECT pos_file, source_row, format('{{}}: Total Collected {{}} is not Gross Sales +
             Discounts + Service Charges + Gift Card Sales + Tax + Tip + Partial Refunds
-            ({{}}); the difference {{}} is not cash rounding', receipt_no, {_text('total')},
-            {_text('total - rounding')}, {_text('rounding')}) FROM square_txns_rounded
+            ({{}}); the difference {{}} is not cash rounding', receipt_no, {_text("total")},
+            {_text("total - rounding")}, {_text("rounding")}) FROM square_txns_rounded
             WHERE abs(rounding) >= {MAX_ROUNDING} OR (rounding <> 0 AND cash = 0)""",
-        "{}", "Total Collected",
+        "{}",
+        "Total Collected",
     )
     if not with_items:
         return problems
@@ -282,12 +300,13 @@ def _transaction_checks(con: duckdb.DuckDBPyConnection, with_items: bool) -> lis
         con,
         f"""SELECT t.pos_file, t.source_row, format('{{}}: the items file''s Gross Sales add up to
            {{}} but the transactions file says {{}}; export both files for the same period again',
-           t.receipt_no, {_text('i.gross')}, {_text('t.gross')})
+           t.receipt_no, {_text("i.gross")}, {_text("t.gross")})
            FROM square_txns_k t JOIN (SELECT receipt_no, business_date, sum(gross) AS gross
                 FROM square_items_kept WHERE NOT gift_card GROUP BY ALL) i
              ON i.receipt_no = t.receipt_no AND i.business_date = t.business_date
            WHERE i.gross <> t.gross""",
-        "{}", "Gross Sales",
+        "{}",
+        "Gross Sales",
     )
     problems += _row_problems(
         con,
@@ -296,7 +315,8 @@ def _transaction_checks(con: duckdb.DuckDBPyConnection, with_items: bool) -> lis
            i.business_date) FROM square_items_kept i ANTI JOIN square_txns_k t
            ON i.receipt_no = t.receipt_no AND i.business_date = t.business_date
            GROUP BY i.pos_file, i.txn, i.business_date""",
-        "{}", "Transaction ID",
+        "{}",
+        "Transaction ID",
     )
     return problems
 

@@ -153,10 +153,14 @@ def extract(con: duckdb.DuckDBPyConnection, match: Match, options: SourceOptions
         if table is not None:
             con.execute(f"""CREATE OR REPLACE TEMP VIEW toast_{kind}_k AS SELECT *,
                 {outlet} AS outlet, {key} AS order_key FROM (SELECT *,
-                {options.business_date_sql('ordered')} AS business_date FROM {table}
+                {options.business_date_sql("ordered")} AS business_date FROM {table}
                 WHERE NOT misfit)""")
-    checks = _rows(con, """SELECT pos_file, source_row, 'Order # is empty' FROM toast_items_k
-                          WHERE order_no IS NULL""", "Order #")
+    checks = _rows(
+        con,
+        """SELECT pos_file, source_row, 'Order # is empty' FROM toast_items_k
+                          WHERE order_no IS NULL""",
+        "Order #",
+    )
     checks += _rows(con, """SELECT pos_file, source_row, 'Location is empty: set the outlet name
                            in the source options' FROM toast_items_k WHERE outlet IS NULL""",
                     "Location")  # fmt: skip
@@ -175,10 +179,14 @@ def extract(con: duckdb.DuckDBPyConnection, match: Match, options: SourceOptions
                               "toast_orders_in").fetchall()  # fmt: skip
         if outside:
             notes.append("OrderDetails days without ItemSelectionDetails are left out")
-        checks += _rows(con, """SELECT i.pos_file, min(i.source_row), format('order {} ({}) is in
+        checks += _rows(
+            con,
+            """SELECT i.pos_file, min(i.source_row), format('order {} ({}) is in
             ItemSelectionDetails but not in OrderDetails: export both for the same days',
             i.order_no, i.business_date) FROM toast_items_k i ANTI JOIN toast_orders_k o
-            USING (order_key) GROUP BY i.pos_file, i.order_no, i.business_date""", "Order #")
+            USING (order_key) GROUP BY i.pos_file, i.order_no, i.business_date""",
+            "Order #",
+        )
     if checks:
         return Extraction(None, checks, f"{title}: {kinds_text}")
     # Items that count: not voided, in an order that is not voided.
@@ -189,7 +197,7 @@ def extract(con: duckdb.DuckDBPyConnection, match: Match, options: SourceOptions
     receipt = "order_no"
     common = dict(business_date="business_date", outlet="outlet", receipt_no=receipt,
                   pos_file="pos_file", pos_row="source_row", closed_at="ordered")  # fmt: skip
-    category = (f"coalesce(sales_category, menu_group, {literal(UNCATEGORISED)})")
+    category = f"coalesce(sales_category, menu_group, {literal(UNCATEGORISED)})"
     tax_code = options.tax_code_sql("outlet")
     kept = "toast_items_kept"
     selects = [
