@@ -32,6 +32,12 @@ from posbooks.core.qbo_settings import QboSettings
 from posbooks.core.render import DOC_LABELS
 from posbooks.drafts import mapping as mapping_mod
 from posbooks.drafts.preview import PreviewResult, preview
+from posbooks.drafts.source_profile import (
+    SourceProfile,
+    current_source_profile,
+    open_sources,
+    save_source_profile,
+)
 from posbooks.pos import Problem, open_exports
 from posbooks.qbo import auth
 from posbooks.qbo import connect as qbo_connect
@@ -199,11 +205,13 @@ def save_mapping(wb: Workbench, mapping: Mapping, *, note: str = "") -> Mapping:
 
 @dataclass(frozen=True)
 class DataSource:
-    """POS export files and the names the user knows them by."""
+    """POS export files and the names the user knows them by, and how to read them (the
+    home's source profile when uploaded; None: the defaults)."""
 
     paths: tuple[Path, ...]
     names: tuple[str, ...]
     label: str
+    profile: SourceProfile | None = None
 
 
 @dataclass(frozen=True)
@@ -216,6 +224,8 @@ class SourceSummary:
     last_day: date | None = None
     outlets: tuple[str, ...] = ()
     keys: tuple[tuple[str, str | None], ...] = ()
+    # What was recognised: "Square export: items + transactions, 31 transactions, ..."
+    recognised: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -240,7 +250,23 @@ def save_uploads(wb: Workbench, files: Sequence[tuple[str, bytes]]) -> DataSourc
             target.write_bytes(content)
         paths.append(target)
         names.append(safe)
-    return DataSource(tuple(paths), tuple(names), "Uploaded POS exports")
+    profile = current_source_profile(wb.store)
+    return DataSource(tuple(paths), tuple(names), "Uploaded POS exports", profile)
+
+
+def source_profile(wb: Workbench) -> SourceProfile:
+    """How this home reads POS exports (preset and options; defaults when none saved)."""
+    return current_source_profile(wb.store)
+
+
+def save_source_options(wb: Workbench, preset: str | None, **options) -> SourceProfile:
+    """Save the source profile with ``options`` changed (``SourceOptions`` field names);
+    ``ValueError`` says which option is wrong."""
+    import dataclasses
+
+    current = current_source_profile(wb.store)
+    changed = dataclasses.replace(current.options, **options)
+    return save_source_profile(wb.store, SourceProfile(preset, changed))
 
 
 _DAYS_SQL = "SELECT min(business_date), max(business_date) FROM {view} WHERE NOT voided"
@@ -253,9 +279,10 @@ def summarize_source(source: DataSource) -> SourceSummary:
         return SourceSummary(
             source, (Problem(missing[0], None, None, "file not found (run `make sample`)"),)
         )
-    exports = open_exports(list(source.paths), names=list(source.names))
+    exports = open_sources(source.paths, names=list(source.names), profile=source.profile)
     if not exports.ok:
         return SourceSummary(source, tuple(exports.problems))
+    recognised = tuple(r.description for r in exports.recognised)
     first, last = exports.con.execute(_DAYS_SQL.format(view=exports.view)).fetchone()
     keys, outlets = mapping_mod.pos_keys(exports)
     return SourceSummary(
@@ -265,6 +292,7 @@ def summarize_source(source: DataSource) -> SourceSummary:
         last,
         tuple(sorted(outlets)),
         tuple(sorted(keys, key=lambda k: (k[0], k[1] or ""))),
+        recognised,
     )
 
 
@@ -330,6 +358,7 @@ def preview_period(
         doc_type=doc_type,
         mapping=mapping,
         names=list(summary.source.names),
+        profile=summary.source.profile or current_source_profile(wb.store),
     )
     view = PeriodPreview(result, sales=sales_by_outlet_category(result.day_totals))
     status = connection(wb)
@@ -557,7 +586,6 @@ def notebook_workbench(*, demo_mapping: bool = True):
     import dataclasses
 
     from posbooks.drafts.mapping import current_mapping, pos_keys, save_mapping, suggest_mapping
-    from posbooks.pos import open_exports
     from posbooks.qbo import local
     from posbooks.qbo.settings import current_settings, refresh_settings
     from posbooks.state.config import load_config

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import posbooks
 from posbooks.core.bulk import cycle_collection_paused
@@ -32,6 +32,9 @@ from posbooks.core.render import preview_text
 from posbooks.core.tieout import TieOut, tie_out
 from posbooks.pos.totals import HasView, daily_totals, quote_identifier
 
+if TYPE_CHECKING:
+    from posbooks.drafts.source_profile import SourceProfile
+
 Draft = JournalDraft | ReceiptDraft
 DOC_TYPES = ("journal", "receipt")
 
@@ -47,11 +50,16 @@ class PreviewResult:
     issues: tuple[Issue, ...]
     tie_out: tuple[TieOut, ...]
     day_totals: tuple[DayTotals, ...]
+    # What POS exports were recognised ("Square export: items + transactions, ...") and each
+    # day's tie-out to the export's own total (source_profile.ExportTie).
+    sources: tuple[str, ...] = ()
+    export_ties: tuple = ()
 
     @property
     def ties(self) -> bool:
-        """True when every POS (source, key) total equals what the drafts carry."""
-        return all(row.ties for row in self.tie_out)
+        """True when every POS (source, key) total equals what the drafts carry, and each
+        day booked equals the export's own total where the export states one."""
+        return all(row.ties for row in self.tie_out) and all(t.ties for t in self.export_ties)
 
     @property
     def balanced(self) -> bool:
@@ -113,9 +121,13 @@ def preview_exports(
         days = daily_totals(exports, date_from, date_to, outlets)
         entries, ties = _drafts_and_ties(days, doc_type, mapping)
     issues = _period_issues(exports, days, date_from, date_to, outlets)
+    from posbooks.drafts.source_profile import export_ties
+
+    recognised = tuple(r.description for r in getattr(exports, "recognised", ()) or ())
     return PreviewResult(
-        doc_type, date_from, date_to, tuple(entries), tuple(issues), tuple(ties), tuple(days)
-    )
+        doc_type, date_from, date_to, tuple(entries), tuple(issues), tuple(ties), tuple(days),
+        recognised, tuple(export_ties(exports, days)),
+    )  # fmt: skip
 
 
 def _drafts_and_ties(
@@ -145,11 +157,17 @@ def preview(
     mapping: Mapping | None = None,
     *,
     names: Sequence[str] | None = None,
+    preset: str | None = None,
+    profile: SourceProfile | None = None,
 ) -> PreviewResult:
-    """Open the exports (``ExportRejected`` if any file has problems) and preview."""
-    from posbooks.pos import open_exports  # the readers load DuckDB and friends lazily
+    """Open the exports (``ExportRejected`` if any file has problems) and preview.
 
-    exports = open_exports(paths, names=names)
+    POS exports (Square, Toast, ...) are read with ``profile`` (the home's source profile);
+    ``preset`` forces one.
+    """
+    from posbooks.drafts.source_profile import open_sources  # DuckDB and friends, lazily
+
+    exports = open_sources(paths, names=names, preset=preset, profile=profile)
     exports.raise_if_rejected()
     return preview_exports(exports, date_from, date_to, outlets, doc_type, mapping)
 
@@ -182,12 +200,14 @@ def period_notes(
     date_to: date,
     outlets: Sequence[str] | None,
     seen_outlets: set[str],
+    *,
+    profile: SourceProfile | None = None,
 ) -> list[str]:
     """Why a period gave no document for some outlet: no receipts, with the outlets that
     had some (a typo in ``--outlet`` shows here). ``seen_outlets``: those that had documents."""
-    from posbooks.pos import open_exports
+    from posbooks.drafts.source_profile import open_sources
 
-    exports = open_exports(paths)
+    exports = open_sources(paths, profile=profile)
     exports.raise_if_rejected()
     seen = [DayTotals(date_from, o, ()) for o in seen_outlets]
     return [i.message for i in _period_issues(exports, seen, date_from, date_to, outlets)]
@@ -289,12 +309,25 @@ def draft_to_json(draft: Draft) -> dict:
 
 def preview_to_json(result: PreviewResult) -> dict:
     """``{"entries": [...], "issues": [...]}`` with amounts as decimal strings."""
-    return {
+    out = {
         "entries": [draft_to_json(d) for d in result.entries],
         "issues": [issue_to_json(i) for i in result.issues],
     }
+    if result.sources:
+        out["sources"] = list(result.sources)
+        out["export_tie_out"] = [
+            {"business_date": t.business_date.isoformat(), "outlet": t.outlet, "label": t.label,
+             "export_total": str(t.export_total), "booked": str(t.booked),
+             "booked_as": t.booked_as, "ties": t.ties}
+            for t in result.export_ties
+        ]  # fmt: skip
+    return out
 
 
 def preview_table(result: PreviewResult) -> str:
-    """The preview as text: each draft with debits and credits, the tie-out, issues."""
-    return preview_text(result.entries, result.tie_out, result.issues)
+    """The preview as text: what was read, each draft with debits and credits, the tie-out
+    (to the day's POS totals, and to the export's own totals), issues."""
+    from posbooks.drafts.source_profile import export_tie_text
+
+    head = export_tie_text(result.sources, result.export_ties)
+    return head + preview_text(result.entries, result.tie_out, result.issues)

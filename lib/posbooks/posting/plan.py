@@ -33,7 +33,7 @@ from posbooks.core.mapping_rules import check_mapping
 from posbooks.core.model import DayTotals, Issue, JournalDraft, Mapping, ReceiptDraft, Ref
 from posbooks.core.qbo_settings import QboSettings
 from posbooks.core.receipts import sales_receipts_for_day
-from posbooks.pos import ExportRejected, Exports, open_exports
+from posbooks.pos import ExportRejected, Exports
 from posbooks.posting import ledger
 from posbooks.posting.engine import SendRun
 from posbooks.posting.numbering import doc_numbers
@@ -53,9 +53,12 @@ NO_MAPPING = (
 )
 
 
-def open_pos_exports(sources: Sequence[Path | str]) -> Exports:
-    """Open and validate POS exports; raises ``PosDataRejected`` naming file/row/column."""
-    exports = open_exports([Path(s) for s in sources])
+def open_pos_exports(sources: Sequence[Path | str], store: Store | None = None) -> Exports:
+    """Open and validate POS exports, read with the home's source profile (``store``);
+    raises ``PosDataRejected`` naming file/row/column."""
+    from posbooks.drafts.source_profile import open_sources
+
+    exports = open_sources([Path(s) for s in sources], store=store)
     exports.raise_if_rejected()
     return exports
 
@@ -222,7 +225,7 @@ def post_range(
 
     if doc_type not in ("journal", "receipt"):
         raise ValueError(f"doc_type must be journal or receipt, not {doc_type!r}")
-    exports = open_pos_exports(sources)
+    exports = open_pos_exports(sources, store)
     days = daily_totals(exports, date_from, date_to, outlets=list(outlets) if outlets else None)
     return post_days(
         config,

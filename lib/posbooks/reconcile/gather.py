@@ -197,12 +197,12 @@ def _pos_now(
 ) -> _Pos:  # fmt: skip
     from posbooks.drafts.mapping import current_mapping
     from posbooks.drafts.preview import drafts_for_day
-    from posbooks.pos import open_exports
+    from posbooks.drafts.source_profile import open_sources
     from posbooks.pos.totals import daily_totals
     from posbooks.posting.plan import blocking_messages
     from posbooks.qbo.settings import current_settings
 
-    exports = open_exports([Path(s) for s in sources], names=names)
+    exports = open_sources([Path(s) for s in sources], names=names, store=store)
     exports.raise_if_rejected()
     days = daily_totals(exports, date_from, date_to, outlets=list(outlets) if outlets else None)
     mapping, settings = current_mapping(store), current_settings(store)

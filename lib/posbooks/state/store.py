@@ -176,6 +176,19 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE UNIQUE INDEX posting_ledger_doc_number ON posting_ledger (realm_id, doc_number);
         """,
     ),
+    (
+        "0006_source_profile",
+        """
+        -- How POS exports are read (posbooks.drafts.source_profile): the preset forced, if
+        -- any, and its options (tax code, day-first dates, cutoff hour, clearing method ...).
+        -- Every save is a new version; the current one has the highest version.
+        CREATE TABLE source_profile (
+            version INTEGER PRIMARY KEY AUTOINCREMENT,
+            saved_at TEXT NOT NULL,
+            profile TEXT NOT NULL
+        );
+        """,
+    ),
 ]
 
 

@@ -1,4 +1,5 @@
-"""``posbooks mapping export|import|check|suggest``: the saved mapping from the command line."""
+"""``posbooks mapping export|import|check|suggest|source``: the saved mapping (and how POS
+exports are read) from the command line."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Where each POS amount goes in QuickBooks. Every save is a new version.",
     )
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    _add_source_action(actions)
 
     export = actions.add_parser("export", help="print the current mapping as JSON")
     export.add_argument("--output", "-o", type=Path, help="write to FILE instead of stdout")
@@ -43,6 +45,111 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             action.add_argument(
                 "--save", action="store_true", help="save the suggestions as a new version"
             )
+
+
+def _add_source_action(actions) -> None:
+    """``posbooks mapping source``: how POS exports are read (the source profile)."""
+    from posbooks.cli.commands._presets import PRESET_NAMES
+
+    source = actions.add_parser(
+        "source",
+        help="show or set how POS exports are read: preset and its options",
+        description="The source profile saved in the home: which POS preset reads the "
+        "exports (default: recognised from the headers) and the options the files alone do "
+        "not tell. With no option, prints the current profile. See docs/pos-presets.md.",
+    )
+    source.add_argument(
+        "--preset",
+        choices=[*PRESET_NAMES, "auto"],
+        help="always read uploads as this POS (auto: recognise from headers)",
+    )
+    source.add_argument("--tax-code", metavar="CODE", help="tax code of the export's tax")
+    source.add_argument(
+        "--tax-code-for",
+        nargs=2,
+        action="append",
+        metavar=("OUTLET", "CODE"),
+        help="tax code of one outlet (repeatable)",
+    )
+    dates = source.add_mutually_exclusive_group()
+    dates.add_argument(
+        "--day-first",
+        action="store_const",
+        const=True,
+        dest="day_first",
+        help="dates are DD/MM/YYYY",
+    )
+    dates.add_argument(
+        "--month-first",
+        action="store_const",
+        const=False,
+        dest="day_first",
+        help="dates are MM/DD/YYYY",
+    )
+    dates.add_argument(
+        "--dates-auto",
+        action="store_const",
+        const="auto",
+        dest="day_first",
+        help="date order from the file (month first when it cannot tell)",
+    )
+    source.add_argument(
+        "--cutoff-hour",
+        type=int,
+        metavar="H",
+        help="receipts before this hour (0-12) belong to the day before",
+    )
+    source.add_argument("--outlet", metavar="NAME", help="outlet when the export has none")
+    source.add_argument("--gratuity-as", choices=("service_charge", "tip"))
+    source.add_argument(
+        "--clearing-method",
+        metavar="NAME",
+        help="payment method for each receipt's total when the export has no "
+        "tenders (Square items alone, Toast without PaymentDetails)",
+    )
+    source.add_argument(
+        "--split-tender",
+        choices=("refuse", "clearing"),
+        help="Loyverse receipts paid several ways: refuse, or to the clearing method",
+    )
+    source.add_argument("--reset", action="store_true", help="back to the defaults")
+    source.set_defaults(func=_source)  # fmt: skip
+
+
+def _source(args: argparse.Namespace) -> int:
+    import dataclasses
+
+    from posbooks.drafts.source_profile import (
+        SourceProfile,
+        current_source_profile,
+        save_source_profile,
+    )
+
+    _, store = _store()
+    profile = SourceProfile() if args.reset else current_source_profile(store)
+    changes: dict = {}
+    for name in ("tax_code", "cutoff_hour", "outlet", "gratuity_as", "clearing_method",
+                 "split_tender"):  # fmt: skip
+        if getattr(args, name) is not None:
+            changes[name] = getattr(args, name) or None if name == "outlet" else getattr(args, name)
+    if args.day_first is not None:
+        changes["day_first"] = None if args.day_first == "auto" else args.day_first
+    if args.tax_code_for:
+        changes["tax_code_by_outlet"] = {**profile.options.tax_code_by_outlet,
+                                         **dict(args.tax_code_for)}  # fmt: skip
+    preset = profile.preset
+    if args.preset is not None:
+        preset = None if args.preset == "auto" else args.preset
+    if changes or args.preset is not None or args.reset:
+        try:
+            options = dataclasses.replace(profile.options, **changes)
+        except ValueError as exc:
+            print(f"posbooks mapping source: {exc}", file=sys.stderr)
+            return 2
+        profile = save_source_profile(store, SourceProfile(preset, options))
+        print(f"Saved source profile version {profile.version}.")
+    print(f"Source profile: {profile.describe()}")
+    return 0
 
 
 def _store():
@@ -103,7 +210,7 @@ def _context(args: argparse.Namespace):
             "own POS exports to map what your tills really sell.",
             file=sys.stderr,
         )
-    exports = open_pos_exports(args.source or default_sources())
+    exports = open_pos_exports(args.source or default_sources(), store)
     keys, outlets = pos_keys(exports)
     return store, current_settings(store), current_mapping(store), keys, outlets
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from posbooks.cli.commands._period import period_or_exit_status
+from posbooks.cli.commands._presets import PRESET_NAMES
 from posbooks.cli.output import json_text
 from posbooks.core.mapping_json import MappingFormatError
 from posbooks.core.model import Mapping
@@ -17,6 +19,9 @@ from posbooks.drafts.preview import (
     preview_table,
     preview_to_json,
 )
+
+if TYPE_CHECKING:
+    from posbooks.drafts.source_profile import SourceProfile
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -42,30 +47,39 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "mapping last saved in POSBOOKS_HOME, else POS account types only",
     )  # fmt: skip
     parser.add_argument("--format", choices=("table", "json"), default="table")
+    parser.add_argument(
+        "--preset", choices=PRESET_NAMES, help="read the exports as this POS's (default: "
+        "recognised from the headers, or the preset saved with `posbooks mapping source`)",
+    )  # fmt: skip
     parser.set_defaults(func=run)
 
 
-def _saved_mapping() -> Mapping | None:
-    """The mapping last saved in this home (what ``send`` would use), or None if none is."""
+def _saved_mapping() -> tuple[Mapping | None, SourceProfile | None]:
+    """The mapping last saved in this home (what ``send`` would use), or None if none is;
+    and the source profile (how POS exports are read), None when no home exists."""
     from posbooks.drafts.mapping import current_mapping
+    from posbooks.drafts.source_profile import current_source_profile
     from posbooks.state.config import ConfigError, load_config
     from posbooks.state.store import DB_NAME, StoreError, open_store
 
     try:
         config = load_config()
         if not (config.home / DB_NAME).is_file():  # a preview never creates a home
-            return None
+            return None, None
         store = open_store(config)
         try:
             mapping = current_mapping(store)
+            profile = current_source_profile(store)
         finally:
             store.close()
     except (ConfigError, StoreError):
-        return None  # previewing needs no connection: POS account types only, as before
+        return None, None  # previewing needs no connection: POS account types only, as before
+    if profile.version:
+        print(f"Source profile version {profile.version}: {profile.describe()}.", file=sys.stderr)
     if not mapping.version:
-        return None
+        return None, profile
     print(f"Mapping version {mapping.version} saved in {config.home}.", file=sys.stderr)
-    return mapping
+    return mapping, profile
 
 
 def run(args: argparse.Namespace) -> int:
@@ -84,8 +98,11 @@ def run(args: argparse.Namespace) -> int:
     from posbooks.pos import ExportRejected
 
     try:
-        mapping = load_mapping(args.mapping) if args.mapping else _saved_mapping()
-        result = preview(paths, date_from, date_to, args.outlet, args.type, mapping)
+        mapping, profile = _saved_mapping()
+        if args.mapping:
+            mapping = load_mapping(args.mapping)
+        result = preview(paths, date_from, date_to, args.outlet, args.type, mapping,
+                         preset=args.preset, profile=profile)  # fmt: skip
     except MappingFormatError as exc:
         print(f"posbooks preview: mapping {exc}", file=sys.stderr)
         return 1

@@ -160,9 +160,11 @@ def run(args: argparse.Namespace) -> int:
     _print_outcomes(outcomes, args.format)
     if not outcomes or (args.outlet and set(args.outlet) - {o.outlet for o in outcomes}):
         from posbooks.drafts.preview import period_notes
+        from posbooks.drafts.source_profile import current_source_profile
 
         seen = {o.outlet for o in outcomes}
-        for note in period_notes(sources, date_from, date_to, args.outlet, seen):
+        profile = current_source_profile(store)
+        for note in period_notes(sources, date_from, date_to, args.outlet, seen, profile=profile):
             print(f"note: {note}", file=sys.stderr)
     return 1 if any(o.status in FAILING for o in outcomes) else 0
 
