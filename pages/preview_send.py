@@ -51,6 +51,9 @@ if not summary.ok:
     )
     st.stop()
 
+for line in summary.recognised:  # e.g. "Square export: items + transactions, 31 transactions"
+    st.caption(md_escape(line))
+
 # --- what to preview ----------------------------------------------------------------------
 c1, c2, c3, c4 = st.columns([2, 1, 1, 3])
 doc_label = c1.radio("Report type", ["Journal Entry", "Sales Receipt"], horizontal=True)
@@ -137,6 +140,9 @@ with st.expander("Tie-out to POS totals"):
     st.dataframe(
         pd.DataFrame(up.tieout_rows(result)), hide_index=True, width="stretch", column_config=RIGHT
     )
+    if export_rows := up.export_tie_rows(result):
+        st.caption("Each day against the POS export's own total:")
+        st.dataframe(pd.DataFrame(export_rows), hide_index=True, width="stretch")
 for issue in up.period_issues(result):
     (st.error if issue.blocking else st.info)(md_escape(issue.message))
 

@@ -130,6 +130,20 @@ def tieout_rows(result) -> list[dict[str, str]]:
     ]
 
 
+def export_tie_rows(result) -> list[dict[str, str]]:
+    """Each day booked against the POS export's own total (Square Total Collected, ...)."""
+    return [
+        {
+            "Day": t.business_date.isoformat(),
+            "Outlet": t.outlet,
+            "Export says": f"{t.label} {money(t.export_total)}",
+            "Booked": f"{t.booked_as} {money(t.booked)}",
+            "Ties": "yes" if t.ties else f"NO, off by {money(t.booked - t.export_total)}",
+        }
+        for t in getattr(result, "export_ties", ())
+    ]
+
+
 def period_figures(result) -> dict:
     """Documents, POS sales, all balanced, all tied: the four numbers above the preview."""
     entries = list(result.entries)
@@ -147,7 +161,8 @@ def period_figures(result) -> dict:
         "documents": len(entries),
         "sales": sales,
         "balanced": balanced,
-        "tied": all(t.ties for t in _tieouts(result)),
+        "tied": all(t.ties for t in _tieouts(result))
+        and all(t.ties for t in getattr(result, "export_ties", ())),
     }
 
 

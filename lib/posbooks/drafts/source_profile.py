@@ -44,7 +44,7 @@ class SourceProfile:
         parts = [f"preset {self.preset}" if self.preset else "POS recognised from the headers",
                  f"tax code {o.tax_code}"]  # fmt: skip
         if o.tax_code_by_outlet:
-            parts.append(", ".join(f"{k}: {v}" for k, v in o.tax_code_by_outlet.items()))
+            parts.append(", ".join(f"{k}: {v}" for k, v in o.tax_code_by_outlet))
         if o.day_first is not None:
             parts.append("dates day first" if o.day_first else "dates month first")
         if o.cutoff_hour:

@@ -135,8 +135,8 @@ def _source(args: argparse.Namespace) -> int:
     if args.day_first is not None:
         changes["day_first"] = None if args.day_first == "auto" else args.day_first
     if args.tax_code_for:
-        changes["tax_code_by_outlet"] = {**profile.options.tax_code_by_outlet,
-                                         **dict(args.tax_code_for)}  # fmt: skip
+        by_outlet = {**dict(profile.options.tax_code_by_outlet), **dict(args.tax_code_for)}
+        changes["tax_code_by_outlet"] = tuple(by_outlet.items())
     preset = profile.preset
     if args.preset is not None:
         preset = None if args.preset == "auto" else args.preset

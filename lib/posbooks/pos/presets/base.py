@@ -41,7 +41,7 @@ class SourceOptions:
     """
 
     tax_code: str = "Sales tax"
-    tax_code_by_outlet: dict[str, str] = field(default_factory=dict)
+    tax_code_by_outlet: tuple[tuple[str, str], ...] = ()  # (outlet, code): hashable
     day_first: bool | None = None
     decimal_comma: bool | None = None
     cutoff_hour: int = 0
@@ -57,6 +57,11 @@ class SourceOptions:
             raise ValueError(f"split_tender must be one of {', '.join(SPLIT_RULES)}")
         if self.split_tender == "clearing" and not self.clearing_method:
             raise ValueError("split_tender 'clearing' needs a clearing_method")
+        if isinstance(self.tax_code_by_outlet, dict):
+            object.__setattr__(self, "tax_code_by_outlet", tuple(self.tax_code_by_outlet.items()))
+        else:
+            pairs = tuple(tuple(p) for p in self.tax_code_by_outlet)
+            object.__setattr__(self, "tax_code_by_outlet", pairs)
         if not 0 <= self.cutoff_hour <= 12:
             raise ValueError("cutoff_hour must be between 0 and 12")
 
@@ -74,9 +79,7 @@ class SourceOptions:
         """SQL of the tax code for a line of ``outlet_sql``."""
         if not self.tax_code_by_outlet:
             return literal(self.tax_code)
-        cases = " ".join(
-            f"WHEN {literal(o)} THEN {literal(c)}" for o, c in self.tax_code_by_outlet.items()
-        )
+        cases = " ".join(f"WHEN {literal(o)} THEN {literal(c)}" for o, c in self.tax_code_by_outlet)
         return f"CASE {outlet_sql} {cases} ELSE {literal(self.tax_code)} END"
 
     def business_date_sql(self, ts_sql: str) -> str:
