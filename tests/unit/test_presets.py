@@ -254,3 +254,40 @@ def test_a_cutoff_hour_moves_early_orders_to_the_business_day_before():
     (before,) = daily_totals(exports, date(2024, 3, 4))
     assert before.receipt_count == 1  # order #1 opened at 11:37
     assert before.amount("payment", "VISA") == D("14.99")
+
+
+# --- generic column mapping -----------------------------------------------------------
+
+GENERIC = FIXTURES / "generic" / "kassenbuch.csv"
+PER_LINE = SourceOptions(
+    columns=(("date", "Datum"), ("outlet", "Filiale"), ("receipt", "Beleg"), ("line_type", "Art"),
+             ("category", "Warengruppe"), ("payment_method", "Zahlart"), ("amount", "Betrag")),
+    line_type_values=(("Verkauf", "item"), ("Rabatt", "discount"), ("MwSt", "tax"),
+                      ("Zahlung", "payment")),
+    tax_code="MwSt 7",
+)  # fmt: skip
+
+
+def test_a_saved_column_mapping_reads_one_row_per_line():
+    exports = open_exports([GENERIC], options=PER_LINE)
+    assert problems(exports) == []
+    assert exports.recognised[0].description.startswith("Column-mapped export: kassenbuch.csv")
+    got = totals(exports, date(2026, 10, 13))  # 13.10.2026: day first, seen from the file
+    assert got[("sales", "Getränke")] == D("1234.50")  # "1.234,50": a decimal comma
+    assert got[("discount", "Speisen")] == D("-1.50")
+    assert got[("tax", "MwSt 7")] == D("0.77")
+    assert got[("payment", "Bar")] == D("11.77")
+
+
+def test_an_unmapped_kind_is_refused_in_the_files_own_row_and_column():
+    options = SourceOptions(
+        columns=PER_LINE.columns, line_type_values=PER_LINE.line_type_values[:2]
+    )
+    (problem, *_) = open_exports([GENERIC], options=options).problems
+    assert (problem.file, problem.row, problem.column) == ("kassenbuch.csv", 4, "Betrag")
+    assert "line_type 'mwst' is not one of" in problem.message
+
+
+def test_a_mapping_is_only_used_for_the_header_it_names():
+    (problem,) = open_exports(SQUARE[:1], options=PER_LINE).problems
+    assert "Square" in problem.message or "clearing" in problem.message

@@ -56,6 +56,10 @@ class SourceProfile:
             parts.append(f"clearing payment method '{o.clearing_method}'")
         if o.split_tender != "refuse":
             parts.append("split tenders to the clearing method")
+        if o.columns:
+            parts.append("columns " + ", ".join(f"{r}={h}" for r, h in o.columns))
+        if o.line_type_values:
+            parts.append("kinds " + ", ".join(f"{v}={t}" for v, t in o.line_type_values))
         return "; ".join(parts)
 
 

@@ -112,6 +112,31 @@ def _add_source_action(actions) -> None:
         choices=("refuse", "clearing"),
         help="Loyverse receipts paid several ways: refuse, or to the clearing method",
     )
+    source.add_argument(
+        "--column",
+        action="append",
+        metavar="ROLE=HEADER",
+        help="generic mapping: which column is date, outlet, receipt, category, "
+        "item, quantity, payment_method, tax_code, line_type + amount, or amount "
+        "columns sales, discount, service_charge, tax, tip, rounding, payment, "
+        "payment:<method> (repeatable; saves the mapping for files with that header)",
+    )
+    source.add_argument(
+        "--line-type",
+        action="append",
+        metavar="VALUE=TYPE",
+        help="generic mapping: a word of the kind column and the line type it "
+        "means, e.g. Verkauf=item (repeatable)",
+    )
+    source.add_argument("--clear-columns", action="store_true", help="forget the column mapping")
+    source.add_argument(
+        "--preview",
+        nargs="+",
+        type=Path,
+        metavar="FILE",
+        help="show the first 20 lines these files give with the profile, and "
+        "every problem (nothing is saved unless options are given too)",
+    )
     source.add_argument("--reset", action="store_true", help="back to the defaults")
     source.set_defaults(func=_source)  # fmt: skip
 
@@ -134,6 +159,27 @@ def _source(args: argparse.Namespace) -> int:
             changes[name] = getattr(args, name) or None if name == "outlet" else getattr(args, name)
     if args.day_first is not None:
         changes["day_first"] = None if args.day_first == "auto" else args.day_first
+    if args.clear_columns:
+        changes["columns"], changes["line_type_values"] = (), ()
+    for flag, name in ((args.column, "columns"), (args.line_type, "line_type_values")):
+        if not flag:
+            continue
+        pairs = dict(changes.get(name, getattr(profile.options, name)))
+        for text in flag:
+            role, sep, header = text.partition("=")
+            if not sep or not role.strip() or not header.strip():
+                print(f"posbooks mapping source: '{text}' is not NAME=VALUE", file=sys.stderr)
+                return 2
+            pairs[role.strip()] = header.strip()
+        changes[name] = tuple(pairs.items())
+    if "columns" in changes and changes["columns"]:
+        from posbooks.pos.presets.generic import check_columns
+
+        wrong = check_columns(dict(changes["columns"]))
+        if wrong:
+            print(f"posbooks mapping source: the column mapping: {'; '.join(wrong)}",
+                  file=sys.stderr)  # fmt: skip
+            return 2
     if args.tax_code_for:
         by_outlet = {**dict(profile.options.tax_code_by_outlet), **dict(args.tax_code_for)}
         changes["tax_code_by_outlet"] = tuple(by_outlet.items())
@@ -149,7 +195,26 @@ def _source(args: argparse.Namespace) -> int:
         profile = save_source_profile(store, SourceProfile(preset, options))
         print(f"Saved source profile version {profile.version}.")
     print(f"Source profile: {profile.describe()}")
+    if args.preview:
+        return _preview_lines(args.preview, profile)
     return 0
+
+
+def _preview_lines(paths: list[Path], profile) -> int:
+    """The first 20 canonical lines the files give with ``profile``, then every problem."""
+    from posbooks.drafts.source_profile import open_sources
+    from posbooks.pos.presets.sources import first_lines
+
+    exports = open_sources(paths, profile=profile)
+    for description in (r.description for r in exports.recognised):
+        print(f"Recognised: {description}")
+    rows = first_lines(paths, preset=profile.preset, options=profile.options)
+    for file, row, day, outlet, receipt, kind, key, amount in rows:
+        where = f"{file} row {row}"
+        print(f"  {where:<22} {day}  {outlet:<12} {receipt:<10} {kind:<14} {key:<14} {amount:>12}")
+    for problem in exports.problems:
+        print(f"PROBLEM {problem}")
+    return 1 if exports.problems else 0
 
 
 def _store():

@@ -49,6 +49,10 @@ class SourceOptions:
     gratuity_as: str = "service_charge"
     clearing_method: str | None = None
     split_tender: str = "refuse"
+    # The generic column mapping: (role, header) pairs, e.g. ("date", "Order Date"), and
+    # (value in the file, line type) pairs for a one-row-per-line file's kind column.
+    columns: tuple[tuple[str, str], ...] = ()
+    line_type_values: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
         if self.gratuity_as not in GRATUITY_AS:
@@ -57,11 +61,10 @@ class SourceOptions:
             raise ValueError(f"split_tender must be one of {', '.join(SPLIT_RULES)}")
         if self.split_tender == "clearing" and not self.clearing_method:
             raise ValueError("split_tender 'clearing' needs a clearing_method")
-        if isinstance(self.tax_code_by_outlet, dict):
-            object.__setattr__(self, "tax_code_by_outlet", tuple(self.tax_code_by_outlet.items()))
-        else:
-            pairs = tuple(tuple(p) for p in self.tax_code_by_outlet)
-            object.__setattr__(self, "tax_code_by_outlet", pairs)
+        for name in ("tax_code_by_outlet", "columns", "line_type_values"):  # JSON lists, dicts
+            value = getattr(self, name)
+            pairs = value.items() if isinstance(value, dict) else value
+            object.__setattr__(self, name, tuple(tuple(p) for p in pairs))
         if not 0 <= self.cutoff_hour <= 12:
             raise ValueError("cutoff_hour must be between 0 and 12")
 
@@ -128,7 +131,9 @@ class Preset(Protocol):
     title: str
     kinds: dict[str, tuple[str, ...]]  # kind -> headers that identify it
 
-    def identify(self, files: list[PosFile]) -> Match | None: ...
+    def identify(
+        self, files: list[PosFile], options: SourceOptions | None = None
+    ) -> Match | None: ...
 
     def extract(
         self, con: duckdb.DuckDBPyConnection, match: Match, options: SourceOptions
@@ -286,11 +291,12 @@ def line(
     payment_method: str = "NULL",
     closed_at: str = "NULL",
     voided: str = "false",
+    line_type_sql: str | None = None,
 ) -> str:
     """The SELECT list of one canonical line, each argument SQL (text values quoted by caller)."""
     values = {
         "business_date": business_date, "outlet": outlet, "receipt_no": receipt_no,
-        "line_type": literal(line_type), "category": category, "item": item,
+        "line_type": line_type_sql or literal(line_type), "category": category, "item": item,
         "quantity": f"CAST({quantity} AS DECIMAL(18,3))", "tax_code": tax_code,
         "payment_method": payment_method, "amount": f"CAST({amount} AS DECIMAL(18,2))",
         "closed_at": f"CAST({closed_at} AS TIMESTAMP)", "voided": voided,

@@ -61,7 +61,7 @@ RECEIPTS = {
 SPECS = {"items": ITEMS, "receipts": RECEIPTS}
 
 
-def identify(files: list[PosFile]) -> Match | None:
+def identify(files: list[PosFile], options: SourceOptions | None = None) -> Match | None:
     """Loyverse "Receipts" and/or "Receipts by item" files, from their headers."""
     return identify_by_kinds(name, title, kinds, files)
 

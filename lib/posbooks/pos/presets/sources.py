@@ -65,6 +65,29 @@ class Sources:
         return out
 
 
+def first_lines(
+    paths: Sequence[Path],
+    *,
+    preset: str | None = None,
+    options: SourceOptions | None = None,
+    limit: int = 20,
+) -> list[tuple]:
+    """The first ``limit`` canonical lines each recognised file gives, in the file's row
+    order, even when validation then refuses them (a mapping being tried out):
+    (file, row, business_date, outlet, receipt_no, line_type, key, amount)."""
+    sources = read_sources(paths, [Path(p).name for p in paths], preset=preset, options=options)
+    rows: list[tuple] = []
+    con = duckdb.connect()
+    for path in sources.lines_of.values():
+        rows += con.execute(
+            f"SELECT pos_file, pos_row, business_date, outlet, receipt_no, line_type, "
+            f"coalesce(category, tax_code, payment_method, ''), amount "
+            f"FROM read_parquet({literal(str(path))}) ORDER BY pos_file, pos_row LIMIT {limit}"
+        ).fetchall()
+    con.close()
+    return rows[:limit]
+
+
 def _origin(path: Path, row: int) -> tuple | None:
     con = duckdb.connect()
     try:
@@ -133,11 +156,12 @@ def read_sources(
             out.names.append(name)
         else:
             pending.append(file)
-    candidates = [PRESETS[preset]] if preset else [m for n, m in PRESETS.items() if n != "generic"]
+    # The generic mapper only reads files whose header its saved column mapping names.
+    candidates = [PRESETS[preset]] if preset else list(PRESETS.values())
     for module in candidates:
         if not pending:
             break
-        match = module.identify(pending)
+        match = module.identify(pending, options)
         if match is None:
             continue
         claimed = {id(f) for f in match.all_files()}

@@ -34,7 +34,7 @@ kinds = {
 MAX_ROUNDING = "0.05"
 
 
-def identify(files: list[PosFile]) -> Match | None:
+def identify(files: list[PosFile], options: SourceOptions | None = None) -> Match | None:
     """Square items and/or transactions files, from their headers."""
     return identify_by_kinds(name, title, kinds, files)
 

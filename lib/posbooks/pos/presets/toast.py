@@ -78,7 +78,7 @@ PAYMENTS = {
 SPECS = {"items": ITEMS, "orders": ORDERS, "payments": PAYMENTS}
 
 
-def identify(files: list[PosFile]) -> Match | None:
+def identify(files: list[PosFile], options: SourceOptions | None = None) -> Match | None:
     """Toast ItemSelectionDetails / OrderDetails / PaymentDetails files, from their headers."""
     return identify_by_kinds(name, title, kinds, files)
 
