@@ -52,6 +52,40 @@ else:
         )
     )
 
+# --- how POS exports are read (the source profile) --------------------------------------
+profile = services.source_profile(wb)
+with st.expander("How your POS exports are read: " + md_escape(profile.describe())):
+    choices = services.preset_choices()
+    with st.form("source_profile"):
+        o = profile.options
+        p1, p2, p3 = st.columns(3)
+        preset = p1.selectbox("POS", list(choices), index=list(choices).index(profile.preset or ""),
+                              format_func=choices.get)  # fmt: skip
+        tax_code = p2.text_input("Tax code of the export's tax", o.tax_code)
+        clearing = p3.text_input("Clearing payment method (exports without tenders)",
+                                 o.clearing_method or "")  # fmt: skip
+        q1, q2, q3, q4 = st.columns(4)
+        orders = {"From the file": None, "Day first (DD/MM)": True, "Month first (MM/DD)": False}
+        order = q1.selectbox("Dates", list(orders), index=list(orders.values()).index(o.day_first))
+        cutoff = q2.number_input("Business day starts at (hour)", 0, 12, o.cutoff_hour)
+        outlet = q3.text_input("Outlet when the export names none", o.outlet or "")
+        gratuity = q4.selectbox("Gratuity", ["service_charge", "tip"],
+                                index=["service_charge", "tip"].index(o.gratuity_as))  # fmt: skip
+        if st.form_submit_button("Save how exports are read"):
+            try:
+                saved = services.save_source_options(
+                    wb, preset or None, tax_code=tax_code or "Sales tax",
+                    clearing_method=clearing or None, day_first=orders[order],
+                    cutoff_hour=int(cutoff), outlet=outlet or None, gratuity_as=gratuity,
+                )  # fmt: skip
+            except ValueError as exc:
+                st.error(md_escape(exc))
+            else:
+                st.session_state["data_source"] = services.with_current_profile(
+                    wb, st.session_state.get("data_source") or services.sample_source()
+                )
+                st.success(f"Saved (version {saved.version}): {md_escape(saved.describe())}")
+
 # --- the POS amounts to map -------------------------------------------------------------
 source = st.session_state.get("data_source") or services.sample_source()
 summary = services.summarize_source(source)
@@ -62,6 +96,8 @@ if not summary.ok:
     )
     st.stop()
 st.caption(md_escape(f"POS amounts found in: {source.label} ({', '.join(source.names)})."))
+for line in summary.recognised:
+    st.caption(md_escape(line))
 
 if "mapping_draft" not in st.session_state:
     st.session_state["mapping_draft"] = services.saved_mapping(wb)

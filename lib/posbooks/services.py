@@ -259,6 +259,20 @@ def source_profile(wb: Workbench) -> SourceProfile:
     return current_source_profile(wb.store)
 
 
+def preset_choices() -> dict[str, str]:
+    """The POS presets a bookkeeper can force, name -> title ("" = recognise by header)."""
+    from posbooks.pos.presets import PRESETS
+
+    return {"": "Recognise from the headers", **{n: m.title for n, m in PRESETS.items()}}
+
+
+def with_current_profile(wb: Workbench, source: DataSource) -> DataSource:
+    """``source`` read with the profile saved now (after the bookkeeper changed it)."""
+    if source.label != "Uploaded POS exports":
+        return source
+    return DataSource(source.paths, source.names, source.label, current_source_profile(wb.store))
+
+
 def save_source_options(wb: Workbench, preset: str | None, **options) -> SourceProfile:
     """Save the source profile with ``options`` changed (``SourceOptions`` field names);
     ``ValueError`` says which option is wrong."""
