@@ -291,3 +291,12 @@ def test_an_unmapped_kind_is_refused_in_the_files_own_row_and_column():
 def test_a_mapping_is_only_used_for_the_header_it_names():
     (problem,) = open_exports(SQUARE[:1], options=PER_LINE).problems
     assert "Square" in problem.message or "clearing" in problem.message
+
+
+def test_square_ids_destroyed_by_excel_are_never_joined_on(tmp_path):
+    source = FIXTURES / "square" / "items-2024-08-24-2024-08-25.csv"
+    damaged = tmp_path / "items.csv"
+    damaged.write_text(source.read_text(encoding="utf-8-sig").replace("TXN2", "5E+17"))
+    (problem,) = open_exports([damaged], options=SourceOptions(clearing_method="X")).problems
+    assert problem.column == "Transaction ID"
+    assert "changed by Excel (e.g. 5E+17)" in problem.message

@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 
 from posbooks.pos.checks import literal, quote
-from posbooks.pos.columns import REQUIRED, match_headers
+from posbooks.pos.columns import REQUIRED, normalise
 from posbooks.pos.presets.base import LINE_COLUMNS, Match, SourceOptions
 from posbooks.pos.presets.files import PosFile, read_headers
 from posbooks.pos.problems import Problem
@@ -102,8 +102,8 @@ def _origin(path: Path, row: int) -> tuple | None:
 
 def _looks_canonical(file: PosFile) -> bool:
     """A file meant as posbooks' own export (at most a few required columns astray)."""
-    missing = [c for c, m in match_headers(list(file.headers)).problems if c in REQUIRED]
-    return len(missing) < len(REQUIRED) // 2
+    present = {normalise(h) for h in file.headers} & set(REQUIRED)
+    return len(present) > len(REQUIRED) // 2
 
 
 def _spill_path() -> Path:

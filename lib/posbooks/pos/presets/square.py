@@ -102,6 +102,13 @@ def _read_kind(
         typed = type_columns(con, loaded, spec, options, day_first=day_first,
                              extra={"closed": _when})  # fmt: skip
         problems += typed.problems
+        txn = f.column("Transaction ID")
+        if txn and parsing.ids_damaged(con, loaded.table, txn):
+            # Excel turned ids into numbers: rows can no longer be told apart or joined.
+            problems.append(Problem(f.name, None, "Transaction ID", (
+                "the Transaction IDs were changed by Excel (e.g. 5E+17), so transactions can "
+                "no longer be told apart: download the CSV from Square again and upload it "
+                "without opening and saving it in Excel")))  # fmt: skip
         names[f.name] = typed.source_of
         parts.append(f"SELECT *, {literal(f.name)} AS pos_file FROM {quote(typed.name)}")
         if f.column("Location") is None and not options.outlet:
