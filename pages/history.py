@@ -77,6 +77,8 @@ if not summary.ok:
         f"{md_escape(source.label)}: the POS export was rejected; fix it on Preview & Send first."
     )
     st.stop()
+for line in summary.recognised:  # what POS export this is, as Preview says it
+    st.caption(md_escape(line))
 sent_days = sorted({r["Business date"] for r in rows}) or [summary.last_day]
 first_type = "journal"  # the document type the reconcile controls open on
 
