@@ -300,3 +300,12 @@ def test_square_ids_destroyed_by_excel_are_never_joined_on(tmp_path):
     (problem,) = open_exports([damaged], options=SourceOptions(clearing_method="X")).problems
     assert problem.column == "Transaction ID"
     assert "changed by Excel (e.g. 5E+17)" in problem.message
+
+
+def test_square_transactions_alone_book_sales_uncategorised():
+    exports = open_exports([FIXTURES / "square" / "transactions-2024-08-24-2024-08-25.csv"])
+    assert problems(exports) == []
+    got = totals(exports, date(2024, 8, 24))
+    assert got[("sales", "Uncategorised")] == D("1201.99")  # Gross Sales, no categories
+    assert got[("sales", "Gift cards sold")] == D("25.00")
+    assert sum(v for (s, _), v in got.items() if s == "payment") == D("1325.58")
