@@ -227,12 +227,16 @@ def type_columns(
             expr, expected = parsing.text(raw), ""
         selects.append(f"{expr} AS {quote(alias)}")
         if header and expected:
-            bad = f"(nullif(trim({raw}), '') IS NOT NULL AND ({expr}) IS NULL)"
-            msg = f"'{{}}' is not {expected}"
-            checks.append((header, bad, msg))
+            # Checked on the typed table: the raw text is kept beside its typed value, so the
+            # parsing runs once per value.
+            kept = quote("raw " + alias)
+            selects.append(f"{raw} AS {kept}")
+            typed = quote(alias)
+            bad = f"(nullif(trim({kept}), '') IS NOT NULL AND {typed} IS NULL)"
+            checks.append((header, bad, f"'{{}}' is not {expected}", kept))
             if kind == "amount":
-                more = f"(({expr}) IS NOT NULL AND ({expr}) <> round({expr}, 2))"
-                checks.append((header, more, "'{}' has more than 2 decimals"))
+                more = f"({typed} IS NOT NULL AND {typed} <> round({typed}, 2))"
+                checks.append((header, more, "'{}' has more than 2 decimals", kept))
     for alias, sql in (extra or {}).items():
         raw_of = {a: quote(h) for a, h in source_of.items()}
         selects.append(f"{sql(bool(first), raw_of)} AS {quote(alias)}")
@@ -249,20 +253,26 @@ def type_columns(
         for a, h in source_of.items() if spec[a][1] != "text"
     }  # fmt: skip
     problems += explain_shifted_rows(con, loaded, typed_for_shift)
-    problems += value_problems(con, table, file.name, checks)
+    problems += value_problems(con, name, file.name, checks)
     return Typed(name, file, problems, source_of)
 
 
 def value_problems(
-    con: duckdb.DuckDBPyConnection, table: str, file_name: str, checks: list[tuple[str, str, str]]
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    file_name: str,
+    checks: list[tuple[str, str, str, str]],
 ) -> list[Problem]:
-    """One problem per (row, column) where a check's SQL condition holds (misfit rows aside)."""
+    """One problem per (row, column) where a check's SQL condition holds (misfit rows aside).
+
+    A check is (the POS column, condition, message with {} for the value, SQL of the value).
+    """
     if not checks:
         return []
     parts = []
-    for column, bad, template in checks:
+    for column, bad, template, value in checks:
         before, _, after = template.partition("{}")
-        msg = f"({literal(before)} || left(trim({quote(column)}), 40) || {literal(after)})"
+        msg = f"({literal(before)} || left(trim({value}), 40) || {literal(after)})"
         parts.append(
             f"SELECT source_row, {literal(column)} AS col, {msg} AS msg FROM {quote(table)} "
             f"WHERE NOT misfit AND {bad}"

@@ -83,12 +83,16 @@ class LoadedFile:
     misfit_rows: set[int]
 
 
-def load(con: duckdb.DuckDBPyConnection, file: PosFile, table: str) -> LoadedFile:
+def load(
+    con: duckdb.DuckDBPyConnection, file: PosFile, table: str, keep: dict | None = None
+) -> LoadedFile:
     """Load every row of ``file`` as text into ``table`` on ``con``.
 
     Columns are named as in the file (an unnamed or repeated header gets ``column N``);
     ``source_row`` is the line the user's editor shows (header = 1). Rows that do not fit
     the header are kept (their receipts are refused) and listed in ``misfit_rows``.
+    ``keep``: a preset's column spec (alias -> (header or alternatives, kind)); only those
+    columns are copied (a Square export has 30-50, a preset reads about 15).
     """
     wide: dict[int, int] = {}
     try:
@@ -108,7 +112,18 @@ def load(con: duckdb.DuckDBPyConnection, file: PosFile, table: str) -> LoadedFil
         seen.add(name)
         names.append(name)
     con.register(f"{table}_raw", raw.table)
-    columns = [f"c{i} AS {quote(n)}" for i, n in enumerate(names) if i < len(file.headers)]
+    wanted = None
+    if keep is not None:
+        wanted = set()
+        for headers, _ in keep.values():
+            for h in (headers,) if isinstance(headers, str) else headers:
+                if file.column(h) is not None:
+                    wanted.add(file.column(h))
+    columns = [
+        f"c{i} AS {quote(n)}"
+        for i, n in enumerate(names)
+        if i < len(file.headers) and (wanted is None or n in wanted)
+    ]
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE {quote(table)} AS SELECT {', '.join(columns)}, "
         f"source_row, misfit FROM {table}_raw"

@@ -83,7 +83,7 @@ def extract(con: duckdb.DuckDBPyConnection, match: Match, options: SourceOptions
     problems: list[Problem] = []
     parts = []
     for i, f in enumerate(files):
-        loaded = load(con, f, f"generic_{i}")
+        loaded = load(con, f, f"generic_{i}", keep=spec)
         if loaded.problems and not loaded.misfit_rows:
             problems += loaded.problems
             continue

@@ -92,7 +92,7 @@ def _read_kind(
     problems: list[Problem] = []
     parts, names = [], {}
     for i, f in enumerate(files):
-        loaded = load(con, f, f"square_{kind}_{i}")
+        loaded = load(con, f, f"square_{kind}_{i}", keep=spec)
         if loaded.problems and not loaded.misfit_rows:
             problems += loaded.problems
             continue

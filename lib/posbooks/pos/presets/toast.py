@@ -88,7 +88,7 @@ def _read_kind(con, files, kind: str, options: SourceOptions) -> tuple[str | Non
     problems: list[Problem] = []
     parts, damaged = [], False
     for i, f in enumerate(files):
-        loaded = load(con, f, f"toast_{kind}_{i}")
+        loaded = load(con, f, f"toast_{kind}_{i}", keep=SPECS[kind])
         if loaded.problems and not loaded.misfit_rows:
             problems += loaded.problems
             continue
