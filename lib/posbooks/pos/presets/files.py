@@ -187,7 +187,8 @@ def explain_shifted_rows(
         values = con.execute(
             f"SELECT {', '.join(quote(h) for h, _ in present) or 'NULL'} "
             f"FROM {quote(loaded.table)} WHERE source_row = {row}"
-        ).fetchone()
+        ).fetchall()
+        values = values[0] if values else ()
         broke = None
         for (header, expr), value in zip(present, values or (), strict=False):
             if value is None or not str(value).strip():
@@ -195,7 +196,7 @@ def explain_shifted_rows(
             ok = con.execute(
                 f"SELECT ({expr}) IS NOT NULL FROM (SELECT {literal(str(value))} AS v)"
             )
-            if not ok.fetchone()[0]:
+            if not ok.fetchall()[0][0]:
                 broke = (header, str(value)[:40])
                 break
         base = by_row[row].message if row in by_row else "row does not fit the header"

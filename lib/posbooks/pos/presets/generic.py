@@ -134,7 +134,7 @@ def extract(con: duckdb.DuckDBPyConnection, match: Match, options: SourceOptions
     count, first_day, last_day = con.execute(
         "SELECT count(DISTINCT (outlet_name, receipt_no)), min(business_date), "
         "max(business_date) FROM generic_rows"
-    ).fetchone()
+    ).fetchall()[0]
     description = (f"{title}: {', '.join(f.name for f in files)}, {count} receipts, "
                    f"{first_day} to {last_day}")  # fmt: skip
     # A generic file states no total of its own: no tie-out beyond the drafts'.

@@ -227,7 +227,7 @@ def extract(con: duckdb.DuckDBPyConnection, match: Match, options: SourceOptions
     count, first_day, last_day, outlets = con.execute(
         f"SELECT count(DISTINCT (outlet, receipt)), min(business_date), max(business_date), "
         f"list(DISTINCT outlet ORDER BY outlet) FROM {source}"
-    ).fetchone()
+    ).fetchall()[0]
     days = (first_day.strftime("%-d %b %Y") if first_day == last_day else
             f"{first_day.strftime('%-d %b %Y')} to {last_day.strftime('%-d %b %Y')}")  # fmt: skip
     description = f"{title}: {kinds_text}, {count} receipts, {days}, store {', '.join(outlets)}"

@@ -62,7 +62,7 @@ def uses_decimal_comma(con: duckdb.DuckDBPyConnection, table: str, columns: list
     comma, dot = con.execute(
         f"SELECT count(*) FILTER (regexp_matches(v, ',[0-9]{{1,2}}\\s*\\)?-?$')), "
         f"count(*) FILTER (regexp_matches(v, '\\.[0-9]{{1,2}}\\s*\\)?-?$')) FROM ({text})"
-    ).fetchone()
+    ).fetchall()[0]
     return comma > 0 and dot == 0
 
 
@@ -106,7 +106,7 @@ def day_order(con: duckdb.DuckDBPyConnection, table: str, column: str) -> bool |
         f"SELECT max(TRY_CAST(regexp_extract(trim({quote(column)}), '^([0-9]{{1,2}})[/.-]', 1) AS INT)), "
         f"max(TRY_CAST(regexp_extract(trim({quote(column)}), '^[0-9]{{1,2}}[/.-]([0-9]{{1,2}})[/.-]', 1) AS INT)) "
         f"FROM {quote(table)}"
-    ).fetchone()
+    ).fetchall()[0]
     if first is not None and first > 12:
         return True
     if second is not None and second > 12:
@@ -133,7 +133,7 @@ def ids_damaged(con: duckdb.DuckDBPyConnection, table: str, column: str) -> bool
     return bool(
         con.execute(
             f"SELECT count(*) FILTER ({damaged_id(quote(column))}) FROM {quote(table)}"
-        ).fetchone()[0]
+        ).fetchall()[0][0]
     )
 
 

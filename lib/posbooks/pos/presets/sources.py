@@ -91,11 +91,12 @@ def first_lines(
 def _origin(path: Path, row: int) -> tuple | None:
     con = duckdb.connect()
     try:
-        return con.execute(
+        found = con.execute(
             f"SELECT pos_file, pos_row, pos_column FROM read_parquet({literal(str(path))}, "
             f"file_row_number = true) WHERE file_row_number = ?",
             [row - 2],
-        ).fetchone()
+        ).fetchall()
+        return found[0] if found else None
     finally:
         con.close()
 

@@ -337,7 +337,7 @@ def _describe(con: duckdb.DuckDBPyConnection, source: str, kinds_text: str) -> s
     count, first, last, outlets = con.execute(
         f"SELECT count(DISTINCT (business_date, receipt_no)), min(business_date), "
         f"max(business_date), list(DISTINCT outlet ORDER BY outlet) FROM {source}"
-    ).fetchone()
+    ).fetchall()[0]
     days = first.strftime("%-d %b %Y") if first == last else (
         f"{first.strftime('%-d %b %Y')} to {last.strftime('%-d %b %Y')}"
     ) if first else "no days"  # fmt: skip
