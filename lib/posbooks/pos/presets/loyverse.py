@@ -88,7 +88,7 @@ def _read_kind(con, files, kind: str, options: SourceOptions) -> tuple[str | Non
     if not parts:
         return None, problems, orders
     table = f"loyverse_{kind}"
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS {' UNION ALL BY NAME '.join(parts)}")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS {' UNION ALL BY NAME '.join(parts)}")
     return table, problems, orders
 
 

@@ -34,19 +34,24 @@ def amount(v: str, decimal_comma: bool = False) -> str:
         else f"replace({digits}, ',', '')"
     )
     negative = f"(starts_with({text}, '(') OR contains({text}, '-'))"
-    # The usual $12.00 / -$7.00 / 0.4825 read by one cast; the regexes only for the rest.
-    fast = "" if decimal_comma else (
-        f"WHEN NOT contains({text}, ',') AND TRY_CAST(replace({text}, '$', '') AS "
-        f"{AMOUNT_TYPE}) IS NOT NULL THEN TRY_CAST(replace({text}, '$', '') AS {AMOUNT_TYPE}) "
-    )  # fmt: skip
-    return (
-        f"CASE WHEN {v} IS NULL OR {text} = '' THEN CAST(0 AS {AMOUNT_TYPE}) {fast}"
+    slow = (
         # Excel writes a zero (or a tiny tax) as 0.00E+00: exact, read as a decimal.
-        f"WHEN regexp_matches({text}, '^-?[0-9]+(\\.[0-9]+)?[eE][+-]?[0-9]+$') "
+        f"CASE WHEN regexp_matches({text}, '^-?[0-9]+(\\.[0-9]+)?[eE][+-]?[0-9]+$') "
         f"THEN TRY_CAST({text} AS {AMOUNT_TYPE}) "
         f"WHEN NOT regexp_matches({text}, {literal(shape)}) "
         f"OR NOT regexp_matches({text}, '[0-9]') THEN NULL "
         f"ELSE TRY_CAST((CASE WHEN {negative} THEN '-' ELSE '' END) || {plain} AS {AMOUNT_TYPE}) END"
+    )
+    # The usual $12.00 / -$7.00 / 0.4825 read by one cast (coalesce tries the regexes only
+    # where it fails); a cast would take 1_000, so not those.
+    fast = (
+        "NULL" if decimal_comma else
+        f"CASE WHEN NOT contains({text}, '_') THEN TRY_CAST(replace({text}, '$', '') AS "
+        f"{AMOUNT_TYPE}) END"
+    )  # fmt: skip
+    return (
+        f"CASE WHEN {v} IS NULL OR {text} = '' THEN CAST(0 AS {AMOUNT_TYPE}) "
+        f"ELSE coalesce({fast}, {slow}) END"
     )
 
 
@@ -57,6 +62,16 @@ def uses_decimal_comma(con: duckdb.DuckDBPyConnection, table: str, columns: list
     digits: ``1,149.00`` and ``1,234`` are read the US way.
     """
     if not columns:
+        return False
+    # Only values with a comma can be written the European way: the rest are not scanned.
+    text = " UNION ALL ".join(
+        f"SELECT trim({quote(c)}) AS v FROM {quote(table)} WHERE contains({quote(c)}, ',')"
+        for c in columns
+    )
+    (commas,) = con.execute(
+        f"SELECT count(*) FILTER (regexp_matches(v, ',[0-9]{{1,2}}\\s*\\)?-?$')) FROM ({text})"
+    ).fetchall()[0]
+    if not commas:
         return False
     text = " UNION ALL ".join(f"SELECT trim({quote(c)}) AS v FROM {quote(table)}" for c in columns)
     comma, dot = con.execute(
@@ -69,11 +84,15 @@ def uses_decimal_comma(con: duckdb.DuckDBPyConnection, table: str, columns: list
 _TIME_FORMATS = ("%H:%M:%S", "%H:%M", "%I:%M:%S %p", "%I:%M %p", "%I:%M:%S%p", "%I:%M%p")
 
 
-def _formats(date_formats: tuple[str, ...]) -> str:
-    formats = []
-    for d in date_formats:
-        formats += [f"{d} {t}" for t in _TIME_FORMATS] + [f"{d}, {t}" for t in _TIME_FORMATS] + [d]
-    return "[" + ", ".join(literal(f) for f in formats) + "]"
+def _formats(date_formats: tuple[str, ...], text: str) -> str:
+    """try_strptime of ``text`` over the formats: a failed format costs about a microsecond
+    a value, so a value without a time is tried only against dates without one."""
+    dated = ", ".join(literal(d) for d in date_formats)
+    timed = ", ".join(
+        literal(f"{d}{sep}{t}") for d in date_formats for sep in (" ", ", ") for t in _TIME_FORMATS
+    )
+    return (f"(CASE WHEN contains({text}, ':') THEN try_strptime({text}, [{timed}]) "
+            f"ELSE try_strptime({text}, [{dated}]) END)")  # fmt: skip
 
 
 def timestamp(v: str, day_first: bool = False) -> str:
@@ -84,18 +103,21 @@ def timestamp(v: str, day_first: bool = False) -> str:
     """
     text = f"regexp_replace(trim(CAST({v} AS VARCHAR)), '\\s+', ' ', 'g')"
     md = ("%d/%m", "%d.%m", "%d-%m") if day_first else ("%m/%d", "%m.%d", "%m-%d")
-    long_year = _formats(tuple(f"{p}/%Y".replace("/%Y", p[2] + "%Y") for p in md))
-    short_year = _formats(tuple(f"{p}{p[2]}%y" for p in md))
-    iso = _formats(("%Y-%m-%d", "%Y/%m/%d"))
-    words = _formats(("%b %d, %Y", "%d %b %Y", "%B %d, %Y", "%d %B %Y", "%b %d %Y"))
+    upper = f"upper({text})"
+    long_year = _formats(tuple(f"{p}/%Y".replace("/%Y", p[2] + "%Y") for p in md), upper)
+    short_year = _formats(tuple(f"{p}{p[2]}%y" for p in md), upper)
+    iso = _formats(("%Y-%m-%d", "%Y/%m/%d"), f"replace({text}, 'T', ' ')")
+    words = _formats(("%b %d, %Y", "%d %b %Y", "%B %d, %Y", "%d %B %Y", "%b %d %Y"), text)
     return (
         f"CASE WHEN {v} IS NULL OR trim(CAST({v} AS VARCHAR)) = '' THEN NULL "
-        f"WHEN regexp_matches({text}, '^[0-9]{{4}}[-/]') THEN try_strptime(replace({text}, 'T', ' '), {iso}) "
-        f"WHEN regexp_matches({text}, '^[0-9]{{1,2}}[/.-][0-9]{{1,2}}[/.-][0-9]{{4}}') "
-        f"THEN try_strptime(upper({text}), {long_year}) "
+        # ISO dates and times (Square's) read by one cast; the formats only for the rest.
+        f"WHEN regexp_matches({text}, '^[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}( [0-9]{{2}}:[0-9]{{2}}(:[0-9]{{2}})?)?$') "
+        f"THEN TRY_CAST({text} AS TIMESTAMP) "
+        f"WHEN regexp_matches({text}, '^[0-9]{{4}}[-/]') THEN {iso} "
+        f"WHEN regexp_matches({text}, '^[0-9]{{1,2}}[/.-][0-9]{{1,2}}[/.-][0-9]{{4}}') THEN {long_year} "
         f"WHEN regexp_matches({text}, '^[0-9]{{1,2}}[/.-][0-9]{{1,2}}[/.-][0-9]{{2}}(\\D|$)') "
-        f"THEN try_strptime(upper({text}), {short_year}) "
-        f"ELSE try_strptime({text}, {words}) END"
+        f"THEN {short_year} "
+        f"ELSE {words} END"
     )
 
 

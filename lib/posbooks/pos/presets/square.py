@@ -119,7 +119,7 @@ def _read_kind(
     if not parts:
         return None, problems, names
     table = f"square_{kind}"
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS {' UNION ALL BY NAME '.join(parts)}")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS {' UNION ALL BY NAME '.join(parts)}")
     return table, problems, names
 
 
