@@ -46,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         store = open_store(load_config())
         sources = [Path(s) for s in args.source] if args.source else [default_source()]
-        _, outlets = pos_keys(open_pos_exports(sources))
+        _, outlets = pos_keys(open_pos_exports(sources, store))
         doc_numbers(store, sorted(outlets))
         for choice in args.set:
             outlet, sep, code = choice.rpartition("=")
