@@ -66,3 +66,18 @@ def test_excel_damaged_ids_are_recognised():
     assert read(parsing.damaged_id("v"), "5E+17")
     assert read(parsing.damaged_id("v"), "5.00001E+17")
     assert not read(parsing.damaged_id("v"), "500000000012345678")
+
+
+@pytest.mark.parametrize(
+    ("text", "comma", "amount"),
+    [("CA$12.50", False, "12.50"), ("€12.00", False, "12.00"), ("12,00 €", True, "12.00"),
+     ("-US$7.00", False, "-7.00")],
+)  # fmt: skip
+def test_currency_signs_and_codes(text, comma, amount):
+    assert read(parsing.amount("v", comma), text) == Decimal(amount)
+
+
+def test_a_decimal_comma_followed_by_a_currency_sign_is_seen():
+    con = duckdb.connect()
+    con.execute("CREATE TABLE a AS SELECT * FROM (VALUES ('12,00 €'), ('1.234,50 €')) t(x)")
+    assert parsing.uses_decimal_comma(con, "a", ["x"])

@@ -14,7 +14,7 @@ from posbooks.pos.checks import literal, quote
 
 AMOUNT_TYPE = "DECIMAL(18,5)"
 # A currency sign or code around the number: $, €, R, Rs, ZAR, PKR ...
-_SIGN = r"(\p{Sc}|[A-Z]{1,3}|Rs\.?)?"
+_SIGN = r"([A-Z]{1,3}\p{Sc}?|\p{Sc}|Rs\.?)?"
 _DOT_NUMBER = r"([0-9]{1,3}(,[0-9]{3})+|[0-9]+)?(\.[0-9]+)?"
 _COMMA_NUMBER = r"([0-9]{1,3}(\.[0-9]{3})+|[0-9]+)?(,[0-9]+)?"
 
@@ -69,14 +69,14 @@ def uses_decimal_comma(con: duckdb.DuckDBPyConnection, table: str, columns: list
         for c in columns
     )
     (commas,) = con.execute(
-        f"SELECT count(*) FILTER (regexp_matches(v, ',[0-9]{{1,2}}\\s*\\)?-?$')) FROM ({text})"
+        f"SELECT count(*) FILTER (regexp_matches(v, ',[0-9]{{1,2}}[^0-9]*$')) FROM ({text})"
     ).fetchall()[0]
     if not commas:
         return False
     text = " UNION ALL ".join(f"SELECT trim({quote(c)}) AS v FROM {quote(table)}" for c in columns)
     comma, dot = con.execute(
-        f"SELECT count(*) FILTER (regexp_matches(v, ',[0-9]{{1,2}}\\s*\\)?-?$')), "
-        f"count(*) FILTER (regexp_matches(v, '\\.[0-9]{{1,2}}\\s*\\)?-?$')) FROM ({text})"
+        f"SELECT count(*) FILTER (regexp_matches(v, ',[0-9]{{1,2}}[^0-9]*$')), "
+        f"count(*) FILTER (regexp_matches(v, '\\.[0-9]{{1,2}}[^0-9]*$')) FROM ({text})"
     ).fetchall()[0]
     return comma > 0 and dot == 0
 

@@ -27,7 +27,7 @@ from posbooks.pos.problems import MAX_PROBLEMS_PER_FILE, Problem
 name = "square"
 title = "Square export"
 kinds = {
-    "items": ("Date", "Item", "Qty", "Gross Sales", "Net Sales", "Transaction ID", "Event Type"),
+    "items": ("Date", "Item", "Qty", "Gross Sales", "Net Sales", "Transaction ID"),
     "transactions": ("Date", "Total Collected", "Transaction ID", "Net Sales", "Tax", "Tip"),
 }
 # Cash rounding never moves a total by this much or more (nickel rounding: 0.02 at most).
