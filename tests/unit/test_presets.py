@@ -309,3 +309,9 @@ def test_square_transactions_alone_book_sales_uncategorised():
     assert got[("sales", "Uncategorised")] == D("1201.99")  # Gross Sales, no categories
     assert got[("sales", "Gift cards sold")] == D("25.00")
     assert sum(v for (s, _), v in got.items() if s == "payment") == D("1325.58")
+
+
+def test_forcing_the_generic_mapper_without_a_mapping_says_how_to_make_one():
+    (problem,) = open_exports([GENERIC], preset="generic").problems
+    assert "the saved column mapping names (none saved yet)" in problem.message
+    assert "posbooks mapping source --column ROLE=HEADER" in problem.message

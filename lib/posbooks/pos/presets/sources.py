@@ -169,7 +169,13 @@ def read_sources(
         pending = [f for f in pending if id(f) not in claimed]
         _extract(out, module, match, options)
     for file in pending:
-        if preset is not None:
+        if preset == "generic":
+            mapped = ", ".join(h for _, h in options.columns) or "none saved yet"
+            message = (f"its header does not have the columns the saved column mapping names "
+                       f"({mapped}): map them with posbooks mapping source --column ROLE=HEADER "
+                       "(see docs/pos-presets.md)")  # fmt: skip
+            out.problems.append(Problem(file.name, 1, None, message))
+        elif preset is not None:
             wanted = "; ".join(
                 f"{kind}: {', '.join(cols)}" for kind, cols in PRESETS[preset].kinds.items()
             )
