@@ -6,6 +6,7 @@ export's own totals; what cannot be booked is refused naming file, row and the P
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -315,3 +316,14 @@ def test_forcing_the_generic_mapper_without_a_mapping_says_how_to_make_one():
     (problem,) = open_exports([GENERIC], preset="generic").problems
     assert "the saved column mapping names (none saved yet)" in problem.message
     assert "posbooks mapping source --column ROLE=HEADER" in problem.message
+
+
+def test_utc_times_are_counted_in_the_outlets_time_zone(tmp_path):
+    # Receipt B-2 closed at 18:40 UTC is 02:40 the next day in Kuala Lumpur.
+    options = replace(PER_LINE, time_zone="Asia/Kuala_Lumpur")
+    exports = open_exports([GENERIC], options=options)
+    assert problems(exports) == []
+    (next_day,) = daily_totals(exports, date(2026, 10, 14))
+    assert next_day.amount("payment", "Karte") == D("1234.50")
+    with pytest.raises(ValueError, match="unknown time zone 'Mars/Olympus'"):
+        SourceOptions(time_zone="Mars/Olympus")

@@ -47,6 +47,8 @@ class SourceProfile:
             parts.append(", ".join(f"{k}: {v}" for k, v in o.tax_code_by_outlet))
         if o.day_first is not None:
             parts.append("dates day first" if o.day_first else "dates month first")
+        if o.time_zone:
+            parts.append(f"times are UTC, days counted in {o.time_zone}")
         if o.cutoff_hour:
             parts.append(f"business day starts at {o.cutoff_hour:02d}:00")
         if o.outlet:

@@ -99,6 +99,12 @@ def _add_source_action(actions) -> None:
         metavar="H",
         help="receipts before this hour (0-12) belong to the day before",
     )
+    source.add_argument(
+        "--time-zone",
+        metavar="ZONE",
+        help="the export's times are UTC: count "
+        "business days in ZONE (e.g. America/New_York; '' = times are local)",
+    )
     source.add_argument("--outlet", metavar="NAME", help="outlet when the export has none")
     source.add_argument("--gratuity-as", choices=("service_charge", "tip"))
     source.add_argument(
@@ -154,9 +160,10 @@ def _source(args: argparse.Namespace) -> int:
     profile = SourceProfile() if args.reset else current_source_profile(store)
     changes: dict = {}
     for name in ("tax_code", "cutoff_hour", "outlet", "gratuity_as", "clearing_method",
-                 "split_tender"):  # fmt: skip
+                 "split_tender", "time_zone"):  # fmt: skip
         if getattr(args, name) is not None:
-            changes[name] = getattr(args, name) or None if name == "outlet" else getattr(args, name)
+            value = getattr(args, name)
+            changes[name] = (value or None) if name in ("outlet", "time_zone") else value
     if args.day_first is not None:
         changes["day_first"] = None if args.day_first == "auto" else args.day_first
     if args.clear_columns:

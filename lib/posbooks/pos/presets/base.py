@@ -45,6 +45,9 @@ class SourceOptions:
     day_first: bool | None = None
     decimal_comma: bool | None = None
     cutoff_hour: int = 0
+    # The zone business days are counted in, for exports whose times are UTC (None: the
+    # export's times are already local, as Square's, Toast's and Loyverse's are).
+    time_zone: str | None = None
     outlet: str | None = None
     gratuity_as: str = "service_charge"
     clearing_method: str | None = None
@@ -65,6 +68,14 @@ class SourceOptions:
             value = getattr(self, name)
             pairs = value.items() if isinstance(value, dict) else value
             object.__setattr__(self, name, tuple(tuple(p) for p in pairs))
+        if self.time_zone:
+            import zoneinfo
+
+            try:
+                zoneinfo.ZoneInfo(self.time_zone)
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                raise ValueError(f"unknown time zone '{self.time_zone}' "
+                                 "(e.g. America/New_York, Asia/Kuala_Lumpur)") from None  # fmt: skip
         if not 0 <= self.cutoff_hour <= 12:
             raise ValueError("cutoff_hour must be between 0 and 12")
 
@@ -86,7 +97,10 @@ class SourceOptions:
         return f"CASE {outlet_sql} {cases} ELSE {literal(self.tax_code)} END"
 
     def business_date_sql(self, ts_sql: str) -> str:
-        """The business day of a receipt closed at ``ts_sql`` (after the cutoff hour)."""
+        """The business day of a receipt closed at ``ts_sql`` (after the cutoff hour, in the
+        time zone when the export's times are UTC)."""
+        if self.time_zone:
+            ts_sql = f"timezone({literal(self.time_zone)}, ({ts_sql}) AT TIME ZONE 'UTC')"
         if not self.cutoff_hour:
             return f"CAST({ts_sql} AS DATE)"
         return f"CAST({ts_sql} - INTERVAL {int(self.cutoff_hour)} HOUR AS DATE)"
