@@ -327,3 +327,25 @@ def test_utc_times_are_counted_in_the_outlets_time_zone(tmp_path):
     assert next_day.amount("payment", "Karte") == D("1234.50")
     with pytest.raises(ValueError, match="unknown time zone 'Mars/Olympus'"):
         SourceOptions(time_zone="Mars/Olympus")
+
+
+def test_a_square_export_saved_as_excel_reads_the_same(tmp_path):
+    import csv
+
+    import openpyxl
+
+    source = FIXTURES / "square" / "items-2024-08-24-2024-08-25.csv"
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    for row in csv.reader(source.open(encoding="utf-8-sig")):
+        # Excel keeps amounts as numbers and Qty as a number once a person touched the file.
+        sheet.append([float(v) if v.replace(".", "", 1).lstrip("-").isdigit() else v for v in row])
+    target = tmp_path / "items.xlsx"
+    workbook.save(target)
+    options = SourceOptions(clearing_method="Square clearing")
+    from_csv, from_xlsx = (
+        open_exports([source], options=options),
+        open_exports([target], options=options),
+    )
+    assert problems(from_xlsx) == []
+    assert totals(from_xlsx, date(2024, 8, 24)) == totals(from_csv, date(2024, 8, 24))
