@@ -111,7 +111,7 @@ def extract(con: duckdb.DuckDBPyConnection, match: Match, options: SourceOptions
     con.execute(f"""CREATE OR REPLACE TEMP TABLE generic_rows AS SELECT *,
         {options.business_date_sql("closed")} AS business_date, {outlet} AS outlet_name,
         {receipt} AS receipt_no FROM ({" UNION ALL BY NAME ".join(parts)}) WHERE NOT misfit""")
-    header = {role: h for role, h in columns.items()}
+    header = columns  # role -> the column as the file names it
     common = dict(business_date="business_date", outlet="outlet_name", receipt_no="receipt_no",
                   pos_file="pos_file", pos_row="source_row", closed_at="closed",
                   item="item" if "item" in columns else "NULL",
