@@ -21,7 +21,7 @@ import duckdb
 import pyarrow as pa
 
 from posbooks.core.model import LINE_TYPES
-from posbooks.pos import loaders
+from posbooks.pos import loaders, verdicts
 from posbooks.pos.checks import (
     ColumnPlan,
     WrongColumnType,
@@ -29,6 +29,7 @@ from posbooks.pos.checks import (
     literal,
     quote,
 )
+from posbooks.pos.clean_parquet import clean_parquet
 from posbooks.pos.columns import CANONICAL_COLUMNS, VIEW_COLUMNS, match_headers
 from posbooks.pos.presets.base import SourceOptions
 from posbooks.pos.presets.sources import read_sources
@@ -258,6 +259,10 @@ def _check(con: duckdb.DuckDBPyConnection, headers: list[str], types: list[str],
     misfit = "false" if is_parquet else "misfit"
     raw_sql = f"SELECT {raw_cols}, {row_sql} AS source_row, {misfit} AS misfit FROM {raw_from}"
     checked_sql = _canonical_select(plans, raw_sql)
+    if is_parquet and (clean := clean_parquet(con, raw_from, match.source_of, type_of)):
+        lines_sql = _canonical_lines(checked_sql, clean.plain)
+        return _Checked((), clean.first_date, clean.last_date, parquet_sql=lines_sql,
+                        receipts=clean.receipts, day_sums=clean.day_sums)  # fmt: skip
     spill = None
     if not is_parquet:  # type the text once, to a Parquet file the checks and view then read
         spill = _spill_path()
@@ -294,16 +299,21 @@ def _check(con: duckdb.DuckDBPyConnection, headers: list[str], types: list[str],
         total = len(misfits) + row_total + receipt_total
         _forget(spill)
         return _Checked(tuple(capped(loaders.ANON, problems, total)))
-    canonical = ", ".join(
-        f"{quote(('r_' if n in plain else 't_') + n)} AS {quote(n)}" for n, _ in CANONICAL_COLUMNS
-    )
-    lines_sql = f"SELECT {canonical}, source_row FROM ({checked_sql})"
+    lines_sql = _canonical_lines(checked_sql, plain)
     receipts = con.sql(
         "SELECT business_date, outlet, count(*) FILTER (NOT all_void) AS receipt_count "
         "FROM receipt_totals GROUP BY ALL"
     ).to_arrow_table()
     day_sums = con.sql(_line_sums(_typed(lines_sql, CANONICAL_COLUMNS))).to_arrow_table()
     return _Checked((), first, last, parquet_sql=lines_sql, receipts=receipts, day_sums=day_sums)
+
+
+def _canonical_lines(checked_sql: str, plain: Sequence[str]) -> str:
+    """The canonical lines of a clean file: raw text where it is already canonical."""
+    canonical = ", ".join(
+        f"{quote(('r_' if n in plain else 't_') + n)} AS {quote(n)}" for n, _ in CANONICAL_COLUMNS
+    )
+    return f"SELECT {canonical}, source_row FROM ({checked_sql})"
 
 
 def _line_sums(select: str) -> str:
@@ -357,6 +367,30 @@ def _check_parquet(path: Path) -> _Checked:
         return _check(con, headers, types, source, "file_row_number + 2", is_parquet=True)
     except duckdb.Error:
         return _file_problem(UNREADABLE_PARQUET)
+
+
+def _check_parquet_kept(path: Path, key: tuple) -> _Checked:
+    """The verdict on a Parquet file, kept on disk for the next process (see verdicts)."""
+    folder = verdicts.default_dir()
+    if folder is None:
+        return _check_parquet(path)
+    try:
+        fingerprint = verdicts.fingerprint(path, key[1], key[2])
+    except OSError:
+        return _file_problem("file not found or not readable")
+    kept = verdicts.load(folder, fingerprint)
+    if kept is not None:
+        problems = tuple(Problem(loaders.ANON, *p) for p in kept["problems"])
+        return _Checked(problems, kept["first_date"], kept["last_date"], kept["parquet_sql"],
+                        receipts=kept["receipts"], day_sums=kept["day_sums"])  # fmt: skip
+    checked = _check_parquet(path)
+    verdicts.save(folder, fingerprint, {
+        "problems": [[p.row, p.column, p.message] for p in checked.problems],
+        "first_date": checked.first_date, "last_date": checked.last_date,
+        "parquet_sql": checked.parquet_sql,
+        "receipts": checked.receipts, "day_sums": checked.day_sums,
+    })  # fmt: skip
+    return checked
 
 
 def _check_csv_stream(path: Path) -> _Checked | None:
@@ -430,7 +464,7 @@ def _check_file(path: Path) -> tuple[tuple, _Checked]:
     cached = _recall(_cache, key)
     if cached is None:
         if suffix == ".parquet":
-            cached = _check_parquet(path)
+            cached = _check_parquet_kept(path, key)
         elif suffix == ".xlsx":
             cached = _check_xlsx(path)
         else:  # Arrow when it numbers the rows exactly, else the line reader
