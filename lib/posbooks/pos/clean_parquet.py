@@ -13,9 +13,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 import duckdb
-import pyarrow as pa
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 from posbooks.core.model import LINE_TYPES
 from posbooks.pos.checks import REQUIRED_ON, literal, quote

@@ -16,9 +16,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pyarrow as pa
 
 from posbooks.core.model import LINE_TYPES
 from posbooks.pos import loaders, verdicts
@@ -40,6 +40,9 @@ from posbooks.pos.problems import (
     capped,
 )
 from posbooks.pos.totals import sql as sql_text
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 VIEW_NAME = "pos_lines"
 RECEIPTS_VIEW = "pos_receipts"
@@ -92,11 +95,11 @@ class _Checked:
     parquet_sql: str | None = None  # canonical SELECT over the file (CSV, Excel: its spill)
     table: pa.Table | None = None  # canonical lines held in memory (no reader does now)
     # Receipts not voided per (business_date, outlet): daily totals take them from here
-    # instead of a second scan of every line.
-    receipts: pa.Table | None = None
+    # instead of a second scan of every line. A str is the Parquet file of a kept verdict.
+    receipts: pa.Table | str | None = None
     # Sums per day, outlet and raw column (~150k rows for a chain's year of ~10M lines):
     # kept with the verdict so a preview never rescans the lines of a file it has seen.
-    day_sums: pa.Table | None = None
+    day_sums: pa.Table | str | None = None
 
 
 _cache: OrderedDict[tuple, _Checked] = OrderedDict()
@@ -587,10 +590,17 @@ def _create_receipts_view(con: duckdb.DuckDBPyConnection, tables: list) -> str |
         con.execute(f"DROP VIEW IF EXISTS {RECEIPTS_VIEW}")  # no stale counts on a reused con
         return None
     key, table = tables[0]
-    con.register(_table_name(key) + "_receipts", table)
     con.execute(f"CREATE OR REPLACE TEMP VIEW {RECEIPTS_VIEW} AS "
-                f"SELECT * FROM {_table_name(key)}_receipts")  # fmt: skip
+                f"SELECT * FROM {_kept_table(con, key, '_receipts', table)}")  # fmt: skip
     return RECEIPTS_VIEW
+
+
+def _kept_table(con: duckdb.DuckDBPyConnection, key: tuple, suffix: str, table) -> str:
+    """A relation over a table validation kept: in memory (Arrow), or on disk (verdicts)."""
+    if isinstance(table, str):
+        return f"read_parquet({literal(table)})"
+    con.register(_table_name(key) + suffix, table)
+    return _table_name(key) + suffix
 
 
 def _create_day_sums_view(con: duckdb.DuckDBPyConnection, tables: list) -> str | None:
@@ -599,9 +609,9 @@ def _create_day_sums_view(con: duckdb.DuckDBPyConnection, tables: list) -> str |
     if not tables or any(table is None for _, table in tables):
         con.execute(f"DROP VIEW IF EXISTS {DAY_SUMS_VIEW}")  # no stale sums on a reused con
         return None
-    for key, table in tables:
-        con.register(_table_name(key) + "_day_sums", table)
-    body = " UNION ALL ".join(f"SELECT * FROM {_table_name(key)}_day_sums" for key, _ in tables)
+    body = " UNION ALL ".join(
+        f"SELECT * FROM {_kept_table(con, key, '_day_sums', table)}" for key, table in tables
+    )
     con.execute(f"CREATE OR REPLACE TEMP VIEW {DAY_SUMS_VIEW} AS {body}")
     return DAY_SUMS_VIEW
 

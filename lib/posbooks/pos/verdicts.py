@@ -20,20 +20,22 @@ scratch file, which a verdict cannot outlive).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import shutil
+import time
 import uuid
 from datetime import date
 from pathlib import Path
 
-import pyarrow as pa
-import pyarrow.parquet as pq
+import duckdb
 
 # Raise whenever validation rules or what a verdict holds change: older entries are ignored.
 RULES_VERSION = 1
 MAX_ENTRIES = 64
+KEEP_IN_USE_SECONDS = 24 * 3600
 _WHOLE = 4 << 20
 _EDGE = 1 << 20
 _BLOCK = 64 << 10
@@ -68,17 +70,18 @@ def default_dir() -> Path | None:
 
 
 def load(folder: Path, key: str) -> dict | None:
-    """The kept verdict for ``key`` (its JSON with the tables under their names), or None."""
+    """The kept verdict for ``key`` (its JSON, with the Parquet file of each table under the
+    table's name), or None."""
     entry = folder / key
     try:
         verdict = json.loads((entry / _VERDICT).read_text(encoding="utf-8"))
         if verdict.get("rules") != RULES_VERSION:
             return None
-        for name in _TABLES:
+        for name in _TABLES:  # read where they are: a preview loads neither pyarrow nor them
             table_file = entry / f"{name}.parquet"
-            verdict[name] = pq.read_table(table_file) if table_file.exists() else None
+            verdict[name] = str(table_file) if table_file.exists() else None
         os.utime(entry)  # recently used: pruned last
-    except (OSError, ValueError, pa.ArrowException):
+    except (OSError, ValueError, duckdb.Error):
         return None  # absent, being pruned or damaged: validate again
     for name in ("first_date", "last_date"):
         if verdict.get(name):
@@ -99,25 +102,30 @@ def save(folder: Path, key: str, verdict: dict) -> None:
         folder.mkdir(mode=0o700, exist_ok=True)
         scratch.mkdir(mode=0o700)
         plain = {"rules": RULES_VERSION}
+        con = duckdb.connect()
         for name, value in verdict.items():
             if name in _TABLES:
                 if value is not None:
-                    pq.write_table(value, scratch / f"{name}.parquet")
+                    con.register("kept", value)
+                    con.execute(f"COPY kept TO '{scratch / name}.parquet' (FORMAT parquet)")
+                    con.unregister("kept")
                     os.chmod(scratch / f"{name}.parquet", 0o600)
             else:
                 plain[name] = value.isoformat() if isinstance(value, date) else value
         fd = os.open(scratch / _VERDICT, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             json.dump(plain, f)
+        con.close()
         os.rename(scratch, entry)  # atomic; fails if another process kept it first
-    except OSError:
+    except (OSError, duckdb.Error):
         shutil.rmtree(scratch, ignore_errors=True)
         return
     _prune(folder)
 
 
 def _prune(folder: Path) -> None:
-    """Drop the least recently used entries beyond MAX_ENTRIES."""
+    """Drop the least recently used entries beyond MAX_ENTRIES, unless used within a day
+    (a running workbench may still read their tables)."""
     try:
         entries = sorted(
             (e for e in folder.iterdir() if not e.name.startswith(".")),
@@ -125,5 +133,12 @@ def _prune(folder: Path) -> None:
         )
     except OSError:
         return
+    stale = time.time() - KEEP_IN_USE_SECONDS
     for entry in entries[:-MAX_ENTRIES]:
-        shutil.rmtree(entry, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            if entry.stat().st_mtime < stale:
+                shutil.rmtree(entry, ignore_errors=True)
+    for scratch in folder.glob(".*"):  # left by a process killed while saving
+        with contextlib.suppress(OSError):
+            if scratch.stat().st_mtime < stale:
+                shutil.rmtree(scratch, ignore_errors=True)

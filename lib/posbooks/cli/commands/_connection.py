@@ -7,31 +7,33 @@ import functools
 import sys
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-import requests
+if TYPE_CHECKING:  # imported when a command runs: `posbooks --help` loads none of them
+    from posbooks.state.config import Config
+    from posbooks.state.store import Store
 
-from posbooks.qbo.auth import AuthorizationFailed, ReconnectNeeded
-from posbooks.qbo.errors import QboError
-from posbooks.qbo.local import SandboxUnavailable, ensure_local_sandbox
-from posbooks.qbo.redaction import install_log_redaction, redact
-from posbooks.state.config import Config, ConfigError, load_config
-from posbooks.state.crypto import CryptoError
-from posbooks.state.store import Store, StoreError, open_store
 
-# Failures a bookkeeper can act on: printed as one message, exit status 1, no traceback.
-EXPECTED = (
-    ConfigError,
-    StoreError,
-    CryptoError,
-    SandboxUnavailable,
-    AuthorizationFailed,
-    ReconnectNeeded,
-    QboError,
-)
+def expected_errors() -> tuple[type[Exception], ...]:
+    """Failures a bookkeeper can act on: printed as one message, exit status 1, no traceback."""
+    from posbooks.qbo.auth import AuthorizationFailed, ReconnectNeeded
+    from posbooks.qbo.errors import QboError
+    from posbooks.qbo.local import SandboxUnavailable
+    from posbooks.state.config import ConfigError
+    from posbooks.state.crypto import CryptoError
+    from posbooks.state.store import StoreError
+
+    return (ConfigError, StoreError, CryptoError, SandboxUnavailable, AuthorizationFailed,
+            ReconnectNeeded, QboError)  # fmt: skip
 
 
 def open_home(*, start_sandbox: bool = True) -> tuple[Config, Store]:
     """The configuration and store; the local sandbox started first when it is used."""
+    from posbooks.qbo.local import ensure_local_sandbox
+    from posbooks.qbo.redaction import install_log_redaction
+    from posbooks.state.config import load_config
+    from posbooks.state.store import open_store
+
     install_log_redaction()
     config = load_config()
     if config.is_local and start_sandbox:
@@ -55,9 +57,13 @@ def reports_errors(run: Callable[[argparse.Namespace], int]) -> Callable[[argpar
 
     @functools.wraps(run)
     def wrapper(args: argparse.Namespace) -> int:
+        import requests
+
+        from posbooks.qbo.redaction import redact
+
         try:
             return run(args)
-        except EXPECTED as exc:
+        except expected_errors() as exc:
             print(f"posbooks {args.command}: {redact(str(exc))}", file=sys.stderr)
             return 1
         except requests.RequestException as exc:

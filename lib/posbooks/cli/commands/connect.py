@@ -18,9 +18,6 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 from urllib.parse import urlsplit
 
 from posbooks.cli.commands._connection import open_home, reports_errors
-from posbooks.qbo.auth import AuthorizationFailed, redirect_parameters, start_authorization
-from posbooks.qbo.connect import auto_approve, complete_authorization
-from posbooks.qbo.local import is_loopback
 
 CLI_REDIRECT_URI = "http://127.0.0.1:8599/callback"
 
@@ -51,6 +48,8 @@ class _Callback(BaseHTTPRequestHandler):
     """Answers the one redirect from QuickBooks and hands its URL to the waiting command."""
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        from posbooks.qbo.auth import redirect_parameters
+
         expected = self.server.expected_path  # type: ignore[attr-defined]
         if urlsplit(self.path).path != expected:
             self.send_error(404)
@@ -74,6 +73,8 @@ class _Callback(BaseHTTPRequestHandler):
 
 
 def _listen(redirect_uri: str) -> HTTPServer:
+    from posbooks.qbo.auth import AuthorizationFailed
+
     parts = urlsplit(redirect_uri)
     try:
         server = HTTPServer((parts.hostname or "127.0.0.1", parts.port or 80), _Callback)
@@ -88,6 +89,8 @@ def _listen(redirect_uri: str) -> HTTPServer:
 
 
 def _wait_for_redirect(server: HTTPServer, timeout: float) -> str:
+    from posbooks.qbo.auth import AuthorizationFailed
+
     deadline = time.monotonic() + timeout
     server.timeout = 0.5
     while server.received is None:  # type: ignore[attr-defined]
@@ -102,6 +105,10 @@ def _wait_for_redirect(server: HTTPServer, timeout: float) -> str:
 @reports_errors
 def run(args: argparse.Namespace) -> int:
     """Connect, then print the connection status."""
+    from posbooks.qbo.auth import AuthorizationFailed, redirect_parameters, start_authorization
+    from posbooks.qbo.connect import auto_approve, complete_authorization
+    from posbooks.qbo.local import is_loopback
+
     config, store = open_home()
     if args.auto_approve:
         status = auto_approve(config, store)

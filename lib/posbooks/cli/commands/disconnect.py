@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 
 from posbooks.cli.commands._connection import open_home, reports_errors
-from posbooks.qbo.auth import disconnect
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -19,6 +18,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 @reports_errors
 def run(args: argparse.Namespace) -> int:
     """Revoke at QuickBooks, delete here, say what happened."""
+    from posbooks.qbo.auth import disconnect
+
     config, store = open_home()
     print(disconnect(config, store).message)
     return 0

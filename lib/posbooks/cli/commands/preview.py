@@ -10,17 +10,9 @@ from typing import TYPE_CHECKING
 from posbooks.cli.commands._period import period_or_exit_status
 from posbooks.cli.commands._presets import PRESET_NAMES
 from posbooks.cli.output import json_text
-from posbooks.core.mapping_json import MappingFormatError
-from posbooks.core.model import Mapping
-from posbooks.drafts.preview import (
-    default_source,
-    load_mapping,
-    preview,
-    preview_table,
-    preview_to_json,
-)
 
 if TYPE_CHECKING:
+    from posbooks.core.model import Mapping
     from posbooks.drafts.source_profile import SourceProfile
 
 
@@ -88,6 +80,8 @@ def run(args: argparse.Namespace) -> int:
     if isinstance(period, int):
         return period
     date_from, date_to = period
+    from posbooks.drafts.preview import default_source
+
     paths = [Path(p) for p in args.source] if args.source else [default_source()]
     missing = [p for p in paths if not p.is_file()]
     if missing:
@@ -95,6 +89,8 @@ def run(args: argparse.Namespace) -> int:
         for path in missing:
             print(f"posbooks preview: {path}: no such file{hint}", file=sys.stderr)
         return 1
+    from posbooks.core.mapping_json import MappingFormatError
+    from posbooks.drafts.preview import load_mapping, preview, preview_table, preview_to_json
     from posbooks.pos import ExportRejected
 
     try:

@@ -6,7 +6,6 @@ import argparse
 
 from posbooks.cli.commands._connection import open_home, reports_errors
 from posbooks.cli.output import json_text
-from posbooks.qbo.settings import refresh_settings, settings_to_json
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -22,6 +21,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 @reports_errors
 def run(args: argparse.Namespace) -> int:
     """Fetch and store the settings; print what was found."""
+    from posbooks.qbo.settings import refresh_settings, settings_to_json
+
     config, store = open_home()
     settings = refresh_settings(config, store)
     if args.format == "json":

@@ -14,8 +14,6 @@ DEFAULT_PORT = 8765
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``sandbox`` sub-command."""
-    from qbo_sandbox.state import DEFAULT_CLIENT
-
     parser = subparsers.add_parser(
         "sandbox",
         help="run the local QuickBooks Online sandbox (OAuth2 + v3 API)",
@@ -38,8 +36,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="start the demo company with 'Track locations' off",
     )
     parser.add_argument("--access-token-ttl", type=int, default=3600, metavar="SECONDS")
-    parser.add_argument("--client-id", default=DEFAULT_CLIENT.client_id)
-    parser.add_argument("--client-secret", default=DEFAULT_CLIENT.client_secret)
+    # None: the demo client (qbo_sandbox.state.DEFAULT_CLIENT, imported only to serve)
+    parser.add_argument("--client-id")
+    parser.add_argument("--client-secret")
     parser.add_argument(
         "--redirect-uri",
         action="append",
@@ -88,6 +87,7 @@ def run_sandbox(args: argparse.Namespace) -> int:
     """Start the sandbox, print its JSON line, serve until a signal; exit status."""
     from qbo_sandbox import ClientRegistration, start_sandbox
     from qbo_sandbox.server import default_redirect_uris, info_line
+    from qbo_sandbox.state import DEFAULT_CLIENT
 
     if args.stop:
         return stop_background_sandbox()
@@ -110,7 +110,10 @@ def run_sandbox(args: argparse.Namespace) -> int:
     if args.verbose:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     client = ClientRegistration(
-        args.client_id, args.client_secret, default_redirect_uris(args.redirect_uri), "posbooks"
+        args.client_id or DEFAULT_CLIENT.client_id,
+        args.client_secret or DEFAULT_CLIENT.client_secret,
+        default_redirect_uris(args.redirect_uri),
+        "posbooks",
     )
     try:
         handle = start_sandbox(

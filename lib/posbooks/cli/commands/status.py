@@ -6,9 +6,6 @@ import argparse
 
 from posbooks.cli.commands._connection import open_home, reports_errors, when
 from posbooks.cli.output import json_text
-from posbooks.qbo.auth import connection_status
-from posbooks.qbo.settings import current_settings
-from posbooks.state.store import utc_now
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -26,6 +23,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 @reports_errors
 def run(args: argparse.Namespace) -> int:
     """Print the connection status (no network call)."""
+    from posbooks.qbo.auth import connection_status
+    from posbooks.qbo.settings import current_settings
+    from posbooks.state.store import utc_now
+
     config, store = open_home(start_sandbox=False)
     status = connection_status(config, store)
     settings = current_settings(store)
