@@ -96,3 +96,18 @@ def test_without_a_home_nothing_is_kept_and_no_home_is_made(tmp_path, monkeypatc
     exports.clear_cache()
     assert open_exports([copy_of_sample(tmp_path / "sales.parquet")]).ok
     assert not (tmp_path / ".posbooks").exists()
+
+
+def test_quick_verdict_on_a_clean_csv_equals_the_exact_validation(tmp_path, monkeypatch):
+    path = tmp_path / "sales.csv"
+    duckdb.sql(f"COPY (SELECT * FROM read_parquet('{SAMPLE}')) TO '{path}' (HEADER)")
+    exports.clear_cache()
+    quick = open_exports([path])
+    assert quick.ok, quick.problems
+    assert "read_csv(" in next(iter(exports._cache.values())).parquet_sql  # the one DuckDB pass
+    exports.clear_cache()
+    monkeypatch.setattr(exports, "clean_csv", lambda *args: None)  # force the exact readers
+    exact = open_exports([path])
+    assert exact.ok
+    assert everything(quick) == everything(exact)
+    exports.clear_cache()

@@ -11,6 +11,7 @@ validation in ``exports``, which names every problem by row and column as before
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
@@ -66,11 +67,25 @@ def _plain(column: str) -> str:
     return f"({c} IS NULL OR ({c} <> '' AND {c} = trim({c})))"
 
 
+def _names(aggregates: str) -> str:
+    """The output names of a list of 'expression AS name'."""
+    return ", ".join(re.findall(r" AS (\w+)", aggregates))
+
+
 def clean_parquet(
-    con: duckdb.DuckDBPyConnection, source: str, source_of: dict[str, str], type_of: dict
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    source_of: dict[str, str],
+    type_of: dict,
+    flagged: str = "false",
+    expected_lines: int | None = None,
+    one_pass: bool = False,
 ) -> CleanFile | None:
     """The verdict on a clean typed Parquet file ``source`` (a read_parquet(...) call), or None
-    when the file is not in canonical types or anything may be wrong with it."""
+    when the file is not in canonical types or anything may be wrong with it.
+
+    ``flagged``: SQL true on a line found wrong by other means (then None); and when
+    ``expected_lines`` is given, the file must have exactly that many lines."""
     names = (*_GROUPED_TEXT, "business_date", "amount", "quantity", "voided", "closed_at")
     if not all(_fits(n, type_of.get(source_of.get(n))) for n in names):
         return None
@@ -78,30 +93,44 @@ def clean_parquet(
     def col(name: str, default: str = "NULL") -> str:
         return quote(source_of[name]) if name in source_of else default
 
-    amount = f"CAST({col('amount')} AS DECIMAL(18,2))"
-    quantity = f"CAST({col('quantity')} AS DECIMAL(18,3))"
-    voided = f"coalesce({col('voided', 'false')}, false)"
-    line_type = col("line_type")
-    keys = {n: col(n) for n in _GROUPED_TEXT}
-    receipt_keys = ", ".join(f"{keys[n]} AS {n}" for n in ("outlet", "receipt_no"))
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE clean_receipts AS
-        SELECT {col("business_date")} AS business_date, {receipt_keys},
-               count(*) FILTER ({amount} IS NULL) AS no_amount,
-               coalesce(sum({amount}) FILTER ({line_type} <> 'payment'), 0) AS lines,
-               coalesce(sum({amount}) FILTER ({line_type} = 'payment'), 0) AS paid,
-               bool_or({voided}) AS any_void, bool_and({voided}) AS all_void
-        FROM {source} GROUP BY ALL
-    """)  # fmt: skip
-    day_keys = ", ".join(f"{keys[n]} AS {n}" for n in _GROUPED_TEXT if n != "receipt_no")
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE clean_day_sums AS
-        SELECT {col("business_date")} AS business_date, {day_keys},
-               sum({amount}) FILTER (NOT {voided}) AS amount,
-               sum({quantity}) FILTER (NOT {voided}) AS quantity,
-               count(*) FILTER (NOT {voided}) AS kept
-        FROM {source} GROUP BY ALL
-    """)  # fmt: skip
+    base = ", ".join([
+        f"{col('business_date')} AS business_date",
+        *(f"{col(n)} AS {n}" for n in _GROUPED_TEXT),
+        f"CAST({col('amount')} AS DECIMAL(18,2)) AS amount",
+        f"CAST({col('quantity')} AS DECIMAL(18,3)) AS quantity",
+        f"coalesce({col('voided', 'false')}, false) AS voided",
+        f"({flagged}) AS flagged",
+    ])  # fmt: skip
+    by_receipt = """count(*) FILTER (amount IS NULL) AS no_amount,
+        coalesce(sum(amount) FILTER (line_type <> 'payment'), 0) AS lines,
+        coalesce(sum(amount) FILTER (line_type = 'payment'), 0) AS paid,
+        bool_or(voided) AS any_void, bool_and(voided) AS all_void,
+        count(*) AS line_count, count(*) FILTER (flagged) AS flagged_lines"""
+    by_day = """sum(amount) FILTER (NOT voided) AS amount,
+        sum(quantity) FILTER (NOT voided) AS quantity, count(*) FILTER (NOT voided) AS kept"""
+    receipt_keys = "business_date, outlet, receipt_no"
+    day_keys = "business_date, outlet, line_type, category, tax_code, payment_method"
+    lines = f"(SELECT {base} FROM {source})"
+    if one_pass:  # a source that is dear to read (CSV text) is read once for both
+        con.execute(f"""
+            CREATE OR REPLACE TEMP TABLE clean_groups AS
+            SELECT GROUPING(receipt_no) AS by_day, {receipt_keys}, line_type, category,
+                   tax_code, payment_method, {by_receipt}, {by_day}
+            FROM {lines} GROUP BY GROUPING SETS (({receipt_keys}), ({day_keys}))
+        """)  # fmt: skip
+        receipts_from = days_from = "clean_groups"
+        receipts_where, days_where = "WHERE by_day = 0", "WHERE by_day = 1"
+        receipt_cols = f"{receipt_keys}, {_names(by_receipt)}"
+        day_cols = f"{day_keys}, {_names(by_day)}"
+    else:
+        receipts_from, days_from, receipts_where, days_where = lines, lines, "", ""
+        receipt_cols = f"{receipt_keys}, {by_receipt}"
+        day_cols = f"{day_keys}, {by_day}"
+    group = "" if one_pass else "GROUP BY ALL"
+    con.execute(f"CREATE OR REPLACE TEMP TABLE clean_receipts AS "
+                f"SELECT {receipt_cols} FROM {receipts_from} {receipts_where} {group}")  # fmt: skip
+    con.execute(f"CREATE OR REPLACE TEMP TABLE clean_day_sums AS "
+                f"SELECT {day_cols} FROM {days_from} {days_where} {group}")  # fmt: skip
     receipts_ok = " AND ".join([
         "business_date IS NOT NULL", "outlet IS NOT NULL", "receipt_no IS NOT NULL",
         _plain("outlet"), _plain("receipt_no"), "no_amount = 0",
@@ -115,10 +144,12 @@ def clean_parquet(
         "line_type IS NOT NULL", f"line_type IN ({known})",
         *(_plain(n) for n in ("category", "tax_code", "payment_method")), *needed,
     ])  # fmt: skip
-    [(count, first, last, bad_receipts)] = con.execute(
+    [(count, first, last, bad_receipts, lines, flagged_lines)] = con.execute(
         "SELECT count(*), min(business_date), max(business_date), "
-        f"count(*) FILTER (NOT ({receipts_ok})) FROM clean_receipts"
+        f"count(*) FILTER (NOT ({receipts_ok})), sum(line_count), sum(flagged_lines) FROM clean_receipts"
     ).fetchall()
+    if flagged_lines or (expected_lines is not None and lines != expected_lines):
+        return None
     [(bad_days,)] = con.execute(
         f"SELECT count(*) FROM clean_day_sums WHERE NOT ({days_ok})"
     ).fetchall()
@@ -132,6 +163,7 @@ def clean_parquet(
         "SELECT business_date, outlet, line_type, category, tax_code, payment_method, "
         "amount, quantity FROM clean_day_sums WHERE kept > 0"
     ).to_arrow_table()
+    con.execute("DROP TABLE IF EXISTS clean_groups")
     con.execute("DROP TABLE clean_receipts")
     con.execute("DROP TABLE clean_day_sums")
     # Item is not grouped (thousands of names): the view trims it, as for any text column.

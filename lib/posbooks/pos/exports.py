@@ -29,6 +29,7 @@ from posbooks.pos.checks import (
     literal,
     quote,
 )
+from posbooks.pos.clean_csv import clean_csv
 from posbooks.pos.clean_parquet import clean_parquet
 from posbooks.pos.columns import CANONICAL_COLUMNS, VIEW_COLUMNS, match_headers
 from posbooks.pos.presets.base import SourceOptions
@@ -396,6 +397,17 @@ def _check_parquet_kept(path: Path, key: tuple) -> _Checked:
     return checked
 
 
+def _check_csv_quick(path: Path) -> _Checked | None:
+    """A clean CSV typed in one DuckDB pass (see clean_csv); None: validate it exactly."""
+    con = _private_connection()
+    found = clean_csv(con, path)
+    if found is None:
+        return None
+    clean, lines_sql = found
+    return _Checked((), clean.first_date, clean.last_date, parquet_sql=lines_sql,
+                    receipts=clean.receipts, day_sums=clean.day_sums)  # fmt: skip
+
+
 def _check_csv_stream(path: Path) -> _Checked | None:
     """Validate a CSV streamed batch by batch into the typed spill, never whole in memory.
 
@@ -471,7 +483,7 @@ def _check_file(path: Path) -> tuple[tuple, _Checked]:
         elif suffix == ".xlsx":
             cached = _check_xlsx(path)
         else:  # Arrow when it numbers the rows exactly, else the line reader
-            cached = _check_csv_stream(path) or _check_csv_lines(path)
+            cached = _check_csv_quick(path) or _check_csv_stream(path) or _check_csv_lines(path)
         _remember(_cache, key, cached)
     return key, cached
 

@@ -130,7 +130,30 @@ def read_csv_lines(path: Path) -> RawTable:
     return _read_csv_lines(path)
 
 
-def _line_count(path: Path) -> int:
+def utf8_line_count(path: Path) -> int | None:
+    """How many lines the file has, or None when it is not all UTF-8 (a reader that skips
+    the columns it does not need would not notice a bad byte in them)."""
+    lines, rest, last = 0, b"", b"\n"
+    with open(path, "rb") as f:
+        while block := f.read(1 << 24):
+            lines += block.count(b"\n")
+            last = block[-1:]
+            if rest or not block.isascii():  # ASCII, by far the usual case, is UTF-8
+                data = rest + block
+                cut = data.rfind(b"\n") + 1
+                try:
+                    data[:cut].decode("utf-8")
+                except UnicodeDecodeError:
+                    return None
+                rest = data[cut:]
+    try:
+        rest.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return lines + (last != b"\n")
+
+
+def line_count(path: Path) -> int:
     """How many lines the file has (a last line without a newline counts)."""
     lines, last = 0, b"\n"
     with open(path, "rb") as f:
@@ -156,7 +179,7 @@ class CsvStream:
 
     def __init__(self, path: Path, headers: list[str], separator: str, block_size: int) -> None:
         self.path, self.headers = path, headers
-        self._separator, self._block_size = separator, block_size
+        self.separator, self._block_size = separator, block_size
         self._names = [f"c{i}" for i in range(len(headers))]
         # Plain text: batches are small, and dictionary-encoding them cost ~10% more time.
         self._types = dict.fromkeys(self._names, pa.string())
@@ -190,7 +213,7 @@ class CsvStream:
                     column_names=self._names, skip_rows=1, block_size=self._block_size
                 ),
                 parse_options=pacsv.ParseOptions(
-                    delimiter=self._separator, newlines_in_values=False
+                    delimiter=self.separator, newlines_in_values=False
                 ),
                 convert_options=pacsv.ConvertOptions(
                     column_types=self._types, strings_can_be_null=False
@@ -205,7 +228,7 @@ class CsvStream:
                 batch = batch.append_column("misfit", pa.repeat(False, count))
                 blank = _all_blank(batch, self._names)
                 yield batch if blank is None else batch.filter(pc.invert(blank))
-            if next_row - 1 != _line_count(self.path):
+            if next_row - 1 != line_count(self.path):
                 raise NotExact("Arrow skipped blank lines: which row is which is no longer known")
         except (ArrowInvalid, OSError, NotExact) as exc:
             self.failed = True
