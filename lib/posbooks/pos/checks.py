@@ -92,11 +92,13 @@ def _decimal_rules(name: str, raw: str, rtype: str, scale: int, required: bool) 
     if rtype in FLOAT_TYPES:
         typed = f"TRY_CAST(round({raw}, {scale}) AS {target})"
         scaled = f"{raw} * {10**scale}"
+        # Past what DECIMAL(18, scale) holds a double has no cents to judge (1e308 * 100 is inf).
+        fits = f"isfinite({raw}) AND abs({raw}) < {10 ** (18 - scale)}"
         return ColumnPlan(typed, (*empty,
             Rule(name, f"NOT isfinite({raw})", message(f"{name} '{{}}' is not a number", raw)),
-            Rule(name, f"isfinite({raw}) AND abs({scaled} - round({scaled})) > 1e-6", message(too_many, raw)),
-            Rule(name, f"isfinite({raw}) AND abs({scaled} - round({scaled})) <= 1e-6 AND {typed} IS NULL",
-                 message(too_large, raw)),
+            Rule(name, f"{fits} AND abs({scaled} - round({scaled})) > 1e-6", message(too_many, raw)),
+            Rule(name, f"isfinite({raw}) AND NOT ({fits} AND abs({scaled} - round({scaled})) > 1e-6) "
+                       f"AND {typed} IS NULL", message(too_large, raw)),
         ))  # fmt: skip
     if rtype not in TEXT_TYPES:
         raise WrongColumnType(f"column {name} holds {rtype} values; expected numbers")

@@ -13,7 +13,7 @@ import threading
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -32,6 +32,7 @@ from posbooks.pos.checks import (
 from posbooks.pos.clean_csv import clean_csv
 from posbooks.pos.clean_parquet import clean_parquet
 from posbooks.pos.columns import CANONICAL_COLUMNS, VIEW_COLUMNS, match_headers
+from posbooks.pos.date_bounds import business_date_bounds, dates_outside
 from posbooks.pos.presets.base import SourceOptions
 from posbooks.pos.presets.sources import read_sources
 from posbooks.pos.problems import (
@@ -368,9 +369,31 @@ def _check_parquet(path: Path) -> _Checked:
     headers = [d[0] for d in described]
     types = [d[1] for d in described]
     try:
+        renamed = _renamed_headers(con, path, headers)
+        if renamed is not None:
+            return renamed
         return _check(con, headers, types, source, "file_row_number + 2", is_parquet=True)
     except duckdb.Error:
         return _file_problem(UNREADABLE_PARQUET)
+
+
+def _renamed_headers(con: duckdb.DuckDBPyConnection, path: Path, headers: list) -> _Checked | None:
+    """The header problems of a file whose column names DuckDB had to change, else None.
+
+    DuckDB's names are case-insensitive: it reads 'amount' and 'Amount' as amount and
+    Amount_1, and the file would pass with one of the two ignored. Judged on the names as
+    written, it is refused as ambiguous, like a CSV with the same header.
+    """
+    schema = con.execute(
+        f"SELECT name, num_children FROM parquet_schema({literal(str(path.resolve()))})"
+    ).fetchall()
+    written = [name for name, _ in schema[1:]]
+    if written == headers or any(children for _, children in schema[1:]):
+        return None  # the same names, or nested columns (refused by type anyway)
+    match = match_headers(written)
+    if not match.problems:
+        return None
+    return _Checked(tuple(Problem(loaders.ANON, None, c, m) for c, m in match.problems))
 
 
 def _check_parquet_kept(path: Path, key: tuple) -> _Checked:
@@ -537,6 +560,7 @@ def open_exports(
     con: duckdb.DuckDBPyConnection | None = None,
     preset: str | None = None,
     options: SourceOptions | None = None,
+    allow_any_date: bool | None = None,
 ) -> Exports:
     """Validate POS export files and expose the accepted ones as the view ``pos_lines``.
 
@@ -545,6 +569,8 @@ def open_exports(
     problem contributes no rows. The view always exists (empty when nothing was accepted).
     Square, Toast and Loyverse exports are recognised from their headers (or read as the
     forced ``preset``) and turned into canonical lines first, read with ``options``.
+    Business dates outside 2000-01-01..tomorrow are refused unless ``allow_any_date``
+    (default: the POSBOOKS_ALLOW_ANY_BUSINESS_DATE variable; see date_bounds).
     """
     paths = [Path(p) for p in paths]
     given = [p.name for p in paths] if names is None else list(names)
@@ -556,8 +582,13 @@ def open_exports(
     problems: list[Problem] = list(sources.problems)
     accepted: list[tuple[tuple, _Checked, str]] = []
     seen: dict[tuple, str] = {}
+    bounds = business_date_bounds(allow_any_date)
     for path, name in zip(paths, names, strict=True):
         key, checked = _check_file(path)
+        if not checked.problems and checked.parquet_sql is not None:
+            outside = dates_outside(checked.parquet_sql, checked.first_date, checked.last_date,
+                                    bounds)  # fmt: skip
+            checked = replace(checked, problems=tuple(outside)) if outside else checked
         if checked.problems:
             problems.extend(p.in_file(name) for p in checked.problems)
         elif key in seen:
