@@ -8,6 +8,7 @@ files (every Streamlit rerun) costs almost nothing.
 from __future__ import annotations
 
 import hashlib
+import os
 import tempfile
 import threading
 import uuid
@@ -102,6 +103,8 @@ class _Checked:
     # Sums per day, outlet and raw column (~150k rows for a chain's year of ~10M lines):
     # kept with the verdict so a preview never rescans the lines of a file it has seen.
     day_sums: pa.Table | str | None = None
+    # The scratch Parquet file of typed lines (CSV, Excel), deleted when the entry goes.
+    spill: str | None = None
 
 
 _cache: OrderedDict[tuple, _Checked] = OrderedDict()
@@ -115,7 +118,8 @@ def _remember(cache: OrderedDict, key: tuple, value: object) -> None:
         cache[key] = value
         cache.move_to_end(key)
         while len(cache) > _CACHE_SIZE:
-            cache.popitem(last=False)
+            _, evicted = cache.popitem(last=False)
+            _forget(getattr(evicted, "spill", None))  # nothing will read its lines again
 
 
 def _recall(cache: OrderedDict, key: tuple) -> object | None:
@@ -129,6 +133,8 @@ def _recall(cache: OrderedDict, key: tuple) -> object | None:
 def clear_cache() -> None:
     """Forget every cached validation (tests; a file edited within the same mtime tick)."""
     with _lock:
+        for checked in _cache.values():
+            _forget(checked.spill)
         _cache.clear()
         _duplicates_cache.clear()
 
@@ -273,7 +279,8 @@ def _check(con: duckdb.DuckDBPyConnection, headers: list[str], types: list[str],
         spill = _spill_path()
         try:
             con.execute(f"COPY ({checked_sql}) TO {literal(spill)} (FORMAT parquet)")
-        except duckdb.Error:
+            os.chmod(spill, 0o600)  # DuckDB writes a new file with the umask's mode
+        except (duckdb.Error, OSError):
             _forget(spill)  # a CSV stream that turned out inexact: the caller reads it again
             raise
         con.unregister(raw_from)  # the raw text table is no longer needed: free it early
@@ -310,7 +317,8 @@ def _check(con: duckdb.DuckDBPyConnection, headers: list[str], types: list[str],
         "FROM receipt_totals GROUP BY ALL"
     ).to_arrow_table()
     day_sums = con.sql(_line_sums(_typed(lines_sql, CANONICAL_COLUMNS))).to_arrow_table()
-    return _Checked((), first, last, parquet_sql=lines_sql, receipts=receipts, day_sums=day_sums)
+    return _Checked((), first, last, parquet_sql=lines_sql, receipts=receipts, day_sums=day_sums,
+                    spill=spill)  # fmt: skip
 
 
 def _canonical_lines(checked_sql: str, plain: Sequence[str]) -> str:
