@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from posbooks.core.model import LINE_TYPES
-from posbooks.pos import loaders, verdicts
+from posbooks.pos import excel, loaders, verdicts
 from posbooks.pos.checks import (
     ColumnPlan,
     WrongColumnType,
@@ -485,7 +485,7 @@ def _check_csv_lines(path: Path) -> _Checked:
 
 def _check_xlsx(path: Path) -> _Checked:
     try:
-        raw = loaders.read_xlsx(path)
+        raw = excel.read_xlsx(path)
     except loaders.Unreadable as exc:
         return _file_problem(str(exc), exc.row)
     con = _private_connection()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import duckdb
 
-from posbooks.pos import loaders
+from posbooks.pos import excel, loaders
 from posbooks.pos.checks import literal, quote
 from posbooks.pos.columns import normalise
 from posbooks.pos.problems import Problem
@@ -97,7 +97,7 @@ def load(
     wide: dict[int, int] = {}
     try:
         if file.path.suffix.lower() == ".xlsx":
-            raw = loaders.read_xlsx(file.path)
+            raw = excel.read_xlsx(file.path)
         else:
             raw = _read_exact(file.path)
             if raw is None:  # Arrow could not number the rows: some row is odd, find it
