@@ -1,4 +1,5 @@
-"""Every benchmark, in order (`make bench`): the year file, preview, scale, backfill.
+"""Every benchmark, in order (`make bench`): the year file, preview, fresh processes, Excel,
+scale, backfill.
 
 The backfill takes minutes by design (QuickBooks' 40 batch requests a minute);
 ``--quick`` runs everything at a small scale instead, to check the scripts work.
@@ -17,6 +18,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_backfill  # noqa: E402
+import bench_excel  # noqa: E402
+import bench_fresh  # noqa: E402
 import bench_preview  # noqa: E402
 import make_large  # noqa: E402
 import scale  # noqa: E402
@@ -36,6 +39,8 @@ def main(argv: list[str] | None = None) -> int:
         size = ["--outlets", "3", "--days", "10"]
         steps = [
             ("preview", bench_preview.main, [*size, "--csv-runs", "1"]),
+            ("fresh", bench_fresh.main, [*size, "--runs", "1", "--day", "2026-11-20"]),
+            ("excel", bench_excel.main, [*size, "--lines", "2000", "--runs", "1"]),
             ("scale", scale.main, ["--outlets", "1", "3", "--days", "10", "--runs", "1"]),
             ("backfill", bench_backfill.main, size),
         ]
@@ -44,6 +49,8 @@ def main(argv: list[str] | None = None) -> int:
         steps = [
             ("year file", make_large.main, []),
             ("preview", bench_preview.main, ["--csv-runs", "1"]),
+            ("fresh", bench_fresh.main, []),
+            ("excel", bench_excel.main, []),
             ("scale", scale.main, []),
             ("backfill", bench_backfill.main, []),
         ]

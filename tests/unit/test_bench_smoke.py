@@ -17,6 +17,8 @@ BENCH = Path(__file__).resolve().parents[2] / "bench"
 sys.path.insert(0, str(BENCH))
 
 import bench_backfill  # noqa: E402
+import bench_excel  # noqa: E402
+import bench_fresh  # noqa: E402
 import bench_preview  # noqa: E402
 import make_large  # noqa: E402
 import scale  # noqa: E402
@@ -108,3 +110,28 @@ def test_backfill_posts_each_outlet_day_once_within_the_limits(bench_out: Path, 
     assert "| created " in printed and "| 4 " in printed
     assert "duplicates: 0" in printed
     assert "<!-- begin:backfill -->" in results.read_text()
+
+
+def test_bench_fresh_compares_whole_processes_with_the_floor(bench_out: Path, capsys) -> None:
+    results = bench_out / "RESULTS.md"
+    argv = ["--outlets", "2", "--days", "3", "--runs", "1", "--day", "2026-11-23"]
+    status = bench_fresh.main([*argv, "--results", str(results)])
+    printed = capsys.readouterr().out
+
+    assert status == 0
+    for figure in ("first time (validates)", "second process (verdict kept)", "year CSV",
+                   "posbooks --help", "posbooks status"):  # fmt: skip
+        assert figure in printed
+    assert re.search(r"\| same preview JSON from every run and format +\| yes", printed)
+    assert "<!-- begin:fresh -->" in results.read_text()
+
+
+def test_bench_excel_reads_the_sheet_and_the_csv_alike(bench_out: Path, capsys) -> None:
+    results = bench_out / "RESULTS.md"
+    argv = ["--outlets", "2", "--days", "3", "--lines", "200", "--runs", "1"]
+    status = bench_excel.main([*argv, "--results", str(results)])
+    printed = capsys.readouterr().out
+
+    assert status == 0
+    assert re.search(r"\| same drafts from both +\| yes", printed)
+    assert "<!-- begin:excel -->" in results.read_text()
