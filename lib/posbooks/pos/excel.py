@@ -11,12 +11,17 @@ would hold (see ``loaders._cell_text``).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import zipfile
 from pathlib import PurePosixPath
 from xml.etree import ElementTree
 
-from posbooks.pos.loaders import RawTable, Unreadable, _as_table, _cell_text, _fit
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from posbooks.pos.loaders import ANON, RawTable, Unreadable, _cell_text
 from posbooks.pos.problems import Problem
 
 # Excel's own limits: a file beyond them was not written by Excel or a POS.
@@ -28,6 +33,9 @@ MAX_CELL_CHARS = 32_767
 MAX_UNPACKED_BYTES = 512 << 20
 MAX_CELLS = 40_000_000
 _CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
+# A reference past column Z or row 999,999: few in a POS export, so far cheaper to find.
+_FAR_REF = re.compile(rb'<c r="(?=[A-Z]{2}|[A-Z][0-9]{7})([A-Z]{1,3})([0-9]{1,7})"')
+_NEAR_ROWS, _NEAR_COLUMNS = 999_999, 26
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
@@ -77,24 +85,74 @@ def check_limits(path) -> None:
                     if unpacked > MAX_UNPACKED_BYTES:
                         raise Unreadable(f"the workbook's text unpacks to more than {mib} MiB; "
                                          "export the sales as CSV instead")  # fmt: skip
-        rows, columns, unpacked, tail = 0, 0, 0, b""
-        with book.open(sheet) as f:
-            while block := f.read(1 << 22):
-                unpacked += len(block)
-                if unpacked > MAX_UNPACKED_BYTES:
-                    raise Unreadable(f"the first sheet unpacks to more than {mib} MiB; "
-                                     "export the sales as CSV instead")  # fmt: skip
-                data = tail + block
-                for letters, number in _CELL_REF.findall(data):
-                    rows = max(rows, int(number))
-                    columns = max(columns, _column_number(letters))
-                tail = data[-32:]  # a reference cut by the block's end is found again
-    if rows > MAX_ROWS or columns > MAX_COLUMNS or rows * columns > MAX_CELLS:
+        rows, columns = _span(book, sheet, _FAR_REF)  # only references past A..Z / 999,999
+        if not _within(rows, columns):
+            rows, columns = _span(book, sheet, _CELL_REF)  # every reference: exact
+    if not _within(rows, columns):
         raise Unreadable(
             f"the first sheet spans {rows:,} rows x {columns:,} columns, more than posbooks "
             f"reads from a workbook ({MAX_CELLS:,} cells, {MAX_ROWS:,} rows); "
             "export the sales as CSV instead"
         )
+
+
+def _within(rows: int, columns: int) -> bool:
+    return rows <= MAX_ROWS and columns <= MAX_COLUMNS and rows * columns <= MAX_CELLS
+
+
+def _span(book: zipfile.ZipFile, sheet: str, pattern: re.Pattern) -> tuple[int, int]:
+    """Rows and columns the sheet's cell references reach, streaming its XML once.
+
+    With ``_FAR_REF`` only far references are seen: a cell not matched lies within
+    999,999 rows and 26 columns, so those are the least the span is taken to be.
+    """
+    far = pattern is _FAR_REF
+    rows, columns = (_NEAR_ROWS, _NEAR_COLUMNS) if far else (0, 0)
+    unpacked, tail = 0, b""
+    with book.open(sheet) as f:
+        while block := f.read(1 << 22):
+            unpacked += len(block)
+            if unpacked > MAX_UNPACKED_BYTES:
+                raise Unreadable(f"the first sheet unpacks to more than {MAX_UNPACKED_BYTES >> 20} "
+                                 "MiB; export the sales as CSV instead")  # fmt: skip
+            data = tail + block
+            found = pattern.findall(data)
+            if found:  # the maxima over a block's distinct values: set and map run in C
+                letters, numbers = zip(*found, strict=True)
+                rows = max(rows, *map(int, set(numbers)))
+                columns = max(columns, *map(_column_number, set(letters)))
+            tail = data[-32:]  # a reference cut by the block's end is found again
+    return rows, columns
+
+
+def _float_text(value: float) -> str:
+    text = f"{value:.10f}".rstrip("0").rstrip(".")  # as loaders._cell_text, without its checks
+    return text if text not in ("", "-0") else "0"
+
+
+# The text of each kind of value python-calamine gives (the same as loaders._cell_text).
+_TEXT_OF = {
+    str: lambda v: v,
+    float: _float_text,
+    int: str,
+    bool: lambda v: "true" if v else "false",
+    dt.datetime: _cell_text,
+    dt.date: dt.date.isoformat,
+    dt.time: dt.time.isoformat,
+}
+
+
+def _column_text(values: tuple) -> pa.Array:
+    """One column of cells as text, blank as null: converted by kind, not cell by cell."""
+    kinds = set(map(type, values))
+    if kinds <= {str}:
+        texts = values
+    elif len(kinds) == 1 and (kind := kinds.pop()) in _TEXT_OF:
+        texts = list(map(_TEXT_OF[kind], values))
+    else:
+        texts = [_TEXT_OF.get(type(v), _cell_text)(v) for v in values]
+    array = pa.array(texts, type=pa.string())
+    return pc.if_else(pc.equal(array, ""), pa.scalar(None, pa.string()), array)
 
 
 def read_xlsx(path) -> RawTable:
@@ -105,36 +163,49 @@ def read_xlsx(path) -> RawTable:
         check_limits(path)
         workbook = CalamineWorkbook.from_path(str(path))
         sheet = workbook.get_sheet_by_index(0)
+        first = sheet.start[0] if sheet.start else 0  # calamine skips empty leading rows
+        cells = sheet.to_python(skip_empty_area=False) if first == 0 else []
     except Unreadable:
         raise
     except Exception as exc:  # zipfile, XML and calamine raise many types for a damaged file
         raise Unreadable(
             f"cannot be read as an Excel workbook (.xlsx): {type(exc).__name__}"
         ) from None
-    lines = iter(sheet.iter_rows())
-    first = sheet.start[0] if sheet.start else 0  # calamine skips empty leading rows
-    header = next(lines, None) if first == 0 else None
+    header = cells[0] if cells else None
     if header is None or not any(str(h).strip() for h in header):
         raise Unreadable("the first sheet is empty (no header row)")
     header_cells = [_cell_text(h) or "" for h in header]
     while header_cells and not header_cells[-1].strip():
         header_cells.pop()  # trailing blank header cells are formatting, not columns
     headers = [h.strip() for h in header_cells]
-    problems: list[Problem] = []
-    rows: list[list[str | None]] = []
-    numbers: list[int] = []
-    misfits: list[bool] = []
-    width = len(headers)
-    for row, cells in enumerate(lines, start=2):
-        values = [v if type(v) is str else _cell_text(v) for v in cells]
-        if not any(v and v.strip() for v in values):
-            continue
-        if any(v and len(v) > MAX_CELL_CHARS for v in values):
+    width, count = len(headers), len(cells) - 1
+    columns = [_column_text(c) for c in zip(*cells[1:], strict=True)] if count else []
+    del cells
+    if not columns:
+        columns = [pa.array([], pa.string()) for _ in header]
+    numbers = np.arange(2, count + 2, dtype=np.int64)
+    for column in columns:
+        too_long = pc.greater(pc.utf8_length(column), MAX_CELL_CHARS)
+        if pc.any(too_long).as_py():
+            row = int(numbers[pc.index(too_long, True).as_py()])
             raise Unreadable(f"a cell holds more than {MAX_CELL_CHARS:,} characters", row)
-        values = [v or None for v in values]
-        values += [None] * (width - len(values))
-        fitted, misfit = _fit(values, width, row, problems)
-        rows.append(fitted)
-        numbers.append(row)
-        misfits.append(misfit)
-    return RawTable(headers, _as_table(headers, rows, numbers, misfits), problems)
+    filled = [pc.fill_null(pc.not_equal(pc.utf8_trim_whitespace(c), ""), False) for c in columns]
+    kept = _any(filled, count)
+    misfit = pc.and_(_any(filled[width:], count), kept)  # a value beyond the header's columns
+    problems = [
+        Problem(ANON, int(row), None,
+                f"row has {len(columns)} values but the header has {width} columns")
+        for row in numbers[np.asarray(misfit, dtype=bool)]
+    ]  # fmt: skip
+    arrays = {f"c{i}": column for i, column in enumerate(columns[:width])}
+    for i in range(len(arrays), width):  # header cells beyond the sheet's last used column
+        arrays[f"c{i}"] = pa.nulls(count, pa.string())
+    table = pa.table({**arrays, "source_row": numbers, "misfit": misfit})
+    return RawTable(headers, table.filter(kept), problems)
+
+
+def _any(flags: list, count: int) -> pa.BooleanArray:
+    result = pa.array(np.zeros(count, dtype=bool))
+    for flag in flags:
+        result = pc.or_(result, flag)
+    return result
