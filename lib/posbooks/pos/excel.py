@@ -6,7 +6,7 @@ rectangle (python-calamine aborts the process). So before anything is parsed, th
 XML is streamed once, counting its unpacked bytes and the rectangle its cells span; a
 workbook over a limit is refused with a plain message. The sheet is then read by
 python-calamine (Rust), row by row, and each value becomes the text a CSV export of it
-would hold (see ``loaders._cell_text``).
+would hold (``_cell_text``).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from posbooks.pos.loaders import ANON, RawTable, Unreadable, _cell_text
+from posbooks.pos.loaders import ANON, RawTable, Unreadable
 from posbooks.pos.problems import Problem
 
 # Excel's own limits: a file beyond them was not written by Excel or a POS.
@@ -125,12 +125,31 @@ def _span(book: zipfile.ZipFile, sheet: str, pattern: re.Pattern) -> tuple[int, 
     return rows, columns
 
 
+def _cell_text(value: object) -> str | None:
+    """An Excel cell as the text a CSV export of it would hold."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, float):
+        # Ten places hide binary noise (10.600000000000001) but keep a real third decimal.
+        text = f"{value:.10f}".rstrip("0").rstrip(".")
+        return text if text not in ("", "-0") else "0"
+    return str(value)
+
+
 def _float_text(value: float) -> str:
-    text = f"{value:.10f}".rstrip("0").rstrip(".")  # as loaders._cell_text, without its checks
+    text = f"{value:.10f}".rstrip("0").rstrip(".")  # as _cell_text, without its checks
     return text if text not in ("", "-0") else "0"
 
 
-# The text of each kind of value python-calamine gives (the same as loaders._cell_text).
+# The text of each kind of value python-calamine gives (the same as _cell_text).
 _TEXT_OF = {
     str: lambda v: v,
     float: _float_text,

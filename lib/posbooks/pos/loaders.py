@@ -1,4 +1,4 @@
-"""Read CSV and Excel exports into raw text columns, keeping each value's row number.
+"""Read CSV exports into raw text columns (Excel: see ``excel``), keeping each value's row number.
 
 Values stay text here; typing and validation happen in DuckDB (see ``checks``) so every
 format is judged by the same rules. Row numbers are what the user sees: the header is
@@ -8,7 +8,6 @@ row 1 and blank lines still count, so a message points at the line in their edit
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import importlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -80,17 +79,6 @@ def _undecodable_row(path: Path) -> int | None:
                 return None
             lines += data.count(b"\n", 0, cut)
             rest = data[cut:]
-
-
-def _as_table(
-    headers: list[str], rows: list[list[str | None]], row_numbers: list[int], misfits: list[bool]
-) -> pa.Table:
-    width = len(headers)
-    columns = list(zip(*rows, strict=True)) if rows else [() for _ in range(width)]
-    arrays = {f"c{i}": pa.array(col, type=pa.string()) for i, col in enumerate(columns)}
-    arrays["source_row"] = pa.array(row_numbers, type=pa.int64())
-    arrays["misfit"] = pa.array(misfits, type=pa.bool_())
-    return pa.table(arrays)
 
 
 def _fit(values: list, width: int, row: int, problems: list[Problem]) -> tuple[list, bool]:
@@ -413,22 +401,3 @@ def _unreadable(path: Path, exc: Exception, line: int) -> Unreadable:
             "is not UTF-8 text; save it as 'CSV UTF-8' and try again", _undecodable_row(path)
         )
     return Unreadable(f"cannot be read as CSV near row {line}: {exc}")
-
-
-def _cell_text(value: object) -> str | None:
-    """An Excel cell as the text a CSV export of it would hold."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dt.datetime):
-        if value.time() == dt.time(0):
-            return value.date().isoformat()
-        return value.isoformat(sep=" ")
-    if isinstance(value, dt.date | dt.time):
-        return value.isoformat()
-    if isinstance(value, float):
-        # Ten places hide binary noise (10.600000000000001) but keep a real third decimal.
-        text = f"{value:.10f}".rstrip("0").rstrip(".")
-        return text if text not in ("", "-0") else "0"
-    return str(value)
