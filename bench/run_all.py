@@ -1,5 +1,5 @@
 """Every benchmark, in order (`make bench`): the year file, preview, fresh processes, Excel,
-scale, backfill.
+the browser, scale, backfill.
 
 The backfill takes minutes by design (QuickBooks' 40 batch requests a minute);
 ``--quick`` runs everything at a small scale instead, to check the scripts work.
@@ -18,6 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_backfill  # noqa: E402
+import bench_browser  # noqa: E402
 import bench_excel  # noqa: E402
 import bench_fresh  # noqa: E402
 import bench_preview  # noqa: E402
@@ -51,6 +52,7 @@ def main(argv: list[str] | None = None) -> int:
             ("preview", bench_preview.main, ["--csv-runs", "1"]),
             ("fresh", bench_fresh.main, []),
             ("excel", bench_excel.main, []),
+            ("browser", bench_browser.main, []),
             ("scale", scale.main, []),
             ("backfill", bench_backfill.main, []),
         ]

@@ -283,7 +283,7 @@ def save_source_options(wb: Workbench, preset: str | None, **options) -> SourceP
     return save_source_profile(wb.store, SourceProfile(preset, changed))
 
 
-_DAYS_SQL = "SELECT min(business_date), max(business_date) FROM {view} WHERE NOT voided"
+_DAYS_SQL = "SELECT min(business_date), max(business_date) FROM {lines}"
 
 
 def summarize_source(source: DataSource) -> SourceSummary:
@@ -297,7 +297,10 @@ def summarize_source(source: DataSource) -> SourceSummary:
     if not exports.ok:
         return SourceSummary(source, tuple(exports.problems))
     recognised = tuple(r.description for r in exports.recognised)
-    first, last = exports.con.execute(_DAYS_SQL.format(view=exports.view)).fetchone()
+    # The per-day sums validation kept hold the same days (voided left out), without a scan
+    # of every line (a CSV is read again for each query over its lines).
+    lines = exports.day_sums or f"(SELECT business_date FROM {exports.view} WHERE NOT voided)"
+    first, last = exports.con.execute(_DAYS_SQL.format(lines=lines)).fetchone()
     keys, outlets = mapping_mod.pos_keys(exports)
     return SourceSummary(
         source,
