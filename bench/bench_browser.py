@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import socket
 import statistics
 import subprocess
@@ -145,6 +146,7 @@ def main(argv: list[str] | None = None) -> int:
         for proc in procs:
             proc.terminate()
             proc.wait(timeout=15)
+        shutil.rmtree(work, ignore_errors=True)  # three copies of the month's CSV
     t, f = statistics.median(ours), statistics.median(floors)
     rows = [
         ["upload to first preview, Chromium", seconds(t), f"{lines:,} lines, "
