@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+from datetime import date
 
 import tornado.web
 
@@ -61,21 +62,47 @@ class FaultsHandler(AdminHandler):
 
 
 class PreferencesHandler(AdminHandler):
-    """POST {"class_tracking": bool, "location_tracking": bool} to every company."""
+    """POST preferences to every company: booleans class_tracking (both class settings),
+    class_tracking_per_txn, class_tracking_per_line, location_tracking,
+    warn_duplicate_journal_number; book_close_date "YYYY-MM-DD" or "" (books open)."""
+
+    FLAGS = (
+        "class_tracking",
+        "location_tracking",
+        "class_tracking_per_txn",
+        "class_tracking_per_line",
+        "warn_duplicate_journal_number",
+    )
 
     def post(self) -> None:
         payload = self.payload()
-        flags = {k: payload.get(k) for k in ("class_tracking", "location_tracking")}
-        if set(payload) - set(flags) or any(
-            v is not None and not isinstance(v, bool) for v in flags.values()
+        flags = {k: payload.get(k) for k in self.FLAGS}
+        close = payload.get("book_close_date")
+        if (
+            set(payload) - set(flags) - {"book_close_date"}
+            or any(v is not None and not isinstance(v, bool) for v in flags.values())
+            or (close is not None and not _is_date_or_empty(close))
         ):
             raise tornado.web.HTTPError(
-                400, reason="expected booleans class_tracking and/or location_tracking"
+                400,
+                reason="expected booleans "
+                + ", ".join(self.FLAGS)
+                + ' and/or book_close_date "YYYY-MM-DD" or ""',
             )
         for book in self.state.books.values():
-            book.set_preferences(**flags)
+            book.set_preferences(**flags, book_close_date=close)
         self.state.changed()
-        self.write_json({"applied": {k: v for k, v in flags.items() if v is not None}})
+        applied = {k: v for k, v in {**flags, "book_close_date": close}.items() if v is not None}
+        self.write_json({"applied": applied})
+
+
+def _is_date_or_empty(value: object) -> bool:
+    if value == "":
+        return True
+    try:
+        return isinstance(value, str) and date.fromisoformat(value).isoformat() == value
+    except ValueError:
+        return False
 
 
 class ClockHandler(AdminHandler):
@@ -107,11 +134,20 @@ class ClockHandler(AdminHandler):
 
 
 class ResetHandler(AdminHandler):
-    """POST: fresh demo company, tokens/faults/counters cleared, apps kept, real time."""
+    """POST: fresh demo company, tokens/faults/counters cleared, apps kept, real time.
+
+    {"company": "my"} gives another demo company (demo, my, uk, us); {} the one it started with.
+    """
 
     def post(self) -> None:
-        self.state.reset()
-        self.write_json({"reset": True, "realm_ids": sorted(self.state.books)})
+        company = self.payload().get("company")
+        try:
+            self.state.reset(company)
+        except ValueError as exc:
+            raise tornado.web.HTTPError(400, reason=str(exc)) from exc
+        self.write_json(
+            {"reset": True, "realm_ids": sorted(self.state.books), "company": self.state.company}
+        )
 
 
 class StateHandler(AdminHandler):

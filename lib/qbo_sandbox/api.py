@@ -16,6 +16,7 @@ from qbo_sandbox.faults import (
 from qbo_sandbox.handlers import SandboxHandler
 
 log = logging.getLogger("qbo_sandbox")
+INVALID_TOKEN = 'Bearer realm="Intuit", error="invalid_token"'
 
 try:  # written by the accounting half of the sandbox
     from qbo_sandbox.views import render_view
@@ -41,9 +42,13 @@ class CompanyApiHandler(SandboxHandler):
         token = self.bearer_token()
         check = state.oauth.check_access(token, realm_id)
         if not check.ok:
-            # Missing or never-issued tokens get the gateway's lowercase body seen in the
-            # wild; expired, revoked or other-company tokens the capitalised Fault.
-            body = authentication_fault(now, check.detail, lowercase=not check.known)
+            # Missing, never-issued and expired tokens get the gateway's lowercase body
+            # (expired: recorded in errors/qbo_api_401_token_expired_lowercase.yml, with the
+            # WWW-Authenticate header); revoked or other-company tokens the capitalised
+            # Fault (assumed).
+            expired = check.detail.startswith("Token expired")
+            body = authentication_fault(now, check.detail, lowercase=not check.known or expired)
+            self.set_header("WWW-Authenticate", INVALID_TOKEN)
             return self.write_json(body, 401)
         book = state.books.get(realm_id)
         if book is None:
@@ -63,6 +68,7 @@ class CompanyApiHandler(SandboxHandler):
             # Disconnected in QuickBooks just before this request: every token of the
             # connection is dead, and this request is refused like any revoked token.
             state.oauth.revoke_grant(check.grant)
+            self.set_header("WWW-Authenticate", INVALID_TOKEN)
             return self.write_json(authentication_fault(now, "Token revoked"), 401)
         if fault is not None and fault.kind in ("http_500", "http_503"):
             status = int(fault.kind[-3:])

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from qbo_sandbox import demo
+from qbo_sandbox import companies, demo
 from qbo_sandbox.entities import (
     COMPANY_TZ,
     decimals_in,
@@ -56,6 +56,8 @@ class CompanyBook(CompanyApi):
         self._replies: OrderedDict[str, tuple[int, dict]] = OrderedDict()
         self._company_info = demo.company_info(realm_id) | {"CompanyName": "Sandbox Company"}
         self._preferences = demo.preferences(class_tracking=True, location_tracking=True)
+        self._company_key = companies.DEFAULT_COMPANY
+        self._tax_accounts: dict[str, str] = {}  # TaxRate Id -> liability Account Id
         stamp = self._stamp()
         for record in (self._company_info, self._preferences):
             record.update({"SyncToken": "0", "domain": "QBO", "sparse": False, "MetaData": stamp})
@@ -66,16 +68,34 @@ class CompanyBook(CompanyApi):
         realm_id: str,
         *,
         clock: Callable[[], datetime],
-        class_tracking: bool = True,
+        class_tracking: bool | None = None,
         location_tracking: bool = True,
+        company: str | None = None,
     ) -> CompanyBook:
-        """The demo restaurant group (see qbo_sandbox.demo)."""
+        """A demo restaurant company: ``company`` is demo (default), my, uk or us.
+
+        ``class_tracking`` True/False turns both class preferences on/off; None keeps the
+        company's own (uk: per transaction only).
+        """
+        profile = companies.profile(company)
         book = cls(realm_id, clock=clock)
-        book._company_info["CompanyName"] = demo.COMPANY_NAME
-        for entity, records in demo.demo_objects().items():
+        book._company_key = profile.key
+        if profile.key == companies.DEFAULT_COMPANY:
+            objects = demo.demo_objects()  # the historical Ids, unchanged
+        else:
+            objects = companies.company_objects(profile)
+            book._tax_accounts = companies.tax_rate_accounts(profile, objects)
+        book._company_info.update(companies.company_info(profile, realm_id))
+        stamp = book._preferences["MetaData"]
+        book._preferences = companies.preferences(profile, location_tracking=location_tracking)
+        book._preferences.update(
+            {"SyncToken": "0", "domain": "QBO", "sparse": False, "MetaData": stamp}
+        )
+        for entity, records in objects.items():
             for record in records:
                 book._insert(entity, record)
-        book.set_preferences(class_tracking=class_tracking, location_tracking=location_tracking)
+        if class_tracking is not None:
+            book.set_preferences(class_tracking=class_tracking)
         return book
 
     # ----- what the server calls -------------------------------------------------------
@@ -110,16 +130,42 @@ class CompanyBook(CompanyApi):
             return ApiReply(status, reply_body)
 
     def set_preferences(
-        self, *, class_tracking: bool | None = None, location_tracking: bool | None = None
+        self,
+        *,
+        class_tracking: bool | None = None,
+        location_tracking: bool | None = None,
+        class_tracking_per_txn: bool | None = None,
+        class_tracking_per_line: bool | None = None,
+        book_close_date: str | None = None,
+        warn_duplicate_journal_number: bool | None = None,
     ) -> None:
-        """Turn "Track classes" / "Track locations" on or off (None leaves it as is)."""
+        """Change preferences (None leaves one as is).
+
+        ``class_tracking`` sets both ClassTrackingPerTxn and ClassTrackingPerTxnLine;
+        ``book_close_date`` "" clears the closing date.
+        """
         with self._lock:
             prefs = self._preferences["AccountingInfoPrefs"]
             if class_tracking is not None:
                 prefs["ClassTrackingPerTxn"] = class_tracking
                 prefs["ClassTrackingPerTxnLine"] = class_tracking
+            if class_tracking_per_txn is not None:
+                prefs["ClassTrackingPerTxn"] = class_tracking_per_txn
+            if class_tracking_per_line is not None:
+                prefs["ClassTrackingPerTxnLine"] = class_tracking_per_line
             if location_tracking is not None:
                 prefs["TrackDepartments"] = location_tracking
+            if book_close_date is not None:
+                prefs["BookCloseDate"] = book_close_date
+            if warn_duplicate_journal_number is not None:
+                values = self._preferences.setdefault("OtherPrefs", {}).setdefault("NameValue", [])
+                values[:] = [v for v in values if v.get("Name") != "WarnDuplicateJournalNumber"]
+                values.append(
+                    {
+                        "Name": "WarnDuplicateJournalNumber",
+                        "Value": "true" if warn_duplicate_journal_number else "false",
+                    }
+                )
             self._preferences["SyncToken"] = str(int(self._preferences["SyncToken"]) + 1)
             self._preferences["MetaData"] = self._stamp(self._preferences.get("MetaData"))
 
@@ -142,6 +188,8 @@ class CompanyBook(CompanyApi):
                     ],
                     "company_info": self._company_info,
                     "preferences": self._preferences,
+                    "company_key": self._company_key,
+                    "tax_accounts": self._tax_accounts,
                 }
             )
 
@@ -158,6 +206,8 @@ class CompanyBook(CompanyApi):
         book._replies = OrderedDict((r[0], (int(r[1]), r[2])) for r in data.get("replies", []))
         book._company_info = copy.deepcopy(data.get("company_info", book._company_info))
         book._preferences = copy.deepcopy(data.get("preferences", book._preferences))
+        book._company_key = str(data.get("company_key", companies.DEFAULT_COMPANY))
+        book._tax_accounts = {str(k): str(v) for k, v in data.get("tax_accounts", {}).items()}
         return book
 
     # ----- what validation, reports and views read -------------------------------------
@@ -169,8 +219,61 @@ class CompanyBook(CompanyApi):
 
     @property
     def class_tracking(self) -> bool:
-        """Preferences "Track classes" (ClassTrackingPerTxnLine)."""
-        return bool(self._preferences["AccountingInfoPrefs"]["ClassTrackingPerTxnLine"])
+        """ "Track classes": ClassTrackingPerTxn or ClassTrackingPerTxnLine."""
+        return self.class_tracking_per_txn or self.class_tracking_per_line
+
+    @property
+    def class_tracking_per_txn(self) -> bool:
+        """Preferences AccountingInfoPrefs.ClassTrackingPerTxn."""
+        return bool(self._preferences["AccountingInfoPrefs"].get("ClassTrackingPerTxn"))
+
+    @property
+    def class_tracking_per_line(self) -> bool:
+        """Preferences AccountingInfoPrefs.ClassTrackingPerTxnLine."""
+        return bool(self._preferences["AccountingInfoPrefs"].get("ClassTrackingPerTxnLine"))
+
+    @property
+    def book_close_date(self) -> str:
+        """Preferences AccountingInfoPrefs.BookCloseDate ("" when the books are open)."""
+        return str(self._preferences["AccountingInfoPrefs"].get("BookCloseDate") or "")
+
+    @property
+    def warn_duplicate_journal_number(self) -> bool:
+        """OtherPrefs WarnDuplicateJournalNumber (Intuit's real preference name)."""
+        for value in self._preferences.get("OtherPrefs", {}).get("NameValue", []):
+            if value.get("Name") == "WarnDuplicateJournalNumber":
+                return str(value.get("Value")).lower() == "true"
+        return False
+
+    @property
+    def company_key(self) -> str:
+        """Which demo company this is: demo, my, uk or us."""
+        return self._company_key
+
+    @property
+    def tax_model(self) -> str:
+        """lenient (the historical demo), global (non-US with tax) or us."""
+        if self._company_key == companies.DEFAULT_COMPANY:
+            return "lenient"
+        if not self._preferences.get("TaxPrefs", {}).get("UsingSalesTax"):
+            return "lenient"
+        return "us" if self._company_info.get("Country") == "US" else "global"
+
+    @property
+    def tax_word(self) -> str:
+        """What QuickBooks calls tax in this country's 6000 message (VAT, GST/HST, SST)."""
+        return companies.profile(self._company_key).tax_word or "tax"
+
+    @property
+    def currency_ref(self) -> dict[str, str]:
+        """The home currency as a CurrencyRef."""
+        code = self._preferences.get("CurrencyPrefs", {}).get("HomeCurrency", {}).get("value")
+        names = {p.currency[0]: p.currency[1] for p in companies.PROFILES.values()}
+        return {"value": str(code or "MYR"), "name": names.get(str(code), str(code))}
+
+    def tax_rate_account(self, rate_id: str) -> str | None:
+        """The Id of the liability account a TaxRate's tax is booked to."""
+        return self._tax_accounts.get(str(rate_id))
 
     @property
     def location_tracking(self) -> bool:
@@ -205,8 +308,8 @@ class CompanyBook(CompanyApi):
         return None
 
     def transactions(self) -> Iterable[tuple[str, dict[str, Any]]]:
-        """Every posted JournalEntry and SalesReceipt."""
-        for entity in ("JournalEntry", "SalesReceipt"):
+        """Every posted JournalEntry, SalesReceipt and RefundReceipt."""
+        for entity in ("JournalEntry", "SalesReceipt", "RefundReceipt"):
             for record in list(self._objects.get(entity, {}).values()):
                 yield entity, record
 
@@ -214,7 +317,16 @@ class CompanyBook(CompanyApi):
         """Copies of every live object of an entity as the API returns them, by Id."""
         with self._lock:
             records = list(self._objects.get(entity, {}).values())
-            return self._public(entity, sorted(records, key=lambda r: int(r["Id"])))
+            return self._public(
+                entity,
+                sorted(
+                    records,
+                    key=lambda r: (
+                        not str(r["Id"]).isdigit(),
+                        int(r["Id"]) if str(r["Id"]).isdigit() else 0,
+                    ),
+                ),
+            )
 
     def read_object(self, entity: str, object_id: str) -> dict[str, Any] | None:
         """A copy of one object as the API returns it, or None."""
@@ -264,7 +376,8 @@ class CompanyBook(CompanyApi):
         record.update({"SyncToken": "0", "domain": "QBO", "sparse": False})
         record["MetaData"] = self._stamp()
         self._objects.setdefault(entity, {})[object_id] = record
-        self._next_id[entity] = max(self._next_id.get(entity, 1), int(object_id) + 1)
+        if object_id.isdigit():  # US TaxCodes TAX / NON have names for Ids
+            self._next_id[entity] = max(self._next_id.get(entity, 1), int(object_id) + 1)
         return record
 
     def _public(self, entity: str, records: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -92,11 +92,17 @@ _SALES_RECEIPT_PROPS = _COMMON | {
     "FreeFormAddress",
 }
 
+_REFUND_RECEIPT_PROPS = (_SALES_RECEIPT_PROPS - {"DepositToAccountRef"}) | {
+    "RefundFromAccountRef",
+    "CheckPayment",
+}
+
 SPECS: dict[str, EntitySpec] = {
     spec.name.lower(): spec
     for spec in (
         EntitySpec("JournalEntry", True, True, False, frozenset(_JOURNAL_ENTRY_PROPS)),
         EntitySpec("SalesReceipt", True, True, False, frozenset(_SALES_RECEIPT_PROPS)),
+        EntitySpec("RefundReceipt", True, True, False, frozenset(_REFUND_RECEIPT_PROPS)),
         EntitySpec(
             "Account",
             True,
@@ -151,6 +157,7 @@ SPECS: dict[str, EntitySpec] = {
         ),
         EntitySpec("PaymentMethod", name_list=True),
         EntitySpec("TaxCode", name_list=True),
+        EntitySpec("TaxRate", name_list=True),
         EntitySpec("Customer", name_list=True),
         EntitySpec("Vendor", name_list=True),
         EntitySpec("CompanyInfo"),
@@ -175,7 +182,7 @@ MONEY_FIELDS = frozenset(
     }
 )
 # Numeric fields that are not money (quantities, rates, prices can carry more places).
-NUMBER_FIELDS = MONEY_FIELDS | {"UnitPrice", "Qty", "ExchangeRate", "TaxPercent"}
+NUMBER_FIELDS = MONEY_FIELDS | {"UnitPrice", "Qty", "ExchangeRate", "TaxPercent", "RateValue"}
 
 
 def spec_for(url_name: str) -> EntitySpec | None:

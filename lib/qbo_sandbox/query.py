@@ -39,6 +39,15 @@ def parse_error(query: str, detail: str) -> QboFault:
     )
 
 
+def too_small(value: int) -> QboFault:
+    """4001 for STARTPOSITION 0 (recorded: errors/qbruby_query_validation_4001.xml)."""
+    return QboFault(
+        "4001",
+        "Invalid query",
+        f"QueryValidationError: value {value} is too small. Min allowed value is 1",
+    )
+
+
 @dataclass(frozen=True)
 class Condition:
     """One WHERE condition: field, operator (=, <, IN, LIKE ...) and value(s)."""
@@ -149,17 +158,23 @@ class _Parser:
                 if self.peek() != ",":
                     break
                 self.take(",")
-        if self.peek_word() == "STARTPOSITION":
-            self.take()
-            query.start = self.integer()
-        if self.peek_word() == "MAXRESULTS":
-            self.take()
-            query.max_results = self.integer()
+        # either order: 'MAXRESULTS 1000 STARTPOSITION 1' is answered 200 (recorded:
+        # query/qbo_api_query_salesreceipt_maxresults_before_startposition.yml)
+        seen: set[str] = set()
+        while self.peek_word() in {"STARTPOSITION", "MAXRESULTS"} - seen:
+            word = self.take()[1].upper()
+            seen.add(word)
+            if word == "STARTPOSITION":
+                query.start = self.integer()
+            else:
+                query.max_results = self.integer()
         if self.pos < len(self.tokens):
             raise parse_error(self.text, f"unexpected {self.peek()!r}")
         if query.start < 1:
-            raise parse_error(self.text, "STARTPOSITION must be 1 or more")
-        if not 1 <= query.max_results <= MAX_RESULTS:
+            raise too_small(query.start)
+        if query.max_results < 1:
+            raise too_small(query.max_results)
+        if query.max_results > MAX_RESULTS:
             raise parse_error(self.text, f"MAXRESULTS must be between 1 and {MAX_RESULTS}")
         return query
 

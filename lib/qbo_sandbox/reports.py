@@ -6,6 +6,7 @@ two always agree.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -14,7 +15,11 @@ from typing import Any, Protocol
 from qbo_sandbox.transactions import CompanyView, Posting, postings
 
 ZERO = Decimal("0")
-TXN_TYPE = {"JournalEntry": "Journal Entry", "SalesReceipt": "Sales Receipt"}
+TXN_TYPE = {
+    "JournalEntry": "Journal Entry",
+    "SalesReceipt": "Sales Receipt",
+    "RefundReceipt": "Refund",
+}
 # Balance-sheet and P&L classifications whose natural balance is a debit.
 DEBIT_NATURE = frozenset({"Asset", "Expense"})
 
@@ -100,6 +105,14 @@ def _money(amount: Decimal) -> str:
     return format(amount.quantize(Decimal("0.01")), "f") if amount else ""
 
 
+def _report_money(amount: Decimal) -> str:
+    """Amounts as the Journal report prints them: "30.00", zero as ".00"."""
+    text = format(amount.quantize(Decimal("0.01")), "f")
+    return ".00" if amount == 0 else text
+
+
+# The recorded column set (reports/intuit_journalreport_example_excerpt.md): 8 columns,
+# no Class or Location.
 COLUMNS = (
     ("Date", "tx_date"),
     ("Transaction Type", "txn_type"),
@@ -107,53 +120,58 @@ COLUMNS = (
     ("Name", "name"),
     ("Memo/Description", "memo"),
     ("Account", "account_name"),
-    ("Class", "klass_name"),
-    ("Location", "dept_name"),
     ("Debit", "debt_amt"),
     ("Credit", "credit_amt"),
 )
+CONTINUATION_DATE = "0-00-00"
 
 
 def journal_report(book: LedgerView, start: str, end: str, generated_at: str) -> dict[str, Any]:
-    """QBO's report JSON (Header, Columns, Rows) for the Journal report."""
+    """QBO's report JSON (Header, Columns, Rows) for the Journal report, in the recorded
+    shape: ONE flat row list; per transaction its Data rows (continuation rows dated
+    "0-00-00", Transaction Type blank but keeping the id), a Section with only a Summary,
+    then an all-blank Data row. A final TOTAL Section closes the report (assumed)."""
     rows: list[dict[str, Any]] = []
     debit_total = credit_total = ZERO
-    for txn in journal(book, start, end):
-        data_rows = []
+    blank = {"ColData": [{"value": ""} for _ in COLUMNS], "type": "Data"}
+    transactions = journal(book, start, end)
+    for number, txn in enumerate(transactions):
         for index, posting in enumerate(txn.postings):
             first = index == 0
             account_id = posting.account_id
             col_data = [
-                {"value": txn.txn_date if first else ""},
+                {"value": txn.txn_date if first else CONTINUATION_DATE},
                 {"value": txn.txn_type if first else "", "id": txn.txn_id},
                 {"value": txn.doc_number if first else ""},
-                {"value": posting.name},
+                {"value": posting.name, "id": ""},
                 {"value": posting.description or (txn.private_note if first else "")},
                 {"value": _names(book, "Account", account_id), "id": account_id},
-                {"value": _names(book, "Class", posting.class_id)},
-                {"value": _names(book, "Department", posting.department_id)},
-                {"value": _money(posting.debit)},
-                {"value": _money(posting.credit)},
+                {"value": _report_money(posting.debit) if posting.debit else ""},
+                {"value": _report_money(posting.credit) if posting.credit else ""},
             ]
-            data_rows.append({"ColData": col_data, "type": "Data"})
+            rows.append({"ColData": col_data, "type": "Data"})
         debit_total += txn.total_debit
         credit_total += txn.total_credit
         summary = [{"value": ""} for _ in COLUMNS[:-2]]
-        summary += [{"value": _money(txn.total_debit)}, {"value": _money(txn.total_credit)}]
-        rows.append(
-            {"Rows": {"Row": data_rows}, "Summary": {"ColData": summary}, "type": "Section"}
-        )
-    grand = [{"value": "TOTAL"}] + [{"value": ""} for _ in COLUMNS[1:-2]]
-    grand += [{"value": _money(debit_total) or "0.00"}, {"value": _money(credit_total) or "0.00"}]
-    rows.append({"Summary": {"ColData": grand}, "type": "Section", "group": "GrandTotal"})
-    options = [{"Name": "NoReportData", "Value": "false" if len(rows) > 1 else "true"}]
+        summary += [
+            {"value": _report_money(txn.total_debit)},
+            {"value": _report_money(txn.total_credit)},
+        ]
+        rows.append({"type": "Section", "Summary": {"ColData": summary}})
+        if number < len(transactions) - 1:
+            rows.append(copy.deepcopy(blank))
+    if transactions:
+        grand = [{"value": "TOTAL"}] + [{"value": ""} for _ in COLUMNS[1:-2]]
+        grand += [{"value": _report_money(debit_total)}, {"value": _report_money(credit_total)}]
+        rows.append({"type": "Section", "group": "GrandTotal", "Summary": {"ColData": grand}})
+    options = [{"Name": "NoReportData", "Value": "false" if transactions else "true"}]
     return {
         "Header": {
-            "Time": generated_at,
+            "Time": generated_at[:19] + generated_at[23:] if "." in generated_at else generated_at,
             "ReportName": "JournalReport",
             "StartPeriod": start,
             "EndPeriod": end,
-            "Currency": "MYR",
+            "Currency": book.currency_ref["value"],
             "Option": options,
         },
         "Columns": {"Column": [{"ColTitle": title, "ColType": kind} for title, kind in COLUMNS]},

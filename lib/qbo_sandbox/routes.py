@@ -9,14 +9,20 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from qbo_sandbox.entities import SPECS, EntitySpec, parse_time, spec_for
+from qbo_sandbox.entities import SPECS, EntitySpec, parse_time, plain_json, spec_for
 from qbo_sandbox.lists import prepare_list_object
 from qbo_sandbox.query import parse_query, run_query
 from qbo_sandbox.reports import journal_report
-from qbo_sandbox.transactions import prepare_journal_entry, prepare_sales_receipt
+from qbo_sandbox.transactions import (
+    prepare_journal_entry,
+    prepare_refund_receipt,
+    prepare_sales_receipt,
+)
 from qbo_sandbox.validation import (
     QboFault,
+    check_closed,
     check_properties,
+    duplicate_doc_number,
     invalid_property,
     required,
 )
@@ -30,6 +36,24 @@ Payload = tuple[int, dict[str, Any]]
 def unsupported(detail: str, status: int = 400) -> QboFault:
     """500: QBO's Unsupported Operation fault (unknown resource, wrong method)."""
     return QboFault("500", "Unsupported Operation", detail, status=status)
+
+
+ALLOW_DUPLICATE = "allowduplicatedocnum"
+PSEUDO_IDS = frozenset(
+    {"TAX", "NON", "CustomSalesTax"}
+)  # US TaxCode Ids (tax/qbruby_tax_codes_us.xml)
+
+
+def check_id(entity: str, object_id: str) -> None:
+    """2030 for an Id that is not a number, as recorded (GET customer/1.5)."""
+    if object_id.isdigit() or (entity == "TaxCode" and object_id in PSEUDO_IDS):
+        return
+    raise QboFault(
+        "2030",
+        "Invalid ID",
+        f"Id should be a valid number. Supplied value:{object_id}",
+        element="Id",
+    )
 
 
 def not_found(entity: str, object_id: str) -> QboFault:
@@ -79,18 +103,24 @@ class CompanyApi:
             return 200, {"Preferences": self.preferences()}  # type: ignore[attr-defined]
         spec = spec_for(head)
         if spec is None or head in ("companyinfo", "preferences") or len(parts) > 2:
+            # HTTP 400 with code 500, as recorded (errors/qbo_api_400_unsupported_operation_...)
             raise unsupported(
-                f"Operation Could not find resource for relative : /{path}", status=404
+                f"Operation Could not find resource for relative : /v3/company/"
+                f"{self.realm_id}/{path} is not supported."  # type: ignore[attr-defined]
             )
         if method == "GET" and len(parts) == 2:
+            check_id(spec.name, parts[1])
             found = self.read_object(spec.name, parts[1])  # type: ignore[attr-defined]
             if found is None:
                 raise not_found(spec.name, parts[1])
             return 200, {spec.name: found}
         if method == "POST" and len(parts) == 1:
-            if query.get("include"):  # e.g. include=void: QBO voids; the sandbox does not
-                raise unsupported(f"include={query['include']} is not supported by the sandbox")
-            return 200, self._write(spec, query.get("operation", ""), self._parse_json(body))  # type: ignore[attr-defined]
+            include = query.get("include", "")
+            if include and include != ALLOW_DUPLICATE:  # e.g. include=void: QBO voids
+                raise unsupported(f"include={include} is not supported by the sandbox")
+            data = self._parse_json(body)  # type: ignore[attr-defined]
+            operation = query.get("operation", "")
+            return 200, self._write(spec, operation, data, allow_duplicate=bool(include))
         raise unsupported(f"Operation {method} /{path} is not supported")
 
     # ----- query --------------------------------------------------------------------------
@@ -118,7 +148,14 @@ class CompanyApi:
 
     # ----- create, update, delete ---------------------------------------------------------
 
-    def _write(self, spec: EntitySpec, operation: str, body: dict[str, Any]) -> dict[str, Any]:
+    def _write(
+        self,
+        spec: EntitySpec,
+        operation: str,
+        body: dict[str, Any],
+        *,
+        allow_duplicate: bool = False,
+    ) -> dict[str, Any]:
         if not spec.writable:
             raise unsupported(f"Operation Create/Update is not supported for {spec.name}")
         if operation == "delete":
@@ -128,18 +165,48 @@ class CompanyApi:
         check_properties(spec, body)
         object_id = str(body.get("Id") or "").strip()
         if not object_id or object_id == "0":
-            record = self._insert(spec.name, self._prepare(spec, body, None))  # type: ignore[attr-defined]
+            prepared = self._prepare(spec, body, None)
+            self._check_duplicate(spec, prepared, None, allow_duplicate)
+            record = self._insert(spec.name, prepared)  # type: ignore[attr-defined]
             return self._reply_object(spec.name, record)  # type: ignore[attr-defined]
+        check_id(spec.name, object_id)
         current = self._current(spec, body)
+        if "TxnDate" in current:  # moving a transaction out of a closed period is closed too
+            check_closed(self, str(current["TxnDate"]), "current TxnDate")  # type: ignore[arg-type]
         sparse = body.get("sparse") is True or str(body.get("sparse")).lower() == "true"
         merged = {k: v for k, v in current.items() if k not in _SYSTEM} if sparse else {}
         merged.update({k: v for k, v in body.items() if k not in _SYSTEM})
         prepared = self._prepare(spec, merged, object_id)
+        self._check_duplicate(spec, prepared, object_id, allow_duplicate)
+        unchanged = {k: v for k, v in current.items() if k not in _SYSTEM}
+        if sparse and plain_json(prepared) == plain_json(unchanged):
+            # a sparse update that changes nothing keeps the SyncToken (recorded:
+            # lists/qbo_api_account_read_and_sparse_deactivate.yml)
+            return self._reply_object(spec.name, current)  # type: ignore[attr-defined]
         record = {**prepared, "Id": object_id, "domain": "QBO", "sparse": False}
         record["SyncToken"] = str(int(current["SyncToken"]) + 1)
         record["MetaData"] = self._stamp(current["MetaData"])  # type: ignore[attr-defined]
         self._objects[spec.name][object_id] = record
         return self._reply_object(spec.name, record)  # type: ignore[attr-defined]
+
+    def _check_duplicate(
+        self,
+        spec: EntitySpec,
+        prepared: dict[str, Any],
+        object_id: str | None,
+        allow_duplicate: bool,
+    ) -> None:
+        """6140 for a journal DocNumber already used, when WarnDuplicateJournalNumber is on
+        and the caller did not ask include=allowduplicatedocnum (Intuit's JournalEntry page).
+        Sales forms are not checked: the public evidence conflicts (QBO_FACTS.md)."""
+        number = prepared.get("DocNumber")
+        if spec.name != "JournalEntry" or not number or allow_duplicate:
+            return
+        if not self.warn_duplicate_journal_number:  # type: ignore[attr-defined]
+            return
+        for other_id, other in self._objects.get("JournalEntry", {}).items():
+            if other_id != object_id and other.get("DocNumber") == number:
+                raise duplicate_doc_number(str(number), "Journal Entry", other_id)
 
     def _current(self, spec: EntitySpec, body: dict[str, Any]) -> dict[str, Any]:
         """The stored object an update or delete names, after the SyncToken check."""
@@ -170,6 +237,8 @@ class CompanyApi:
             return prepare_journal_entry(self, body)  # type: ignore[arg-type]
         if spec.name == "SalesReceipt":
             return prepare_sales_receipt(self, body)  # type: ignore[arg-type]
+        if spec.name == "RefundReceipt":
+            return prepare_refund_receipt(self, body)  # type: ignore[arg-type]
         return prepare_list_object(self, spec.name, body, object_id=object_id)  # type: ignore[arg-type]
 
     def _delete(self, spec: EntitySpec, body: dict[str, Any]) -> dict[str, Any]:
@@ -179,6 +248,8 @@ class CompanyApi:
             )
         current = self._current(spec, body)
         object_id = current["Id"]
+        if "TxnDate" in current:
+            check_closed(self, str(current["TxnDate"]))  # type: ignore[arg-type]
         del self._objects[spec.name][object_id]
         stamp = self._stamp()["LastUpdatedTime"]  # type: ignore[attr-defined]
         self._deleted.setdefault(spec.name, {})[object_id] = stamp
@@ -219,7 +290,9 @@ class CompanyApi:
                 raise invalid_property("Id", f"batch item {bid}: create with an Id")
             if operation == "update" and not entity_body.get("Id"):
                 raise required("Id", f"batch item {bid}: update needs Id")
-            return {"bId": bid, **self._write(spec, operation, entity_body)}
+            options = item.get("optionsData") or []
+            allow = ALLOW_DUPLICATE in (options if isinstance(options, list) else [options])
+            return {"bId": bid, **self._write(spec, operation, entity_body, allow_duplicate=allow)}
         except QboFault as fault:
             return {"bId": bid, "Fault": fault.fault_body()}
 

@@ -130,15 +130,18 @@ def start_sandbox(
     host: str = "127.0.0.1",
     port: int = 0,
     state_file: str | os.PathLike | None = None,
-    class_tracking: bool = True,
+    class_tracking: bool | None = None,
     location_tracking: bool = True,
     access_token_ttl: int = 3600,
     limits: Limits | None = None,
     clients: Sequence[ClientRegistration] | None = None,
+    company: str | None = None,
 ) -> SandboxHandle:
     """Start a sandbox on a daemon thread (tornado IOLoop) and return once it listens.
 
     ``port=0`` picks a free port. ``clients`` default to the demo app ``posbooks-demo``.
+    ``company``: the demo company, ``demo`` (default), ``my``, ``uk`` or ``us`` (see
+    qbo_sandbox.companies); a state file that already holds a company keeps its own.
     """
     registered = (
         list(clients)
@@ -159,6 +162,7 @@ def start_sandbox(
         access_token_ttl=access_token_ttl,
         limits=limits,
         state_file=state_file,
+        company=company,
     )
     sockets = tornado.netutil.bind_sockets(port, address=host)
     bound_port = sockets[0].getsockname()[1]

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from qbo_sandbox.clock import SandboxClock
+from qbo_sandbox.companies import profile
 from qbo_sandbox.faults import FaultQueue
 from qbo_sandbox.idtoken import IdTokenSigner
 from qbo_sandbox.limits import Limits, RateLimiter
@@ -57,17 +58,20 @@ class SandboxState:
         self,
         *,
         clients: list[ClientRegistration],
-        class_tracking: bool = True,
+        class_tracking: bool | None = None,
         location_tracking: bool = True,
         access_token_ttl: int = 3600,
         limits: Limits | None = None,
         state_file: str | os.PathLike | None = None,
+        company: str | None = None,
     ) -> None:
         self.lock = threading.RLock()
         self.clock = SandboxClock()
         self.user = DEMO_USER
         self.class_tracking = class_tracking
         self.location_tracking = location_tracking
+        self.company = profile(company).key  # ValueError for an unknown company
+        self.start_company = self.company  # what a reset without a company goes back to
         self.oauth = OAuthAuthority(clock=self.clock.now, access_token_ttl=access_token_ttl)
         self.signer = IdTokenSigner()
         self.default_limits = limits or Limits()
@@ -102,12 +106,15 @@ class SandboxState:
             clock=self.clock.now,
             class_tracking=self.class_tracking,
             location_tracking=self.location_tracking,
+            company=self.company,
         )
         return {self.user.realm_id: book}
 
-    def reset(self) -> None:
-        """Fresh demo company; tokens, faults and counters cleared; apps kept; real time."""
+    def reset(self, company: str | None = None) -> None:
+        """Fresh demo company (``company``: which one; None: the one the sandbox started
+        with); tokens, faults and counters cleared; apps kept; real time."""
         with self.lock:
+            self.company = profile(company or self.start_company).key
             self.clock.reset()
             self.oauth.forget_tokens()
             self.faults.clear()
@@ -149,6 +156,7 @@ class SandboxState:
                     "frozen": self.clock.frozen,
                 },
                 "companies": {r: b.company_name() for r, b in self.books.items()},
+                "demo_company": self.company,
                 "entities": self.entity_counts(),
                 "oauth": self.oauth.summary(),
                 "limits": self.limiter.limits.to_json(),
@@ -169,7 +177,10 @@ class SandboxState:
                     },
                 },
                 "reset_preferences": {
-                    "class_tracking": self.class_tracking,
+                    "class_tracking": self.class_tracking
+                    if self.class_tracking is not None
+                    else profile(self.company).class_per_txn
+                    or profile(self.company).class_per_line,
                     "location_tracking": self.location_tracking,
                 },
                 "accounting_available": self.accounting_available,
@@ -183,6 +194,7 @@ class SandboxState:
                 "clock_offset_seconds": self.clock.offset_seconds,
                 "class_tracking": self.class_tracking,
                 "location_tracking": self.location_tracking,
+                "company": self.company,
                 "oauth": self.oauth.to_json(),
                 "books": {r: b.to_json() for r, b in self.books.items()},
             }
@@ -193,6 +205,7 @@ class SandboxState:
                 f"{self.state_file}: not a sandbox state file of version {STATE_VERSION}"
             )
         self.clock.advance(max(0.0, data.get("clock_offset_seconds", 0.0)))
+        self.company = self.start_company = profile(data.get("company")).key
         self.oauth.load_json(data.get("oauth", {}))
         if CompanyBook is not None:
             self.books = {

@@ -3,14 +3,15 @@
 ``sandbox``: one server per test process (xdist worker); ``fresh_sandbox``: the same
 server reset (new demo company, no tokens, faults or counters, default limits, real
 time); ``tokens``: tokens obtained through the real OAuth flow (sign-in and consent
-forms); ``qb``: a python-quickbooks client on the sandbox (Decimal amounts).
+forms); ``qb``: a python-quickbooks client on the sandbox (Decimal amounts); ``use_company``: switch
+to another demo company (qbo_sandbox.companies) for one test.
 Helpers for more connections: ``qbo_sandbox.clients``.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from quickbooks import QuickBooks
@@ -52,6 +53,24 @@ def tokens(fresh_sandbox: SandboxHandle) -> dict:
 def qb(fresh_sandbox: SandboxHandle, tokens: dict) -> QuickBooks:
     """A python-quickbooks client connected to the fresh sandbox's demo company."""
     return quickbooks_client(fresh_sandbox, tokens)
+
+
+@pytest.fixture
+def use_company(fresh_sandbox: SandboxHandle) -> Iterator[Callable[[str], dict]]:
+    """``use_company("uk")``: the sandbox reset to that demo company (demo, my, uk, us) and
+    tokens for it from the real OAuth flow; the default company again after the test."""
+
+    def use(key: str) -> dict:
+        fresh_sandbox.admin("reset", {"company": key})
+        client = connect(fresh_sandbox)
+        return {
+            "access_token": client.access_token,
+            "refresh_token": client.refresh_token,
+            "realm_id": client.realm_id,
+        }
+
+    yield use
+    fresh_sandbox.admin("reset", {})
 
 
 @pytest.fixture

@@ -12,6 +12,16 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from qbo_sandbox.entities import ref_value
+from qbo_sandbox.tax import (
+    TaxTally,
+    calculation_of,
+    code_rates,
+    line_tax,
+    missing_tax_code,
+    resolve_code,
+    split_by_rates,
+    us_tax,
+)
 from qbo_sandbox.validation import (
     CENT,
     DEPOSIT_TYPES,
@@ -21,6 +31,7 @@ from qbo_sandbox.validation import (
     QboFault,
     business_rule,
     check_class_and_location,
+    check_closed,
     check_text,
     check_txn_date,
     invalid_property,
@@ -63,9 +74,20 @@ def _check_keys(data: dict[str, Any], allowed: frozenset[str], where: str) -> No
 
 
 class CompanyView(BookView, Protocol):
-    """Validation's view plus what transactions need: today and lookups by subtype."""
+    """Validation's view plus what transactions need: today, lookups, tax setup."""
 
     def today(self) -> str: ...
+
+    @property
+    def tax_model(self) -> str: ...
+
+    @property
+    def tax_word(self) -> str: ...
+
+    @property
+    def currency_ref(self) -> dict[str, str]: ...
+
+    def tax_rate_account(self, rate_id: str) -> str | None: ...
 
     def find_account_by_subtype(self, subtype: str) -> dict[str, Any] | None: ...
 
@@ -101,6 +123,7 @@ def _common_header(book: CompanyView, body: dict[str, Any]) -> dict[str, Any]:
     check_text(body, "DocNumber", MAX_DOC_NUMBER)
     check_text(body, "PrivateNote", MAX_TEXT)
     out: dict[str, Any] = {"TxnDate": body.get("TxnDate") or book.today()}
+    check_closed(book, out["TxnDate"])
     for key in ("DocNumber", "PrivateNote"):
         if body.get(key):
             out[key] = body[key]
@@ -127,6 +150,7 @@ def prepare_journal_entry(book: CompanyView, body: dict[str, Any]) -> dict[str, 
     out = _common_header(book, body)
     out["Adjustment"] = bool(body.get("Adjustment", False))
     debits = credits = ZERO
+    tally = TaxTally()
     stored: list[dict[str, Any]] = []
     for index, line in enumerate(_lines(body)):
         where = f"Line {index + 1}"
@@ -150,16 +174,19 @@ def prepare_journal_entry(book: CompanyView, body: dict[str, Any]) -> dict[str, 
         assert account is not None
         new_detail: dict[str, Any] = {"PostingType": posting, "AccountRef": _named_ref(account)}
         new_detail.update(_entity(book, detail, account, where))
-        check_class_and_location(book, detail, where, per_line=True)
+        check_class_and_location(book, detail, where, scope="journal")
         for key, entity in (("ClassRef", "Class"), ("DepartmentRef", "Department")):
             if ref_value(detail.get(key)):
                 new_detail[key] = _named_ref(book.find(entity, ref_value(detail[key]) or ""))
+        tax = ZERO
         if ref_value(detail.get("TaxCodeRef")):
             new_detail["TaxCodeRef"] = _tax_code_ref(book, detail["TaxCodeRef"], where)
+            if book.tax_model == "global":
+                tax = _journal_line_tax(book, detail, new_detail, amount, posting, tally, where)
         if posting == "Debit":
-            debits += amount
+            debits += amount + tax
         else:
-            credits += amount
+            credits += amount + tax
         new_line = {"Id": str(len(stored)), "Amount": amount}
         if line.get("Description"):
             new_line["Description"] = line["Description"]
@@ -175,7 +202,54 @@ def prepare_journal_entry(book: CompanyView, body: dict[str, Any]) -> dict[str, 
         )
     out["Line"] = stored
     out["TotalAmt"] = debits
+    if book.tax_model != "lenient":
+        out["TxnTaxDetail"] = _journal_tax_detail(tally)
+    if book.tax_model == "global":
+        out["GlobalTaxCalculation"] = calculation_of(body)
+    out["CurrencyRef"] = book.currency_ref
     return out
+
+
+def _journal_line_tax(
+    book: CompanyView,
+    detail: dict[str, Any],
+    new_detail: dict[str, Any],
+    amount: Decimal,
+    posting: str,
+    tally: TaxTally,
+    where: str,
+) -> Decimal:
+    """A journal line with a TaxCodeRef in a non-US company: TaxApplicableOn and TaxAmount
+    are required (Intuit's JournalEntry page); QuickBooks adds the tax posting itself, on
+    the line's side, to the tax account of the code's rate. Returns the line's tax."""
+    applicable = detail.get("TaxApplicableOn")
+    if applicable in (None, ""):
+        raise required("TaxApplicableOn", f"{where}: a line with TaxCodeRef")
+    if applicable not in ("Sales", "Purchase"):
+        raise invalid_property("TaxApplicableOn", f"{where}: TaxApplicableOn {applicable!r}")
+    tax = money(detail.get("TaxAmount"), "TaxAmount", required_what=f"{where}: TaxCodeRef")
+    if tax < 0:
+        raise invalid_property("TaxAmount", f"{where}: TaxAmount {tax} is negative")
+    code = resolve_code(book, detail["TaxCodeRef"], f"{where}.TaxCodeRef")
+    rates = code_rates(book, code)
+    if tax and not rates:
+        raise business_rule(
+            f"Tax code {code['Name']} has no tax rate; TaxAmount must be 0 ({where}).",
+            "TaxAmount",
+        )
+    sign = Decimal(-1) if posting == "Credit" else Decimal(1)
+    for rate, share in split_by_rates(tax, rates):
+        tally.add(rate, amount * sign, share * sign)
+    new_detail["TaxApplicableOn"] = applicable
+    new_detail["TaxAmount"] = tax
+    return tax
+
+
+def _journal_tax_detail(tally: TaxTally) -> dict[str, Any]:
+    """A journal entry's TxnTaxDetail: one TaxLine per rate, negative for credits."""
+    detail = tally.detail()
+    detail["TotalTax"] = abs(tally.total())
+    return detail
 
 
 def _entity(
@@ -228,19 +302,35 @@ def _description_line(line: dict[str, Any], index: int) -> dict[str, Any]:
 
 def prepare_sales_receipt(book: CompanyView, body: dict[str, Any]) -> dict[str, Any]:
     """Validate a SalesReceipt like QBO and return its stored form (TotalAmt computed)."""
+    return prepare_sales_form(book, body, "SalesReceipt")
+
+
+def prepare_refund_receipt(book: CompanyView, body: dict[str, Any]) -> dict[str, Any]:
+    """Validate a RefundReceipt (money paid back from RefundFromAccountRef)."""
+    return prepare_sales_form(book, body, "RefundReceipt")
+
+
+def prepare_sales_form(book: CompanyView, body: dict[str, Any], entity: str) -> dict[str, Any]:
+    """A SalesReceipt or RefundReceipt: lines, tax as the company computes it, totals."""
     out = _common_header(book, body)
-    check_class_and_location(book, body, "SalesReceipt", per_line=False)
-    for key, entity in (
+    check_class_and_location(book, body, entity, scope="txn")
+    for key, kind in (
         ("CustomerRef", "Customer"),
         ("PaymentMethodRef", "PaymentMethod"),
         ("ClassRef", "Class"),
         ("DepartmentRef", "Department"),
     ):
-        found = resolve(book, entity, body.get(key), key)
+        found = resolve(book, kind, body.get(key), key)
         if found is not None:
             out[key] = _named_ref(found)
-    out["DepositToAccountRef"] = _deposit_account(book, body.get("DepositToAccountRef"))
-    subtotal = ZERO
+    if entity == "RefundReceipt":
+        out["RefundFromAccountRef"] = _refund_account(book, body.get("RefundFromAccountRef"))
+    else:
+        out["DepositToAccountRef"] = _deposit_account(book, body.get("DepositToAccountRef"))
+    model = book.tax_model
+    calculation = calculation_of(body) if model == "global" else ""
+    tally = TaxTally()
+    subtotal = taxable = ZERO
     stored: list[dict[str, Any]] = []
     for index, line in enumerate(_lines(body)):
         where = f"Line {index + 1}"
@@ -255,19 +345,70 @@ def prepare_sales_receipt(book: CompanyView, body: dict[str, Any]) -> dict[str, 
         if kind != "SalesItemLineDetail":
             raise invalid_property("DetailType", f"{where}: DetailType {kind!r}")
         assert isinstance(detail, dict)
-        stored.append(_sales_item_line(book, line, detail, where, len(stored)))
-        subtotal += stored[-1]["Amount"]
-    tax = _tax_detail(book, body.get("TxnTaxDetail"), out)
+        new_line = _sales_item_line(book, line, detail, where, len(stored))
+        new_detail = new_line["SalesItemLineDetail"]
+        if model == "global":
+            if not ref_value(detail.get("TaxCodeRef")):
+                raise missing_tax_code(book)
+            code = resolve_code(book, detail["TaxCodeRef"], f"{where}.TaxCodeRef")
+            inclusive = detail.get("TaxInclusiveAmt")
+            net, gross = line_tax(
+                book,
+                tally,
+                code,
+                new_line["Amount"],
+                calculation,
+                None if inclusive in (None, "") else money(inclusive, "TaxInclusiveAmt"),
+            )
+            new_line["Amount"] = net
+            if gross is not None:
+                new_detail["TaxInclusiveAmt"] = gross
+        elif model == "us" and ref_value(new_detail.get("TaxCodeRef")) == "TAX":
+            taxable += new_line["Amount"]
+        stored.append(new_line)
+        subtotal += new_line["Amount"]
+    if model == "global":
+        if calculation != "NotApplicable":
+            tally.override(body.get("TxnTaxDetail"), "TxnTaxDetail")
+        out["TxnTaxDetail"] = tally.detail()
+        out["GlobalTaxCalculation"] = calculation
+    elif model == "us":
+        out["TxnTaxDetail"], tally = us_tax(book, body, taxable)
+    else:
+        _tax_detail(book, body.get("TxnTaxDetail"), out)
+    tax = out["TxnTaxDetail"]["TotalTax"]
     total = subtotal + tax
     if total < 0:
-        raise business_rule("The total of a sales receipt cannot be negative.", "TotalAmt")
+        what = "refund receipt" if entity == "RefundReceipt" else "sales receipt"
+        raise business_rule(f"The total of a {what} cannot be negative.", "TotalAmt")
     stored.append(
         {"Amount": subtotal, "DetailType": "SubTotalLineDetail", "SubTotalLineDetail": {}}
     )
     out["Line"] = stored
     out["TotalAmt"] = total
     out["Balance"] = ZERO
+    # Always on a SalesReceipt reply (salesreceipt/qbo_api_salesreceipt_read_and_full_update.yml)
+    out["CurrencyRef"] = book.currency_ref
+    out["ApplyTaxAfterDiscount"] = bool(body.get("ApplyTaxAfterDiscount", False))
+    out["PrintStatus"] = str(body.get("PrintStatus") or "NotSet")
+    out["EmailStatus"] = str(body.get("EmailStatus") or "NotSet")
     return out
+
+
+def _refund_account(book: CompanyView, ref: Any) -> dict[str, str]:
+    """RefundFromAccountRef: required; a Bank, Other Current Asset or Credit Card account
+    (assumed from the QuickBooks form's "Refund From" list)."""
+    if ref_value(ref) is None:
+        raise required("RefundFromAccountRef", "a refund receipt needs the account it is paid from")
+    found = resolve(book, "Account", ref, "RefundFromAccountRef")
+    assert found is not None
+    if found.get("AccountType") not in DEPOSIT_TYPES | {"Credit Card"}:
+        raise business_rule(
+            f"Refund from account '{found['Name']}' is a {found.get('AccountType')} account; "
+            "a refund can only be paid from a Bank, Other Current Asset or Credit Card account.",
+            "RefundFromAccountRef",
+        )
+    return _named_ref(found) or {}
 
 
 def _deposit_account(book: CompanyView, ref: Any) -> dict[str, str]:
@@ -302,7 +443,7 @@ def _sales_item_line(
             f"UnitPrice {price} x Qty {qty} = {(qty * price).quantize(CENT)})",
             element="Amount",
         )
-    check_class_and_location(book, detail, where, per_line=True)
+    check_class_and_location(book, detail, where, scope="line")
     new_detail: dict[str, Any] = {"ItemRef": _named_ref(item)}
     income = book.find("Account", ref_value(item.get("IncomeAccountRef")) or "")
     if income is not None:
@@ -327,8 +468,9 @@ def _sales_item_line(
 
 
 def _tax_detail(book: CompanyView, detail: Any, out: dict[str, Any]) -> Decimal:
-    """Keep the caller's tax as sent (QBO would recalculate it from its tax codes)."""
+    """The lenient demo company keeps the caller's tax as sent (TotalTax 0 when none)."""
     if not isinstance(detail, dict) or detail.get("TotalTax") in (None, "", 0):
+        out["TxnTaxDetail"] = {"TotalTax": ZERO}
         return ZERO
     tax = money(detail.get("TotalTax"), "TotalTax")
     kept: dict[str, Any] = {"TotalTax": tax}
@@ -339,7 +481,7 @@ def _tax_detail(book: CompanyView, detail: Any, out: dict[str, Any]) -> Decimal:
 
 
 def postings(book: CompanyView, entity: str, txn: dict[str, Any]) -> list[Posting]:
-    """What a stored JournalEntry or SalesReceipt debits and credits, line by line."""
+    """What a stored JournalEntry, SalesReceipt or RefundReceipt debits and credits."""
     result: list[Posting] = []
     if entity == "JournalEntry":
         for line in txn.get("Line", []):
@@ -349,44 +491,80 @@ def postings(book: CompanyView, entity: str, txn: dict[str, Any]) -> list[Postin
             debit = line["Amount"] if detail["PostingType"] == "Debit" else ZERO
             credit = line["Amount"] if detail["PostingType"] == "Credit" else ZERO
             name = detail.get("Entity", {}).get("EntityRef", {}).get("name", "")
+            klass = ref_value(detail.get("ClassRef"))
+            department = ref_value(detail.get("DepartmentRef"))
+            desc = line.get("Description", "")
             result.append(
-                Posting(
-                    detail["AccountRef"]["value"],
-                    debit,
-                    credit,
-                    line.get("Description", ""),
-                    ref_value(detail.get("ClassRef")),
-                    ref_value(detail.get("DepartmentRef")),
-                    name,
-                )
+                Posting(detail["AccountRef"]["value"], debit, credit, desc, klass, department, name)
             )
+            result.extend(_journal_tax_postings(book, detail, klass, department, name))
         return result
+    refund = entity == "RefundReceipt"
     customer = txn.get("CustomerRef", {}).get("name", "")
     department = ref_value(txn.get("DepartmentRef"))
     header_class = ref_value(txn.get("ClassRef"))
     total = txn["TotalAmt"]
-    deposit = txn["DepositToAccountRef"]["value"]
-    result.append(Posting(deposit, max(total, ZERO), ZERO, "", header_class, department, customer))
+    money_account = (txn.get("RefundFromAccountRef") or txn.get("DepositToAccountRef"))["value"]
+
+    def side(amount: Decimal, *, income: bool) -> tuple[Decimal, Decimal]:
+        """(debit, credit) of an amount: income credited on a sale, debited on a refund."""
+        credit_side = income != refund
+        if amount < 0:
+            amount, credit_side = -amount, not credit_side
+        return (ZERO, amount) if credit_side else (amount, ZERO)
+
+    debit, credit = side(total, income=False)
+    result.append(Posting(money_account, debit, credit, "", header_class, department, customer))
     for line in txn.get("Line", []):
         detail = line.get("SalesItemLineDetail")
         if not detail or "ItemAccountRef" not in detail:
             continue
-        amount = line["Amount"]
         account = detail["ItemAccountRef"]["value"]
         klass = ref_value(detail.get("ClassRef")) or header_class
-        debit, credit = (ZERO, amount) if amount >= 0 else (-amount, ZERO)
+        debit, credit = side(line["Amount"], income=True)
         desc = line.get("Description", "")
         result.append(Posting(account, debit, credit, desc, klass, department, customer))
-    tax = txn.get("TxnTaxDetail", {}).get("TotalTax", ZERO)
+    tax_detail = txn.get("TxnTaxDetail", {})
+    tax_lines = tax_detail.get("TaxLine") or []
+    if tax_lines:
+        for tax_line in tax_lines:
+            rate_ref = tax_line["TaxLineDetail"]["TaxRateRef"]
+            account = book.tax_rate_account(rate_ref["value"])
+            if account is None or not tax_line["Amount"]:
+                continue
+            debit, credit = side(tax_line["Amount"], income=True)
+            desc = f"Tax {rate_ref.get('name', '')}".strip()
+            result.append(Posting(account, debit, credit, desc, None, department, customer))
+        return result
+    tax = tax_detail.get("TotalTax", ZERO)
     if tax:
-        code = txn["TxnTaxDetail"].get("TxnTaxCodeRef", {}).get("name", "")
-        account = book.find_by_name("Account", f"SST Payable - {code}") or (
+        code = tax_detail.get("TxnTaxCodeRef", {}).get("name", "")
+        found = book.find_by_name("Account", f"SST Payable - {code}") or (
             book.find_account_by_subtype("GlobalTaxPayable")
         )
-        if account is not None:
+        if found is not None:
+            debit, credit = side(tax, income=True)
+            desc = f"Tax {code}".strip()
             result.append(
-                Posting(
-                    str(account["Id"]), ZERO, tax, f"Tax {code}".strip(), None, department, customer
-                )
+                Posting(str(found["Id"]), debit, credit, desc, None, department, customer)
             )
     return result
+
+
+def _journal_tax_postings(
+    book: CompanyView, detail: dict[str, Any], klass: str | None, department: str | None, name: str
+) -> list[Posting]:
+    """The tax postings QuickBooks adds for a journal line with a tax code (non-US)."""
+    tax = detail.get("TaxAmount")
+    if not tax or book.tax_model != "global" or not ref_value(detail.get("TaxCodeRef")):
+        return []
+    code = book.find("TaxCode", ref_value(detail["TaxCodeRef"]) or "")
+    rates = code_rates(book, code) if code else []
+    out = []
+    for rate, share in split_by_rates(tax, rates):
+        account = book.tax_rate_account(str(rate["Id"]))
+        if account is None or not share:
+            continue
+        debit, credit = (share, ZERO) if detail["PostingType"] == "Debit" else (ZERO, share)
+        out.append(Posting(account, debit, credit, f"Tax {rate['Name']}", klass, department, name))
+    return out

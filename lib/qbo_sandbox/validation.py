@@ -116,10 +116,45 @@ class BookView(Protocol):
     def find(self, entity: str, object_id: str) -> dict[str, Any] | None: ...
 
     @property
-    def class_tracking(self) -> bool: ...
+    def class_tracking_per_txn(self) -> bool: ...
+
+    @property
+    def class_tracking_per_line(self) -> bool: ...
 
     @property
     def location_tracking(self) -> bool: ...
+
+    @property
+    def book_close_date(self) -> str: ...
+
+
+def check_closed(book: BookView, txn_date: str, where: str = "TxnDate") -> None:
+    """6210 when a transaction dated on or before the company's closing date is written.
+
+    Wording from Intuit's "Top QuickBooks Online API Errors" (tax/real_world_error_quotes.md).
+    """
+    closed = book.book_close_date
+    if closed and txn_date and txn_date <= closed:
+        raise QboFault(
+            "6210",
+            "Account Period Closed",
+            "Account Period Closed: The accounting period has closed and the account books "
+            "cannot be updated through the QBO services API. Please use the QBO website to "
+            f"make these changes. (Closing date {closed}; {where} {txn_date})",
+            element="TxnDate",
+        )
+
+
+def duplicate_doc_number(doc_number: str, txn_type: str, txn_id: str) -> QboFault:
+    """6140 with the wording integrators quote (tax/real_world_error_quotes.md)."""
+    return QboFault(
+        "6140",
+        "Duplicate Document Number Error",
+        "Duplicate Document Number Error : You must specify a different number. This number "
+        f"has already been used. DocNumber={doc_number} is assigned to TxnType={txn_type} "
+        f"with TxnId={txn_id}",
+        element="DocNumber",
+    )
 
 
 def check_properties(spec: EntitySpec, body: dict[str, Any]) -> None:
@@ -199,14 +234,29 @@ def resolve(
 
 
 def check_class_and_location(
-    book: BookView, detail: dict[str, Any], where: str, *, per_line: bool
+    book: BookView, detail: dict[str, Any], where: str, *, scope: str
 ) -> None:
-    """ClassRef needs class tracking, DepartmentRef location tracking; both must exist."""
+    """ClassRef needs class tracking, DepartmentRef location tracking; both must exist.
+
+    ``scope``: "txn" (a sales form's header ClassRef: ClassTrackingPerTxn), "line" (a sales
+    line's ClassRef: ClassTrackingPerTxnLine, as Intuit's SalesReceipt page says) or
+    "journal" (a journal line: either setting, assumed; Intuit's JournalEntry page names
+    ClassTrackingPerTxn).
+    """
     if detail.get("ClassRef") is not None and ref_value(detail.get("ClassRef")):
-        if not book.class_tracking:
-            setting = "per line" if per_line else "per transaction"
+        allowed = {
+            "txn": book.class_tracking_per_txn,
+            "line": book.class_tracking_per_line,
+            "journal": book.class_tracking_per_txn or book.class_tracking_per_line,
+        }[scope]
+        if not allowed:
+            setting = {
+                "txn": "Class tracking per transaction (ClassTrackingPerTxn)",
+                "line": "Class tracking per line (ClassTrackingPerTxnLine)",
+                "journal": "Class tracking",
+            }[scope]
             raise business_rule(
-                f"Class tracking {setting} is turned off for this company ({where}). "
+                f"{setting} is turned off for this company ({where}). "
                 "Turn on Track classes in Account and Settings.",
                 "ClassRef",
             )

@@ -96,16 +96,15 @@ def _render(
     if len(parts) == 1 and name in _LISTS:
         title, render = _LISTS[name]
         return 200, _page(book, base, title, render(book, base, query))
-    if len(parts) == 2 and name in ("salesreceipt", "journalentry"):
-        entity = "SalesReceipt" if name == "salesreceipt" else "JournalEntry"
+    if len(parts) == 2 and name in _PATHS.values():
+        entity = next(e for e, p in _PATHS.items() if p == name)
         txn = book.read_object(entity, parts[1])
         if txn is None:
             body = f"<p>There is no {entity} with Id {_e(parts[1])}. It may have been deleted.</p>"
             return 404, _page(book, base, "Transaction not found", body)
-        if entity == "SalesReceipt":
-            return 200, _page(
-                book, base, f"Sales Receipt {_e(txn.get('DocNumber', ''))}", _receipt(txn)
-            )
+        if entity in ("SalesReceipt", "RefundReceipt"):
+            label = "Sales Receipt" if entity == "SalesReceipt" else "Refund Receipt"
+            return 200, _page(book, base, f"{label} {_e(txn.get('DocNumber', ''))}", _receipt(txn))
         found = [t for t in journal(book) if t.entity == entity and t.txn_id == parts[1]]
         title = f"Journal Entry {txn.get('DocNumber', '')}".strip()
         return 200, _page(book, base, title, _journal_table(book, base, found))
@@ -191,7 +190,7 @@ def _receipts(book: SandboxCompany, base: str, query: dict[str, str]) -> str:
             f"<td><a href='{link}'>{_e(txn.get('DocNumber') or '(no number)')}</a></td>"
             f"<td>{_e(_ref_name(txn.get('CustomerRef')))}</td>"
             f"<td>{_e(_ref_name(txn.get('PaymentMethodRef')))}</td>"
-            f"<td>{_e(_ref_name(txn.get('DepositToAccountRef')))}</td>"
+            f"<td>{_e(_ref_name(txn.get('DepositToAccountRef') or txn.get('RefundFromAccountRef')))}</td>"
             f"<td>{_e(_ref_name(txn.get('DepartmentRef')))}</td>"
             f"<td class='num'>{_amount(txn.get('TotalAmt'))}</td></tr>"
         )
@@ -210,7 +209,7 @@ def _receipt(txn: dict[str, Any]) -> str:
         f"<table id='sr-{_e(txn['Id'])}'><tr><th>Date</th><td>{_e(txn['TxnDate'])}</td></tr>"
         f"<tr><th>Customer</th><td>{_e(_ref_name(txn.get('CustomerRef')))}</td></tr>"
         f"<tr><th>Payment method</th><td>{_e(_ref_name(txn.get('PaymentMethodRef')))}</td></tr>"
-        f"<tr><th>Deposit to</th><td>{_e(_ref_name(txn.get('DepositToAccountRef')))}</td></tr>"
+        f"<tr><th>Deposit to</th><td>{_e(_ref_name(txn.get('DepositToAccountRef') or txn.get('RefundFromAccountRef')))}</td></tr>"
         f"<tr><th>Location</th><td>{_e(_ref_name(txn.get('DepartmentRef')))}</td></tr>"
         f"<tr><th>Memo</th><td>{_e(txn.get('PrivateNote', ''))}</td></tr></table>"
     )
@@ -263,8 +262,8 @@ def _journal_table(book: SandboxCompany, base: str, txns: list[JournalTransactio
     rows = []
     debits = credits = Decimal("0")
     for txn in txns:
-        prefix = "je" if txn.entity == "JournalEntry" else "sr"
-        path = "journalentry" if txn.entity == "JournalEntry" else "salesreceipt"
+        prefix = {"JournalEntry": "je", "SalesReceipt": "sr"}.get(txn.entity, "rr")
+        path = _PATHS[txn.entity]
         link = f"{_e(base)}/{path}/{_e(txn.txn_id)}"
         rows.append(
             f"<tr class='txn' id='{prefix}-{_e(txn.txn_id)}'><td>{_e(txn.txn_date)}</td>"
@@ -295,6 +294,11 @@ def _journal_table(book: SandboxCompany, base: str, txns: list[JournalTransactio
     )
 
 
+_PATHS = {
+    "JournalEntry": "journalentry",
+    "SalesReceipt": "salesreceipt",
+    "RefundReceipt": "refundreceipt",
+}
 _LISTS = {
     "accounts": ("Chart of Accounts", _accounts),
     "classes": ("Classes", _classes),

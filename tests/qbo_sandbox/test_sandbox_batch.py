@@ -135,9 +135,18 @@ def test_cdc_refuses_more_than_30_days_back(api, fresh_sandbox):
     assert api.get("cdc", entities="JournalEntry", changedSince=ok)[0] == 200
 
 
-def _report_rows(report: dict) -> tuple[list[dict], dict]:
+def _report_rows(report: dict) -> tuple[list[list[dict]], dict]:
+    """The recorded flat shape: each transaction's Data rows end at a Section (Summary
+    only), then a blank Data row; the last row is the TOTAL section."""
     rows = report["Rows"]["Row"]
-    return [r for r in rows if r.get("group") != "GrandTotal"], rows[-1]
+    transactions, current = [], []
+    for row in rows[:-1]:
+        if row.get("type") == "Section":
+            transactions.append(current)
+            current = []
+        elif any(c["value"] for c in row["ColData"]):
+            current.append(row)
+    return transactions, rows[-1]
 
 
 def test_journal_report_lists_each_transaction_with_debits_and_credits(api, qb):
@@ -159,18 +168,28 @@ def test_journal_report_lists_each_transaction_with_debits_and_credits(api, qb):
     report = qb.get_report("JournalReport", {"start_date": "2026-11-01", "end_date": "2026-11-30"})
     assert report["Header"]["ReportName"] == "JournalReport"
     titles = [c["ColTitle"] for c in report["Columns"]["Column"]]
-    assert titles[-2:] == ["Debit", "Credit"] and "Account" in titles
-    sections, grand = _report_rows(report)
-    assert [s["Rows"]["Row"][0]["ColData"][2]["value"] for s in sections] == ["POS-IN", "SR-1"]
-    first = sections[0]["Rows"]["Row"]
+    assert titles == [
+        "Date",
+        "Transaction Type",
+        "Num",
+        "Name",
+        "Memo/Description",
+        "Account",
+        "Debit",
+        "Credit",
+    ]  # the recorded columns: no Class or Location
+    transactions, grand = _report_rows(report)
+    assert [t[0]["ColData"][2]["value"] for t in transactions] == ["POS-IN", "SR-1"]
+    first = transactions[0]
     account = titles.index("Account")
     assert [r["ColData"][account]["value"] for r in first] == ["Undeposited Funds", "Sales - Food"]
-    assert first[1]["ColData"][titles.index("Class")]["value"] == "Food"
+    assert first[1]["ColData"][0]["value"] == "0-00-00"  # a continuation row, as recorded
+    assert first[1]["ColData"][1] == {"value": "", "id": first[0]["ColData"][1]["id"]}
     assert (
         first[0]["ColData"][-2]["value"] == "250.00"
         and first[1]["ColData"][-1]["value"] == "250.00"
     )
-    assert sections[1]["Rows"]["Row"][0]["ColData"][1]["value"] == "Sales Receipt"
+    assert transactions[1][0]["ColData"][1]["value"] == "Sales Receipt"
     assert grand["Summary"]["ColData"][-2]["value"] == "290.00"
     assert grand["Summary"]["ColData"][-1]["value"] == "290.00"
     debit, credit = (Decimal(c["value"]) for c in grand["Summary"]["ColData"][-2:])

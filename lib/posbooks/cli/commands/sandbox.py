@@ -26,6 +26,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="0 picks a free port")
     parser.add_argument("--state", metavar="FILE", help="persist companies and tokens here")
     parser.add_argument(
+        "--company",
+        choices=("demo", "my", "uk", "us"),
+        default=None,
+        help=(
+            "the demo company: demo (default; lenient about tax), my (Malaysia, SST per "
+            "tax code), uk (VAT, classes per transaction, a closing date), us (sales tax)"
+        ),
+    )
+    parser.add_argument(
         "--no-class-tracking",
         action="store_true",
         help="start the demo company with 'Track classes' off",
@@ -120,10 +129,11 @@ def run_sandbox(args: argparse.Namespace) -> int:
             host=args.host,
             port=args.port,
             state_file=args.state,
-            class_tracking=not args.no_class_tracking,
+            class_tracking=False if args.no_class_tracking else None,
             location_tracking=not args.no_location_tracking,
             access_token_ttl=args.access_token_ttl,
             clients=[client],
+            company=args.company,
         )
     except OSError as exc:
         print(f"Cannot listen on {args.host}:{args.port}: {exc.strerror}", file=sys.stderr)
