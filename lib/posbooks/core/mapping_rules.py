@@ -168,9 +168,63 @@ def check_mapping(
             )
         )
         return issues
+    if settings.taxes_by_code:
+        issues.extend(_tax_by_code_issues(mapping, settings, keys, doc_type))
     categories = {k for s, k in keys if s in ("sales", "discount") and k}
     issues.extend(_class_issues(mapping, settings, categories, doc_type))
     issues.extend(_location_issues(mapping, settings, set(outlets)))
+    return issues
+
+
+TAX_PAYABLE_SUBTYPES = ("GlobalTaxPayable", "SalesTaxPayable")
+
+
+def _tax_by_code_issues(
+    mapping: Mapping, settings: QboSettings, keys: set[Key], doc_type: str
+) -> list[Issue]:
+    """A company that taxes by tax code (non-US, tax on): QuickBooks computes the tax from
+    each line's TaxCode; a journal line or Item posting straight to its tax control account
+    is accepted but stays off the tax return, and sales receipts without a tax code on
+    every line are refused (6000). posbooks does not send tax codes yet (issue 12), so both
+    are refused here before anything is sent."""
+    where = f"this QuickBooks company ({settings.country}, tax by tax code)"
+    instead = (
+        "Map each POS tax code to one of the company's QuickBooks tax codes ("
+        + ", ".join(c.name for c in settings.tax_codes if c.active)
+        + ") instead; until posbooks sends tax codes, record this tax in QuickBooks itself."
+    )
+    issues = []
+    tax_keys = sorted((k for k in keys if k[0] == "tax"), key=lambda k: k[1] or "")
+    for source, key in tax_keys:
+        label = row_label(source, key)
+        if doc_type == "journal":
+            ref = account_for(mapping, source, key)
+            account = settings.account(ref.id) if ref else None
+            target = f"account '{account.name}'" if account else ""
+        else:
+            ref = receipt_item_for(mapping, source, key)
+            item = next((i for i in settings.items if ref and i.id == ref.id), None)
+            account = settings.account(item.income_account_id or "") if item else None
+            target = f"Item '{item.name}' (income account '{account.name}')" if account else ""
+        if account is not None and account.account_subtype in TAX_PAYABLE_SUBTYPES:
+            issues.append(
+                Issue(
+                    "tax_to_tax_account",
+                    f"{label} is mapped to {target}, the tax control account of {where}: "
+                    "QuickBooks would book it but leave it off the tax return. " + instead,
+                    source=source,
+                    key=key,
+                )
+            )
+    if doc_type == "receipt":
+        issues.append(
+            Issue(
+                "receipt_needs_tax_codes",
+                f"Sales receipts in {where} need a QuickBooks tax code on every line "
+                "(QuickBooks refuses them otherwise), which posbooks does not send yet. "
+                "Send these days as journal entries.",
+            )
+        )
     return issues
 
 

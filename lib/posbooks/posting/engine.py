@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from posbooks.core.qbo_settings import books_closed_message
 from posbooks.posting import ledger
 from posbooks.posting.outcome import PostOutcome, RetryPolicy, request_id
 from posbooks.posting.restore import restore_edited
@@ -250,7 +251,7 @@ class SendRun:
                     last_error = exc.detail
                     continue
                 if len(pending) == 1:
-                    return self._refused(pending[0], exc.detail or str(exc), None)
+                    return self._refused(pending[0], exc.detail or str(exc), None, exc.code)
                 for doc in pending:  # the batch was refused whole: each on its own
                     self._create_group([doc], None)
                 return
@@ -292,15 +293,26 @@ class SendRun:
         for doc in docs:
             reply = replies.get(doc.doc_number) or {"Fault": {"Error": [{"Message": "no reply"}]}}
             if "Fault" in reply:
-                self._refused(doc, fault_text(reply["Fault"]), reply)
+                errors = reply["Fault"].get("Error") or [{}]
+                self._refused(doc, fault_text(reply["Fault"]), reply, str(errors[0].get("code")))
             else:
                 created.append((doc, reply[doc.entity]))
         ledger.record_posted_many(self.store, self.realm, created)
         for doc, obj in created:
             self._done(doc, "created", str(obj.get("Id")), "created in QuickBooks")
 
-    def _refused(self, doc: Document, detail: str, reply: dict | None) -> None:
+    def _refused(
+        self, doc: Document, detail: str, reply: dict | None, code: str | None = None
+    ) -> None:
+        if code == "6140":  # "Duplicate Document Number": taken since our lookup
+            found = self._lookup([doc])
+            if found:
+                return self._adopt(found, [doc], {doc.doc_number})
         message = f"QuickBooks refused {doc.doc_number}: {detail}"
+        if code == "6210":  # Account Period Closed: the same words as posbooks' own check
+            message = f"QuickBooks refused {doc.doc_number}: " + books_closed_message(
+                doc.business_date, None
+            )
         ledger.record_failed(
             self.store, self.realm, doc, message, reply=reply, next_generation=True
         )
@@ -371,6 +383,10 @@ class SendRun:
                     last_error = exc.detail
                     continue
                 message = f"QuickBooks refused the update of {doc.doc_number}: {exc.detail}"
+                if exc.code == "6210":
+                    message = f"QuickBooks refused the update of {doc.doc_number}: " + (
+                        books_closed_message(doc.business_date, None)
+                    )
                 ledger.record_failed(self.store, self.realm, doc, message)
                 return self._done(doc, "failed", qbo_id, message)
         else:

@@ -31,7 +31,7 @@ from posbooks.core.errors import WorkbenchError
 from posbooks.core.journal import journal_entry_for_day
 from posbooks.core.mapping_rules import check_mapping
 from posbooks.core.model import DayTotals, Issue, JournalDraft, Mapping, ReceiptDraft, Ref
-from posbooks.core.qbo_settings import QboSettings
+from posbooks.core.qbo_settings import QboSettings, books_closed_message
 from posbooks.core.receipts import sales_receipts_for_day
 from posbooks.pos import ExportRejected, Exports
 from posbooks.posting import ledger
@@ -103,6 +103,8 @@ def blocking_messages(
     settings: QboSettings | None,
 ) -> list[str]:  # fmt: skip
     """Why ``draft`` (one of ``day``'s documents) cannot be sent, in words; [] when it can."""
+    if settings is not None and settings.closed_through(day.business_date):
+        return [books_closed_message(day.business_date, settings.preferences.book_close_date)]
     keys = _keys(day)
     if isinstance(draft, JournalDraft):
         check = check_mapping(mapping, settings, keys, "journal", outlets=[day.outlet])

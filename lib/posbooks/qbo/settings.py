@@ -11,7 +11,15 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from posbooks.core.qbo_settings import Account, Item, ListItem, Preferences, QboSettings
+from posbooks.core.qbo_settings import (
+    Account,
+    Item,
+    ListItem,
+    Preferences,
+    QboSettings,
+    TaxCode,
+    TaxRate,
+)
 from posbooks.state.store import utc_now
 
 if TYPE_CHECKING:
@@ -43,6 +51,11 @@ def _preferences(rows: list[dict]) -> Preferences:
     prefs = rows[0] if rows else {}
     accounting = prefs.get("AccountingInfoPrefs", {})
     currency = prefs.get("CurrencyPrefs", {}).get("HomeCurrency") or {}
+    taxes = prefs.get("TaxPrefs", {})
+    other = {
+        str(v.get("Name")): v.get("Value")
+        for v in (prefs.get("OtherPrefs", {}) or {}).get("NameValue", []) or []
+    }
     per_txn = _truthy(accounting.get("ClassTrackingPerTxn"))
     per_line = _truthy(accounting.get("ClassTrackingPerTxnLine"))
     return Preferences(
@@ -50,6 +63,35 @@ def _preferences(rows: list[dict]) -> Preferences:
         class_tracking_per_line=per_line,
         location_tracking=_truthy(accounting.get("TrackDepartments")),
         home_currency=currency.get("value"),
+        class_tracking_per_txn=per_txn,
+        using_sales_tax=_truthy(taxes.get("UsingSalesTax")),
+        partner_tax_enabled=_truthy(taxes.get("PartnerTaxEnabled")),
+        book_close_date=accounting.get("BookCloseDate") or None,
+        warn_duplicate_journal_number=_truthy(other.get("WarnDuplicateJournalNumber")),
+    )
+
+
+def _tax_codes(rows: list[dict]) -> tuple[TaxCode, ...]:
+    codes = []
+    for r in rows:
+        details = (r.get("SalesTaxRateList") or {}).get("TaxRateDetail") or []
+        rate_ids = tuple(str(d["TaxRateRef"]["value"]) for d in details if d.get("TaxRateRef"))
+        codes.append(
+            TaxCode(
+                str(r["Id"]),
+                _name(r),
+                bool(r.get("Active", True)),
+                taxable=_truthy(r.get("Taxable", True)),
+                sales_rate_ids=rate_ids,
+            )
+        )
+    return tuple(codes)
+
+
+def _tax_rates(rows: list[dict]) -> tuple[TaxRate, ...]:
+    return tuple(
+        TaxRate(str(r["Id"]), _name(r), str(r.get("RateValue", "0")), bool(r.get("Active", True)))
+        for r in rows
     )
 
 
@@ -84,9 +126,11 @@ def fetch_settings(gateway: QboGateway) -> QboSettings:
         departments=_list_items(gateway.query("Department", BOTH)),
         items=items,
         payment_methods=_list_items(gateway.query("PaymentMethod", BOTH)),
-        tax_codes=_list_items(gateway.query("TaxCode", BOTH)),
+        tax_codes=_tax_codes(gateway.query("TaxCode", BOTH)),
         preferences=_preferences(gateway.query("Preferences")),
         fetched_at=utc_now(),
+        country=info.get("Country") or (info.get("CompanyAddr") or {}).get("Country"),
+        tax_rates=_tax_rates(gateway.query("TaxRate", BOTH)),
     )
 
 
@@ -108,9 +152,14 @@ def settings_from_json(data: dict) -> QboSettings:
         departments=tuple(ListItem(**d) for d in data.get("departments", [])),
         items=tuple(Item(**i) for i in data.get("items", [])),
         payment_methods=tuple(ListItem(**p) for p in data.get("payment_methods", [])),
-        tax_codes=tuple(ListItem(**t) for t in data.get("tax_codes", [])),
+        tax_codes=tuple(
+            TaxCode(**{**t, "sales_rate_ids": tuple(t.get("sales_rate_ids", ()))})
+            for t in data.get("tax_codes", [])
+        ),
         preferences=Preferences(**data.get("preferences", {})),
         fetched_at=datetime.fromisoformat(fetched) if fetched else None,
+        country=data.get("country"),
+        tax_rates=tuple(TaxRate(**r) for r in data.get("tax_rates", [])),
     )
 
 

@@ -18,9 +18,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from posbooks.core.qbo_settings import books_closed_message
 from posbooks.core.reconcile import DocumentCheck, adjustment_lines
 from posbooks.posting import ledger
 from posbooks.qbo.payloads import Document, content_hash, money, parse_note
+from posbooks.qbo.settings import current_settings
 from posbooks.reconcile.gather import ADJUST_KEY, ReconcileError, connected_realm, gateway_for
 from posbooks.state.store import Store, utc_now
 
@@ -196,11 +198,14 @@ def post_adjustment(
         raise ReconcileError(f"Map an account first for: {', '.join(unmapped)}")
     if sum(ln.pos for ln in lines) != 0:  # type: ignore[misc]
         raise ReconcileError(f"{check.doc_number}: the difference does not balance")
+    day = txn_date or check.business_date
+    settings = current_settings(store)
+    if settings is not None and settings.closed_through(day):
+        raise ReconcileError(books_closed_message(day, settings.preferences.book_close_date))
     gateway = gateway or gateway_for(config, store)
     realm = gateway.realm_id
     n = len(check.adjustments) + 1
     number = f"{check.doc_number}A{n}"
-    day = txn_date or check.business_date
     body = _adjustment_body(check, lines, number, day)
     version = current_mapping(store).version
     digest = content_hash(body)
