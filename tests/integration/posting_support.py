@@ -37,7 +37,7 @@ from quickbooks import QuickBooks
 
 DAY1, DAY2, DAY3 = date(2026, 11, 2), date(2026, 11, 3), date(2026, 11, 4)
 OUTLETS = ("Bangsar", "KLCC", "Mont Kiara")
-ENTITY = {"journal": "JournalEntry", "receipt": "SalesReceipt"}
+ENTITY = {"journal": "JournalEntry", "receipt": "SalesReceipt", "refund": "RefundReceipt"}
 # fast retries for tests: milliseconds, not seconds
 FAST = RetryPolicy(attempts=6, base_seconds=0.02, max_seconds=0.2, http_timeout=5.0)
 

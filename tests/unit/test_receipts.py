@@ -102,7 +102,7 @@ def test_a_method_that_takes_a_whole_category_uses_the_pos_quantity_when_exact()
     ]
 
 
-def test_a_method_that_refunded_more_than_it_took_is_flagged_for_a_refund_receipt():
+def test_a_method_that_refunded_more_than_it_took_is_a_refund_receipt_of_the_excess():
     receipts = sales_receipts_for_day(
         pos_day("""
             KLCC 2026-11-21
@@ -113,8 +113,10 @@ def test_a_method_that_refunded_more_than_it_took_is_flagged_for_a_refund_receip
         MAPPING,
     )
     refund = next(r for r in receipts if r.payment_method == "Visa/Master")
-    assert refund.total == D("-20.00") and lines(refund) == [("sales", "Food", D("-20.00"))]
-    assert refund.blocked and "Refund Receipt" in refund.issues[0].message
+    assert refund.doc_type == "refund" and not refund.blocked
+    # paid back 20.00 from the card account, reversing 20.00 of Food sales
+    assert refund.total == D("20.00") and lines(refund) == [("sales", "Food", D("20.00"))]
+    assert all(ln.quantity * ln.unit_price == ln.amount for ln in refund.lines)
     cash = next(r for r in receipts if r.payment_method == "Cash")
     assert not cash.blocked and cash.total == D("100.00")
 

@@ -22,19 +22,21 @@ def test_receipts_tie_per_source_and_key_and_per_payment_method(receipts):
         # Nothing to pro-rate by: at most one draft, blocked, never silently split.
         assert all(d.blocked for d in drafts) and len(drafts) <= 1
         return
-    assert {d.payment_method: d.total for d in drafts} == methods
+    def signed(draft, amount):  # a refund's lines and total are the POS amounts negated
+        return -amount if draft.doc_type == "refund" else amount
+
+    assert {d.payment_method: signed(d, d.total) for d in drafts} == methods
     carried: dict = {}
     for draft in drafts:
         assert sum(ln.amount for ln in draft.lines) == draft.total
+        assert draft.total >= 0, "QuickBooks takes neither a negative sale nor a negative refund"
+        assert (draft.doc_type == "refund") == (methods[draft.payment_method] < 0)
         for ln in draft.lines:
             assert ln.amount != 0
             assert ln.unit_price * ln.quantity == ln.amount, "QuickBooks error 6070"
             key = (ln.source, ln.key)
-            carried[key] = carried.get(key, Decimal(0)) + ln.amount
-            exact = Fraction(pos[key]) * Fraction(draft.total) / Fraction(taken)
-            assert abs(Fraction(ln.amount) - exact) < Fraction(1, 100)
+            carried[key] = carried.get(key, Decimal(0)) + signed(draft, ln.amount)
+            exact = Fraction(pos[key]) * Fraction(methods[draft.payment_method]) / Fraction(taken)
+            assert abs(Fraction(signed(draft, ln.amount)) - exact) < Fraction(1, 100)
     expected = {k: v for k, v in pos.items() if k[0] != "payment" and v}
     assert {k: v for k, v in carried.items() if v} == expected
-    for draft in drafts:
-        flagged = any(i.code == "refund" and i.blocking for i in draft.issues)
-        assert flagged == (draft.total < 0), "a negative receipt is flagged as a refund"

@@ -53,7 +53,7 @@ NATURAL_SIDE = {
 }
 
 Posting = Literal["Debit", "Credit"]
-DocType = Literal["journal", "receipt"]
+DocType = Literal["journal", "receipt", "refund"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,6 +189,10 @@ class ReceiptLine:
 
 @dataclass(frozen=True, slots=True)
 class ReceiptDraft:
+    """A Sales Receipt of one payment method's takings, or (``doc_type == "refund"``) a
+    Refund Receipt of what a method paid out beyond its takings: its lines and total are
+    then the POS amounts negated, so the refund's total is positive."""
+
     business_date: date
     outlet: str
     payment_method: str

@@ -20,17 +20,19 @@ quantity exactly (QuickBooks error 6070); a category taken whole on one receipt 
 the POS quantity when the amount divides by it exactly to the cent. Discounts are
 lines with a negative amount.
 
-Refunds: a method that paid out more than it took (a negative total) still gets its
-draft, with negative lines, but a blocking ``refund`` issue: QuickBooks Sales
-Receipts cannot be negative, so it must be booked as a Refund Receipt (or the day as
-a journal entry). A day whose payments net to zero cannot be pro-rated at all: one
-blocking draft with the unsplit lines is returned instead.
+Refunds: a method that paid out more than it took (a negative total, e.g. a refund by
+card on a day the card took less) becomes a Refund Receipt draft (``doc_type
+"refund"``): the same pro-rated lines and total negated, so QuickBooks pays the excess
+back from the method's account and reverses the sales, discounts and tax it names. A
+day whose payments net to zero cannot be pro-rated at all: one blocking draft with the
+unsplit lines is returned instead.
 If the POS lines do not balance, an automatic ``over_short`` row makes up the
 difference before pro-rating, as in the journal entry.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 from posbooks.core.allocate import allocate_table
@@ -154,18 +156,10 @@ def _draft(
     where = f"{totals.outlet} {totals.business_date} {method or 'no payment'}"
     deposit = deposit_account_for(mapping, method) if method else None
     issues = list(day_issues)
-    if total < 0:
-        issues.append(
-            Issue(
-                code="refund",
-                message=(
-                    f"{where}: refunds exceed takings ({total}); a Sales Receipt cannot be "
-                    "negative, book it as a Refund Receipt or send the day as a journal entry"
-                ),
-                source="payment",
-                key=method,
-            )
-        )
+    doc_type = "receipt"
+    if total < 0 and method:  # paid out more than taken: a Refund Receipt of the excess
+        doc_type, total = "refund", -total
+        lines = [replace(ln, amount=-ln.amount, unit_price=-ln.unit_price) for ln in lines]
     if not mapping.accounts and not mapping.items:
         issues.append(Issue("no_mapping", f"{where}: nothing mapped yet; lines show POS types"))
     else:
@@ -188,6 +182,7 @@ def _draft(
         total=total,
         location=mapping.locations.get(totals.outlet),
         issues=tuple(issues),
+        doc_type=doc_type,
     )
 
 

@@ -143,7 +143,8 @@ def _ref(ref: dict | None) -> tuple[str, str]:
 
 
 def lines_from_qbo(doc: dict) -> tuple[SignedLine, ...]:
-    """A JournalEntry or SalesReceipt in QuickBooks JSON (sent or read back) as signed lines."""
+    """A JournalEntry, SalesReceipt or RefundReceipt in QuickBooks JSON (sent or read back)
+    as signed lines."""
     lines: list[SignedLine] = []
     location = _ref(doc.get("DepartmentRef"))
     for line in doc.get("Line") or ():
@@ -160,9 +161,12 @@ def lines_from_qbo(doc: dict) -> tuple[SignedLine, ...]:
         else:
             continue  # subtotal and description-only lines carry no money
         lines.append(_signed(account, cls, loc, sign * amount))
-    if "DepositToAccountRef" in doc:
+    # a RefundReceipt pays back from RefundFromAccountRef; its lines are read like a sale's,
+    # as lines_from_draft gives a refund draft's (both the POS amounts negated)
+    money_account = doc.get("DepositToAccountRef") or doc.get("RefundFromAccountRef")
+    if money_account:
         total = sum((-ln.amount for ln in lines), ZERO)
-        lines.append(_signed(_ref(doc["DepositToAccountRef"]), ("", ""), location, total))
+        lines.append(_signed(_ref(money_account), ("", ""), location, total))
     return tuple(lines)
 
 

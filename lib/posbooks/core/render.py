@@ -12,7 +12,7 @@ from decimal import Decimal
 from posbooks.core.model import CENT, Issue, JournalDraft, ReceiptDraft, Ref
 from posbooks.core.tieout import TieOut
 
-DOC_LABELS = {"journal": "Journal Entry", "receipt": "Sales Receipt"}
+DOC_LABELS = {"journal": "Journal Entry", "receipt": "Sales Receipt", "refund": "Refund Receipt"}
 
 
 def document_type(doc_type: str, doc_key: str = "") -> str:

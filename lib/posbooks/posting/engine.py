@@ -176,10 +176,13 @@ class SendRun:
     # --- creating ------------------------------------------------------------------
 
     def _lookup(self, docs: list[Document]) -> dict[str, list[dict]]:
-        numbers = ", ".join(f"'{d.doc_number}'" for d in docs)  # our DocNumbers: [A-Z0-9-]
+        """What QuickBooks holds under the documents' DocNumbers, per entity (a day's sales
+        and refund receipts are looked up in SalesReceipt and RefundReceipt)."""
         found: dict[str, list[dict]] = {}
-        for obj in self.gateway.query(docs[0].entity, f"DocNumber IN ({numbers})"):
-            found.setdefault(obj.get("DocNumber"), []).append(obj)
+        for entity in dict.fromkeys(d.entity for d in docs):
+            numbers = ", ".join(f"'{d.doc_number}'" for d in docs if d.entity == entity)
+            for obj in self.gateway.query(entity, f"DocNumber IN ({numbers})"):
+                found.setdefault(obj.get("DocNumber"), []).append(obj)
         return found
 
     def _adopt(self, found: dict[str, list[dict]], docs: list[Document], sent: set[str]) -> None:

@@ -48,7 +48,7 @@ def _from_ledger(conn: sqlite3.Connection) -> tuple[dict[str, str], dict[str, st
     numbers of documents already handed to QuickBooks."""
     rows = conn.execute(
         "SELECT business_date, outlet, doc_type, doc_key, doc_number, status FROM posting_ledger "
-        "WHERE doc_type IN ('journal', 'receipt') ORDER BY rowid"
+        "WHERE doc_type IN ('journal', 'receipt', 'refund') ORDER BY rowid"
     ).fetchall()
     seen: dict[str, dict[str, Counter]] = {OUTLET: {}, KEY: {}}
     sent = {}
@@ -58,7 +58,7 @@ def _from_ledger(conn: sqlite3.Connection) -> tuple[dict[str, str], dict[str, st
             continue  # set aside by migration 0005 (number freed), or not ours
         outlet_code, _, key_code = parsed
         seen[OUTLET].setdefault(r["outlet"], Counter())[outlet_code] += 1
-        if r["doc_type"] == "receipt" and key_code:
+        if r["doc_type"] in ("receipt", "refund") and key_code:
             seen[KEY].setdefault(r["doc_key"], Counter())[key_code] += 1
         identity = (
             date.fromisoformat(r["business_date"]),
@@ -109,7 +109,7 @@ def outlet_codes(store: Store) -> list[tuple[str, str, bool]]:
     with store.read() as conn:
         rows = conn.execute(
             "SELECT c.name, c.code, EXISTS (SELECT 1 FROM posting_ledger l WHERE l.outlet = c.name"
-            " AND l.doc_type IN ('journal', 'receipt')) AS locked"
+            " AND l.doc_type IN ('journal', 'receipt', 'refund')) AS locked"
             " FROM doc_code c WHERE c.kind = ? ORDER BY c.name",
             (OUTLET,),
         ).fetchall()
@@ -121,7 +121,7 @@ def set_outlet_code(store: Store, outlet: str, code: str) -> str:
     code = check_code(code, OUTLET_CODE_MAX)
     with store.transaction() as conn:
         sent = conn.execute(
-            "SELECT 1 FROM posting_ledger WHERE outlet=? AND doc_type IN ('journal', 'receipt')"
+            "SELECT 1 FROM posting_ledger WHERE outlet=? AND doc_type IN ('journal', 'receipt', 'refund')"
             " LIMIT 1",
             (outlet,),
         ).fetchone()

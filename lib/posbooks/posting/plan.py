@@ -144,13 +144,14 @@ def plan_documents(
         for draft in sales_receipts_for_day(day, mapping):
             method = draft.payment_method
             messages = blocking_messages(day, draft, mapping, settings)
+            kind = draft.doc_type  # "refund" for a method that paid out more than it took
             if messages:
-                planned.append(_blocked(day, "receipt", method, messages, numbers))
+                planned.append(_blocked(day, kind, method, messages, numbers))
                 continue
             document = sales_receipt_document(
                 draft,
                 mapping.version,
-                doc_number=numbers.number(day.business_date, day.outlet, "receipt", method),
+                doc_number=numbers.number(day.business_date, day.outlet, kind, method),
                 payment_method=_payment_method(settings, method),
             )
             planned.append(Planned(document))
@@ -291,14 +292,20 @@ def _block_days_sent_as_other_type(
     if not realm or not docs:
         return plan
     other = "receipt" if doc_type == "journal" else "journal"
+    others = ("receipt", "refund") if doc_type == "journal" else ("journal",)
     sent: dict[tuple[date, str], list[str]] = {}
-    for row in ledger.ledger_rows(
-        store,
-        realm_id=realm,
-        date_from=min(d.business_date for d in docs),
-        date_to=max(d.business_date for d in docs),
-        doc_type=other,
-    ):
+    rows = [
+        row
+        for kind in others
+        for row in ledger.ledger_rows(
+            store,
+            realm_id=realm,
+            date_from=min(d.business_date for d in docs),
+            date_to=max(d.business_date for d in docs),
+            doc_type=kind,
+        )
+    ]
+    for row in rows:
         if row.status in ("posted", "sending"):
             sent.setdefault((row.business_date, row.outlet), []).append(row.doc_number)
     what = {"journal": "a journal entry", "receipt": "sales receipts"}

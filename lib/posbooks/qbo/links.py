@@ -21,10 +21,10 @@ def qbo_document_url(
     """
     if environment == "local":
         base = sandbox_base_url.rstrip("/")
-        kind = "journalentry" if doc_type == "journal" else "salesreceipt"
+        kind = {"journal": "journalentry", "refund": "refundreceipt"}.get(doc_type, "salesreceipt")
         return f"{base}/app/{realm_id}/{kind}/{qbo_id}"
     host = "app.sandbox.qbo.intuit.com" if environment == "sandbox" else "app.qbo.intuit.com"
-    kind = "journal" if doc_type == "journal" else "salesreceipt"
+    kind = {"journal": "journal", "refund": "refundreceipt"}.get(doc_type, "salesreceipt")
     return f"https://{host}/app/{kind}?{urlencode({'txnId': qbo_id})}"
 
 

@@ -23,7 +23,7 @@ from posbooks.core.model import JournalDraft, ReceiptDraft, Ref
 
 NOTE_PREFIX = "posbooks"
 VOLATILE = ("PrivateNote", "Id", "SyncToken", "sparse", "MetaData", "domain")
-ENTITY = {"journal": "JournalEntry", "receipt": "SalesReceipt"}
+ENTITY = {"journal": "JournalEntry", "receipt": "SalesReceipt", "refund": "RefundReceipt"}
 _NOTE = re.compile(r"^posbooks (?P<hash>[0-9a-f]{16}) mapping v(?P<version>\d+)\b")
 
 
@@ -33,8 +33,8 @@ class Document:
 
     business_date: date
     outlet: str
-    doc_type: str  # journal | receipt
-    doc_key: str  # "" for a journal; the payment method for a receipt
+    doc_type: str  # journal | receipt | refund
+    doc_key: str  # "" for a journal; the payment method for a receipt or refund
     doc_number: str
     content_hash: str
     mapping_version: int
@@ -67,9 +67,14 @@ def content_hash(body: dict) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
 
 
+def _what(doc_type: str, doc_key: str) -> str:
+    """The document named in a PrivateNote: "journal", "receipt Cash", "refund Cash"."""
+    return "journal" if doc_type == "journal" else f"{doc_type} {doc_key}"
+
+
 def private_note(doc: Document) -> str:
     """``posbooks <hash> mapping v<version> <type> <outlet> <date>`` (< 4000 characters)."""
-    what = "journal" if doc.doc_type == "journal" else f"receipt {doc.doc_key}"
+    what = _what(doc.doc_type, doc.doc_key)
     return (
         f"{NOTE_PREFIX} {doc.content_hash} mapping v{doc.mapping_version} "
         f"{what} {doc.outlet} {doc.business_date.isoformat()}"
@@ -113,16 +118,16 @@ def note_identity(note: str | None, number: str, numbers: DocNumbers) -> NotedDo
         if numbers_document(numbers, number, day, outlet, "journal", "") is False:
             return None
         return NotedDocument("journal", day, outlet, "")
-    if kind != "receipt":
+    if kind not in ("receipt", "refund"):
         return None
     unsure = []
     for i in range(1, len(names)):
         method, outlet = " ".join(names[:i]), " ".join(names[i:])
-        verdict = numbers_document(numbers, number, day, outlet, "receipt", method)
+        verdict = numbers_document(numbers, number, day, outlet, kind, method)
         if verdict:
-            return NotedDocument("receipt", day, outlet, method)
+            return NotedDocument(kind, day, outlet, method)
         if verdict is None:
-            unsure.append(NotedDocument("receipt", day, outlet, method))
+            unsure.append(NotedDocument(kind, day, outlet, method))
     return unsure[0] if len(unsure) == 1 else None
 
 
@@ -130,7 +135,7 @@ def written_for(note: str | None, doc: Document) -> bool:
     """Whether ``note`` is a posbooks PrivateNote naming ``doc`` itself (type, method, outlet, date)."""
     if parse_note(note) is None:
         return False
-    what = "journal" if doc.doc_type == "journal" else f"receipt {doc.doc_key}"
+    what = _what(doc.doc_type, doc.doc_key)
     named = str(note).split(" ", 4)[4:]  # after "posbooks <hash> mapping v<n>"
     return named == [f"{what} {doc.outlet} {doc.business_date.isoformat()}"]
 
@@ -180,7 +185,11 @@ def sales_receipt_document(
     payment_method: Ref | None = None,
     customer: Ref | None = None,
 ) -> Document:
-    """The SalesReceipt body: Amount = Qty x UnitPrice exactly on every line."""
+    """The SalesReceipt body: Amount = Qty x UnitPrice exactly on every line.
+
+    A refund draft (``draft.doc_type == "refund"``) becomes a RefundReceipt paid back from
+    the method's account (``RefundFromAccountRef``) instead of deposited to it.
+    """
     if draft.deposit_account is None:
         raise ValueError(f"{draft.outlet} {draft.business_date}: no deposit account")
     lines = []
@@ -204,7 +213,8 @@ def sales_receipt_document(
                 "SalesItemLineDetail": detail,
             }
         )
-    body: dict = {"DepositToAccountRef": ref(draft.deposit_account), "Line": lines}
+    account = "RefundFromAccountRef" if draft.doc_type == "refund" else "DepositToAccountRef"
+    body: dict = {account: ref(draft.deposit_account), "Line": lines}
     if payment_method is not None:
         body["PaymentMethodRef"] = ref(payment_method)
     if draft.location is not None:
@@ -214,7 +224,7 @@ def sales_receipt_document(
     return _finish(
         draft.business_date,
         draft.outlet,
-        "receipt",
+        draft.doc_type,
         draft.payment_method,
         mapping_version,
         body,

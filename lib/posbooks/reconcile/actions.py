@@ -98,7 +98,8 @@ def send_again(
         restore = {check.doc_number: check.qbo_sync_token}
     outcomes = post_day(
         config, store, sources=[Path(s) for s in sources], business_date=check.business_date,
-        outlets=[check.outlet], doc_type=check.doc_type, replace=True, gateway=gateway,
+        outlets=[check.outlet], doc_type="receipt" if check.doc_type == "refund" else check.doc_type,
+        replace=True, gateway=gateway,
         policy=policy, restore=restore,
     )  # fmt: skip
     outcomes = [o for o in outcomes if o.doc_number == check.doc_number]

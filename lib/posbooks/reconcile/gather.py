@@ -183,6 +183,7 @@ class _Pos:
     sides: dict[str, Side] = field(default_factory=dict)
     notes: dict[str, str] = field(default_factory=dict)
     identity: dict[str, tuple[date, str, str]] = field(default_factory=dict)
+    kinds: dict[str, str] = field(default_factory=dict)  # DocNumber -> receipt | refund | ...
     version: int = 0
     numbers: DocNumbers = field(default_factory=lambda: DocNumbers({}, {}))
 
@@ -215,9 +216,11 @@ def _pos_now(
             if not draft.lines:
                 continue
             key = getattr(draft, "payment_method", "") or ""
-            number = pos.numbers.number(day.business_date, day.outlet, doc_type, key)
+            kind = draft.doc_type  # a receipt day may hold refund receipts
+            number = pos.numbers.number(day.business_date, day.outlet, kind, key)
             pos.sides[number] = Side(lines_from_draft(draft))
             pos.identity[number] = (day.business_date, day.outlet, key)
+            pos.kinds[number] = kind
             # no mapping: every line would be listed; the document's message says why instead
             blocked = blocking_messages(day, draft, mapping, settings) if pos.mapping_saved else []
             if blocked:
@@ -225,13 +228,17 @@ def _pos_now(
     return pos
 
 
+FAMILY = {"journal": ("journal",), "receipt": ("receipt", "refund"), "refund": ("refund",)}
+
+
 def _sent_as_other_type(rows, doc_type: str) -> dict[tuple[date, str], str]:
     """(day, outlet) -> why its documents of ``doc_type`` must not be sent: the day went as
     the other type (the engine refuses it too: both would book the day's sales twice)."""
     other = "receipt" if doc_type == "journal" else "journal"
+    others = ("receipt", "refund") if doc_type == "journal" else ("journal",)
     numbers: dict[tuple[date, str], list[str]] = {}
     for r in rows:
-        if r.doc_type == other and r.status in ("posted", "sending") and not _is_adjustment(r):
+        if r.doc_type in others and r.status in ("posted", "sending") and not _is_adjustment(r):
             numbers.setdefault((r.business_date, r.outlet), []).append(r.doc_number)
     what = {"journal": "a journal entry", "receipt": "sales receipts"}
     return {
@@ -323,13 +330,20 @@ def _reconcile(config, store, realm, sources, date_from, date_to, outlets, doc_t
     rows = ledger.ledger_rows(
         store, realm_id=realm, date_from=date_from, date_to=date_to, outlets=outlets
     )
-    sent = {r.doc_number: r for r in rows if r.doc_type == doc_type and not _is_adjustment(r)}
+    kinds = FAMILY[doc_type]  # receipts: the day's sales and refund receipts together
+    sent = {r.doc_number: r for r in rows if r.doc_type in kinds and not _is_adjustment(r)}
     adjust_rows = [r for r in rows if _is_adjustment(r) and r.status == "posted"]
     gateway = gateway or gateway_for(config, store)
-    entity = ENTITY[doc_type]
-    found = _qbo_now(gateway, entity, date_from, date_to)
-    by_id = {f"{entity}:{o['Id']}": o for o in found}  # adjusting entries are journals too
-    wanted = [(entity, r.qbo_id, r) for r in sent.values() if r.status == "posted" and r.qbo_id]
+    by_id = {}  # adjusting entries are journals too
+    for entity in (ENTITY[k] for k in kinds):
+        by_id.update(
+            {f"{entity}:{o['Id']}": o for o in _qbo_now(gateway, entity, date_from, date_to)}
+        )
+    wanted = [
+        (ENTITY[r.doc_type], r.qbo_id, r)
+        for r in sent.values()
+        if r.status == "posted" and r.qbo_id
+    ]
     wanted += [("JournalEntry", r.qbo_id, r) for r in adjust_rows if r.qbo_id]
     missing = [(e, i) for e, i, _ in wanted if f"{e}:{i}" not in by_id]
     posted_at = [r.posted_at for _, _, r in wanted if r.posted_at]
@@ -352,8 +366,8 @@ def _reconcile(config, store, realm, sources, date_from, date_to, outlets, doc_t
         mine = note_identity(obj.get("PrivateNote"), number, pos.numbers) is not None
         (qbo_by_number if mine else others).setdefault(number, obj)
     for r in sent.values():  # the very document the ledger sent, even if another shares its number
-        if r.qbo_id and f"{entity}:{r.qbo_id}" in by_id:
-            qbo_by_number[r.doc_number] = by_id[f"{entity}:{r.qbo_id}"]
+        if r.qbo_id and f"{ENTITY[r.doc_type]}:{r.qbo_id}" in by_id:
+            qbo_by_number[r.doc_number] = by_id[f"{ENTITY[r.doc_type]}:{r.qbo_id}"]
     adjustments = _adjustments(by_id, adjust_rows)
     accepted = _acceptances(store, realm, date_from, date_to)
     sharing = _sharing_one_document(sent.values())
@@ -363,6 +377,7 @@ def _reconcile(config, store, realm, sources, date_from, date_to, outlets, doc_t
     checks = []
     for number in numbers:
         row, qbo = sent.get(number), qbo_by_number.get(number)
+        kind = pos.kinds.get(number) or (row.doc_type if row is not None else doc_type)
         if number in pos.identity:
             day, outlet, key = pos.identity[number]
         elif row is not None:
@@ -370,6 +385,7 @@ def _reconcile(config, store, realm, sources, date_from, date_to, outlets, doc_t
         elif qbo is not None:
             noted = note_identity(qbo.get("PrivateNote"), number, pos.numbers)
             day, outlet, key = noted.business_date, noted.outlet, noted.doc_key  # type: ignore[union-attr]
+            kind = noted.doc_type  # type: ignore[union-attr]
         else:  # only a conflicting document: no outlet name behind its DocNumber
             day, outlet, key = _number_day(number), f"(outlet of {number})", ""  # type: ignore[assignment]
             if day is None:
@@ -385,13 +401,13 @@ def _reconcile(config, store, realm, sources, date_from, date_to, outlets, doc_t
         if row is None and (day, outlet) in as_other:  # never sent as this type: why not
             note = "; ".join(n for n in (as_other[(day, outlet)], note) if n)
         src = Sources(
-            business_date=day, outlet=outlet, doc_type=doc_type, doc_key=key, doc_number=number,
+            business_date=day, outlet=outlet, doc_type=kind, doc_key=key, doc_number=number,
             pos=pos.sides.get(number), sent=sent_side, qbo=_side(qbo) if qbo else None,
             ledger_status=row.status if row else None, ledger_message=row.message if row else "",
             handed_over=bool(row and (row.attempts or row.qbo_id)),
             taken_by=taken_by(others[number]) if number in others else "",
             pos_note=note, adjustments=adjustments.get(number, ()),
-            accepted=accepted.get((day, outlet, doc_type, key), {}),
+            accepted=accepted.get((day, outlet, kind, key), {}),
             mapping_saved=pos.mapping_saved, shares_qbo_with=sharing.get(number, ""),
         )  # fmt: skip
         checks.append(reconcile_document(src))
@@ -401,10 +417,12 @@ def _reconcile(config, store, realm, sources, date_from, date_to, outlets, doc_t
 
 def _sharing_one_document(rows) -> dict[str, str]:
     """DocNumber -> the other DocNumbers the ledger records as the same QuickBooks document."""
-    by_id: dict[str, list[str]] = {}
+    by_id: dict[tuple[str, str], list[str]] = {}  # Ids are per entity in QuickBooks
     for r in rows:
         if r.status == "posted" and r.qbo_id:
-            by_id.setdefault(r.qbo_id, []).append(r.doc_number)
+            by_id.setdefault((ENTITY.get(r.doc_type, r.doc_type), r.qbo_id), []).append(
+                r.doc_number
+            )
     return {
         n: ", ".join(o for o in numbers if o != n)
         for numbers in by_id.values()
