@@ -22,6 +22,7 @@ from posting_support import (
     DAY2,
     FAST,
     connect_home,
+    doc_number_counts,
     home,
     home_dir,
     pos_file,
@@ -101,6 +102,26 @@ def test_an_adjusting_entry_brings_an_edited_day_back_to_matched(home):
     ]
     with pytest.raises(ReconcileError, match="already agrees"):
         post_adjustment(home.config, home.store, after)
+
+
+def test_no_adjusting_entry_on_or_before_the_closing_date(home):
+    """QuickBooks closed its books through the edited day: the adjusting entry is refused
+    before anything is sent, saying so; dated after the closing date it goes through."""
+    from posbooks.qbo.settings import refresh_settings
+
+    home.send(DAY1)
+    bangsar = check_of(run(home), "Bangsar")
+    edit_first_lines(home, bangsar.qbo_id)
+    edited = check_of(run(home), "Bangsar")
+    home.handle.admin("preferences", {"book_close_date": DAY1.isoformat()})
+    refresh_settings(home.config, home.store)
+    with pytest.raises(
+        ReconcileError, match="books are closed through 2026-11-02.*nothing was sent"
+    ):
+        post_adjustment(home.config, home.store, edited)
+    assert f"{edited.doc_number}A1" not in doc_number_counts(home.handle, "journal")
+    later = post_adjustment(home.config, home.store, edited, txn_date=DAY2)
+    assert later.doc_number == f"{edited.doc_number}A1"
 
 
 def test_deleted_in_quickbooks_then_sent_again(home):

@@ -125,3 +125,16 @@ def test_cli_names_an_unreadable_state_file(tmp_path):
     assert proc.returncode == 1 and proc.stdout == ""
     assert str(broken) in proc.stderr and "not a sandbox state file" in proc.stderr
     assert broken.read_text(encoding="utf-8") == "{not json"  # left for the user to inspect
+
+
+def test_cli_starts_the_demo_company_asked_for(tmp_path, monkeypatch):
+    with running("--company", "uk") as info:
+        state = requests.get(info["base_url"] + "/_sandbox/state", timeout=5).json()
+        assert state["demo_company"] == "uk"
+        assert "VAT" in next(iter(state["companies"].values()))
+    monkeypatch.setenv("POSBOOKS_SANDBOX_COMPANY", "us")  # what a background sandbox inherits
+    with running() as info:
+        state = requests.get(info["base_url"] + "/_sandbox/state", timeout=5).json()
+        assert state["demo_company"] == "us"
+    bad = subprocess.run([*CLI, "--company", "fr"], capture_output=True, text=True, timeout=30)
+    assert bad.returncode == 2 and "invalid choice: 'fr'" in bad.stderr

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import ipaddress
 import logging
+import os
 import signal
 import sys
 import threading
@@ -28,10 +29,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--company",
         choices=("demo", "my", "uk", "us"),
-        default=None,
+        default=os.environ.get("POSBOOKS_SANDBOX_COMPANY") or None,
         help=(
             "the demo company: demo (default; lenient about tax), my (Malaysia, SST per "
-            "tax code), uk (VAT, classes per transaction, a closing date), us (sales tax)"
+            "tax code), uk (VAT, classes per transaction, a closing date), us (sales tax); "
+            "default $POSBOOKS_SANDBOX_COMPANY (so `make run` and a background sandbox "
+            "can start another one)"
         ),
     )
     parser.add_argument(
