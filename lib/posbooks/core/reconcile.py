@@ -161,6 +161,7 @@ def lines_from_qbo(doc: dict) -> tuple[SignedLine, ...]:
         else:
             continue  # subtotal and description-only lines carry no money
         lines.append(_signed(account, cls, loc, sign * amount))
+    lines.extend(_tax_lines(doc, location))
     # a RefundReceipt pays back from RefundFromAccountRef; its lines are read like a sale's,
     # as lines_from_draft gives a refund draft's (both the POS amounts negated)
     money_account = doc.get("DepositToAccountRef") or doc.get("RefundFromAccountRef")
@@ -168,6 +169,29 @@ def lines_from_qbo(doc: dict) -> tuple[SignedLine, ...]:
         total = sum((-ln.amount for ln in lines), ZERO)
         lines.append(_signed(_ref(money_account), ("", ""), location, total))
     return tuple(lines)
+
+
+def _tax_lines(doc: dict, location: tuple[str, str]) -> list[SignedLine]:
+    """The tax QuickBooks computed (``TxnTaxDetail``), one line per tax rate, so QuickBooks'
+    tax is compared and the receipt's money line equals its TotalAmt. On a sales form the
+    tax is a credit; a journal entry's TaxLine amounts already carry their sign (negative
+    for credits, Intuit's JournalEntry page). Zero tax adds nothing."""
+    detail = doc.get("TxnTaxDetail") or {}
+    journal = any("JournalEntryLineDetail" in ln for ln in doc.get("Line") or ())
+    sign = 1 if journal else -1
+    out = []
+    for tax_line in detail.get("TaxLine") or ():
+        amount = Decimal(str(tax_line.get("Amount", "0")))
+        if not amount:
+            continue
+        rate_id, rate_name = _ref((tax_line.get("TaxLineDetail") or {}).get("TaxRateRef"))
+        key = (f"taxrate:{rate_id}", f"Tax {rate_name}".strip())
+        out.append(_signed(key, ("", ""), ("", "") if journal else location, sign * amount))
+    if not out and not journal:
+        total = Decimal(str(detail.get("TotalTax") or "0"))
+        if total:
+            out.append(_signed(("tax", "Tax"), ("", ""), location, -total))
+    return out
 
 
 def _signed(account, cls, loc, amount: Decimal) -> SignedLine:
