@@ -22,6 +22,7 @@ def test_receipts_tie_per_source_and_key_and_per_payment_method(receipts):
         # Nothing to pro-rate by: at most one draft, blocked, never silently split.
         assert all(d.blocked for d in drafts) and len(drafts) <= 1
         return
+
     def signed(draft, amount):  # a refund's lines and total are the POS amounts negated
         return -amount if draft.doc_type == "refund" else amount
 

@@ -32,9 +32,11 @@ line carries ``mapping.locations[outlet]``.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from decimal import Decimal
 from operator import itemgetter
 
+from posbooks.core.allocate import allocate
 from posbooks.core.bulk import cycle_collection_paused
 from posbooks.core.mapping_rules import account_for
 from posbooks.core.model import (
@@ -47,6 +49,7 @@ from posbooks.core.model import (
     Mapping,
     Ref,
 )
+from posbooks.core.taxcodes import UNTAXED, by_code, pos_tax_code_for, qbo_tax_code_for
 
 ZERO = Decimal("0.00")
 
@@ -151,6 +154,8 @@ def _journal_entry(totals: DayTotals, mapping: Mapping, per_key: _Lines) -> Jour
     where = f" ({outlet} {day!s})"  # the tail of every description, formatted once per day
     difference = ZERO  # non-payment lines minus payments (pos_imbalance, in the same pass)
     rows: list[tuple] = []
+    taxed_by_code = by_code(mapping)
+    taxes: dict[str | None, Decimal] = {}
     for total in totals.totals:
         source, key, amount = total.source, total.key, total.amount
         # Payments are the only source whose positive POS amount is a debit; a discount's
@@ -161,7 +166,9 @@ def _journal_entry(totals: DayTotals, mapping: Mapping, per_key: _Lines) -> Jour
         else:
             difference += amount
             credit = amount
-        if credit:
+        if credit and source == "tax" and taxed_by_code:
+            taxes[key] = taxes.get(key, ZERO) + credit  # QuickBooks books it from tax codes
+        elif credit:
             order, account, class_, label = per_key(source, key)
             rows.append((order, source, key, credit, account, class_, label))
     rows.sort(key=_FIRST)
@@ -206,8 +213,64 @@ def _journal_entry(totals: DayTotals, mapping: Mapping, per_key: _Lines) -> Jour
                     source="over_short",
                 )
             )
+    if taxed_by_code:
+        lines, tax_issues = _taxed_lines(lines, taxes, mapping, f"{outlet} {day}")
+        issues.extend(tax_issues)
     issues.extend(_unmapped(lines, mapping, outlet, day))
     return JournalDraft(business_date=day, outlet=outlet, lines=tuple(lines), issues=tuple(issues))
+
+
+def _taxed_lines(
+    lines: list[EntryLine], taxes: dict[str | None, Decimal], mapping: Mapping, where: str
+) -> tuple[list[EntryLine], list[Issue]]:
+    """Each line with its QuickBooks TaxCode, and each POS tax code's tax spread over the
+    lines it taxes (posbooks.core.taxcodes): the shares add up to the POS tax exactly."""
+    issues: list[Issue] = []
+    out = [replace(ln, tax_code=qbo_tax_code_for(mapping, ln.source, ln.key)) for ln in lines]
+    for code, tax in sorted(taxes.items(), key=lambda kv: kv[0] or ""):
+        taxed = [
+            i for i, ln in enumerate(out) if pos_tax_code_for(mapping, ln.source, ln.key) == code
+        ]
+        signed = [out[i].amount if out[i].posting == "Credit" else -out[i].amount for i in taxed]
+        if not taxed or sum(signed) == 0:
+            issues.append(
+                Issue(
+                    "tax_without_lines",
+                    f"{where}: the POS charged {tax} of {code} tax, but no line of the day is "
+                    f"taxed by {code}: say which categories {code} taxes in the mapping",
+                    source="tax",
+                    key=code,
+                )
+            )
+            continue
+        for i, share in zip(taxed, allocate(tax, signed), strict=True):
+            amount = share if out[i].posting == "Credit" else -share
+            if amount < 0:
+                issues.append(
+                    Issue(
+                        "tax_against_line",
+                        f"{out[i].description}: its share of {code} tax ({amount}) runs "
+                        "against the line; send this day's tax corrections in QuickBooks",
+                        source="tax",
+                        key=code,
+                    )
+                )
+                amount = ZERO
+            out[i] = replace(out[i], tax_amount=amount, tax_key=code)
+    missing = sorted(
+        {pos_tax_code_for(mapping, ln.source, ln.key) or UNTAXED for ln in out if not ln.tax_code}
+    )
+    issues.extend(
+        Issue(
+            "unmapped_tax_code",
+            f"{where}: no QuickBooks tax code is mapped for "
+            + ("untaxed lines" if code == UNTAXED else f"POS tax code {code}"),
+            source="tax",
+            key=code,
+        )
+        for code in missing
+    )
+    return out, issues
 
 
 def _unmapped(lines: list[EntryLine], mapping: Mapping, outlet: str, day: object) -> list[Issue]:

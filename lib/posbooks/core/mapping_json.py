@@ -10,8 +10,14 @@ The format (every list optional, ``key`` null for keyless sources)::
       "locations": [{"outlet": "Bangsar", "location_id": "2", "location_name": "Bangsar"}],
       "items":     [{"key": "Food", "item_id": "11", "item_name": "Food sales"}],
       "deposits":  [{"payment_method": "Voucher", "account_id": "3",
-                     "account_name": "Undeposited Funds"}]
+                     "account_name": "Undeposited Funds"}],
+      "tax_codes": [{"pos_tax_code": "SST6", "tax_code_id": "1", "tax_code_name": "SST6"},
+                    {"pos_tax_code": "untaxed", "tax_code_id": "3", "tax_code_name": "OS"}],
+      "line_taxes": [{"line": "Food", "tax_code": "SST6"}]
     }
+
+``tax_codes`` and ``line_taxes``: tax by tax code (``posbooks.core.taxcodes``); written only
+when set.
 
 ``accounts`` source is one of the entry-line sources (sales, discount,
 service_charge, tax, rounding, tip, payment, over_short); key is the category, tax
@@ -80,6 +86,10 @@ def mapping_from_json(data: dict[str, Any]) -> Mapping:
     version = data.get("version", 0)
     if not isinstance(version, int) or isinstance(version, bool):
         raise MappingFormatError(f"'version' must be a whole number, not {version!r}")
+    line_taxes: dict[str, str] = {}
+    for n, entry in enumerate(_entries(data, "line_taxes")):
+        where = f"line_taxes[{n}]"
+        line_taxes[str(_text(entry, "line", where))] = str(_text(entry, "tax_code", where))
     return Mapping(
         accounts=accounts,
         classes=_refs(data, "classes", "category", "class"),
@@ -87,6 +97,8 @@ def mapping_from_json(data: dict[str, Any]) -> Mapping:
         items=_refs(data, "items", "key", "item"),
         version=version,
         deposits=_refs(data, "deposits", "payment_method", "account"),
+        tax_codes=_refs(data, "tax_codes", "pos_tax_code", "tax_code"),
+        line_taxes=line_taxes,
     )
 
 
@@ -97,7 +109,7 @@ def mapping_to_json(mapping: Mapping) -> dict[str, Any]:
         (source, key), _ = pair
         return (SOURCES.index(source) if source in SOURCES else len(SOURCES), key or "")
 
-    return {
+    data: dict[str, Any] = {
         "version": mapping.version,
         "accounts": [
             {"source": s, "key": k, "account_id": r.id, "account_name": r.name}
@@ -120,3 +132,12 @@ def mapping_to_json(mapping: Mapping) -> dict[str, Any]:
             for m, r in sorted(mapping.deposits.items())
         ],
     }
+    if mapping.tax_codes or mapping.line_taxes:  # tax by tax code (posbooks.core.taxcodes)
+        data["tax_codes"] = [
+            {"pos_tax_code": c, "tax_code_id": r.id, "tax_code_name": r.name}
+            for c, r in sorted(mapping.tax_codes.items())
+        ]
+        data["line_taxes"] = [
+            {"line": k, "tax_code": c} for k, c in sorted(mapping.line_taxes.items())
+        ]
+    return data

@@ -115,7 +115,7 @@ def account_for(mapping: Mapping, source: str, key: str | None) -> Ref | None:
     return ref
 
 
-def required_keys(keys: Iterable[Key], doc_type: str) -> list[Key]:
+def required_keys(keys: Iterable[Key], doc_type: str, *, taxed_by_code: bool = False) -> list[Key]:
     """The (source, key) rows that must be mapped before ``doc_type`` can be sent.
 
     Over/short is never required up front: the drafts block a day that needs it.
@@ -123,6 +123,8 @@ def required_keys(keys: Iterable[Key], doc_type: str) -> list[Key]:
     """
     wanted = sorted(set(keys), key=lambda k: (k[0], k[1] or ""))
     wanted = [k for k in wanted if k[0] != "over_short"]
+    if taxed_by_code:  # QuickBooks books the tax from tax codes: no tax account
+        wanted = [k for k in wanted if k[0] != "tax"]
     if doc_type == "receipt":
         return [k for k in wanted if k[0] == "payment"]
     return wanted
@@ -142,7 +144,7 @@ def check_mapping(
     """
     keys = set(keys)
     issues: list[Issue] = []
-    for source, key in required_keys(keys, doc_type):
+    for source, key in required_keys(keys, doc_type, taxed_by_code=bool(mapping.tax_codes)):
         if doc_type == "receipt" and source == "payment":
             ref = deposit_account_for(mapping, key)
         else:
@@ -168,7 +170,9 @@ def check_mapping(
             )
         )
         return issues
-    if settings.taxes_by_code:
+    if mapping.tax_codes:
+        issues.extend(_tax_code_issues(mapping, settings, keys, doc_type))
+    elif settings.taxes_by_code:
         issues.extend(_tax_by_code_issues(mapping, settings, keys, doc_type))
     categories = {k for s, k in keys if s in ("sales", "discount") and k}
     issues.extend(_class_issues(mapping, settings, categories, doc_type))
@@ -179,19 +183,70 @@ def check_mapping(
 TAX_PAYABLE_SUBTYPES = ("GlobalTaxPayable", "SalesTaxPayable")
 
 
+def _tax_code_issues(
+    mapping: Mapping, settings: QboSettings, keys: set[Key], doc_type: str
+) -> list[Issue]:
+    """A mapping that sends tax by tax code: only where QuickBooks taxes by code, to tax
+    codes that exist and are active; a receipt's code needs exactly one sales rate (its
+    TaxLine carries the POS tax)."""
+    if not settings.taxes_by_code:
+        return [
+            Issue(
+                "tax_codes_not_used",
+                "POS tax codes are mapped to QuickBooks tax codes, but this QuickBooks company "
+                f"({settings.country or 'country unknown'}, sales tax "
+                f"{'on' if settings.preferences.using_sales_tax else 'off'}) does not tax by "
+                "tax code: remove the tax code mapping and map tax to an account.",
+            )
+        ]
+    codes = {c.id: c for c in settings.tax_codes}
+    issues = []
+    used = sorted({k for s, k in keys if s == "tax" and k} | {"untaxed"})
+    for pos_code in used:
+        ref = mapping.tax_codes.get(pos_code)
+        if ref is None:
+            continue  # the drafts say which lines need it, only when they do
+        found = codes.get(ref.id)
+        label = "untaxed lines" if pos_code == "untaxed" else f"POS tax code {pos_code}"
+        if found is None or not found.active:
+            state = "no longer exists" if found is None else "is inactive"
+            issues.append(
+                Issue(
+                    "tax_code_missing",
+                    f"{label} is mapped to tax code '{ref.name}', which {state} in QuickBooks. "
+                    "Choose another tax code.",
+                    source="tax",
+                    key=pos_code,
+                )
+            )
+        elif doc_type == "receipt" and len(found.sales_rate_ids) != 1 and pos_code != "untaxed":
+            issues.append(
+                Issue(
+                    "tax_code_rates",
+                    f"{label} is mapped to tax code '{found.name}', which has "
+                    f"{len(found.sales_rate_ids)} sales rates: a receipt carries the POS tax "
+                    "on one rate, so choose a code with exactly one.",
+                    source="tax",
+                    key=pos_code,
+                )
+            )
+    return issues
+
+
 def _tax_by_code_issues(
     mapping: Mapping, settings: QboSettings, keys: set[Key], doc_type: str
 ) -> list[Issue]:
     """A company that taxes by tax code (non-US, tax on): QuickBooks computes the tax from
     each line's TaxCode; a journal line or Item posting straight to its tax control account
     is accepted but stays off the tax return, and sales receipts without a tax code on
-    every line are refused (6000). posbooks does not send tax codes yet (issue 12), so both
-    are refused here before anything is sent."""
+    every line are refused (6000). Without ``Mapping.tax_codes`` posbooks sends neither, so both
+    are refused here, before anything is sent, until the tax codes are mapped."""
     where = f"this QuickBooks company ({settings.country}, tax by tax code)"
     instead = (
         "Map each POS tax code to one of the company's QuickBooks tax codes ("
         + ", ".join(c.name for c in settings.tax_codes if c.active)
-        + ") instead; until posbooks sends tax codes, record this tax in QuickBooks itself."
+        + ") instead, with a code for untaxed lines and which categories each POS code "
+        "taxes (mapping JSON: tax_codes and line_taxes; `posbooks mapping import`)."
     )
     issues = []
     tax_keys = sorted((k for k in keys if k[0] == "tax"), key=lambda k: k[1] or "")
@@ -221,8 +276,8 @@ def _tax_by_code_issues(
             Issue(
                 "receipt_needs_tax_codes",
                 f"Sales receipts in {where} need a QuickBooks tax code on every line "
-                "(QuickBooks refuses them otherwise), which posbooks does not send yet. "
-                "Send these days as journal entries.",
+                "(QuickBooks refuses them otherwise): map the POS tax codes to QuickBooks "
+                "tax codes first. " + instead,
             )
         )
     return issues
@@ -284,8 +339,8 @@ def _item_issues(mapping: Mapping, settings: QboSettings | None, keys: set[Key])
     issues = []
     items = {i.id: i for i in settings.items} if settings else {}
     for source, key in sorted(keys, key=lambda k: (k[0], k[1] or "")):
-        if source in ("payment", "over_short"):
-            continue
+        if source in ("payment", "over_short") or (source == "tax" and mapping.tax_codes):
+            continue  # tax by code: no tax Item line (posbooks.core.taxcodes)
         label = row_label(source, key)
         ref = receipt_item_for(mapping, source, key)
         if ref is None:

@@ -128,6 +128,12 @@ class Mapping:
     items: dict[str, Ref] = field(default_factory=dict)
     version: int = 0
     deposits: dict[str, Ref] = field(default_factory=dict)
+    # Tax by tax code (a non-US QuickBooks company with tax on; posbooks.core.taxcodes):
+    # POS tax code (or "untaxed") -> QuickBooks TaxCode, and line key (a category,
+    # "discount", "service_charge") -> the POS tax code that taxes it. Empty: tax is
+    # booked to accounts / Items as before.
+    tax_codes: dict[str, Ref] = field(default_factory=dict)
+    line_taxes: dict[str, str] = field(default_factory=dict)
 
 
 EMPTY_MAPPING = Mapping()
@@ -146,6 +152,9 @@ class EntryLine:
     location: Ref | None = None
     description: str = ""
     automatic: bool = False  # added by posbooks itself (over/short), not from a POS line
+    tax_code: Ref | None = None  # QuickBooks TaxCode (tax by code); QuickBooks adds the tax
+    tax_amount: Decimal = Decimal("0.00")  # the POS tax this line carries, on its side
+    tax_key: str | None = None  # the POS tax code of ``tax_amount``
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,11 +167,19 @@ class JournalDraft:
 
     @property
     def total_debits(self) -> Decimal:
-        return sum((ln.amount for ln in self.lines if ln.posting == "Debit"), Decimal("0.00"))
+        """Debits as QuickBooks counts them: the tax it adds to a taxed line included."""
+        return sum(
+            (ln.amount + ln.tax_amount for ln in self.lines if ln.posting == "Debit"),
+            Decimal("0.00"),
+        )
 
     @property
     def total_credits(self) -> Decimal:
-        return sum((ln.amount for ln in self.lines if ln.posting == "Credit"), Decimal("0.00"))
+        """Credits as QuickBooks counts them: the tax it adds to a taxed line included."""
+        return sum(
+            (ln.amount + ln.tax_amount for ln in self.lines if ln.posting == "Credit"),
+            Decimal("0.00"),
+        )
 
     @property
     def balanced(self) -> bool:
@@ -185,6 +202,7 @@ class ReceiptLine:
     item: Ref | None = None
     class_: Ref | None = None
     description: str = ""
+    tax_code: Ref | None = None  # QuickBooks TaxCode (tax by code)
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,6 +220,9 @@ class ReceiptDraft:
     location: Ref | None = None
     issues: tuple[Issue, ...] = ()
     doc_type: DocType = "receipt"
+    # tax by code: (POS tax code, amount) this receipt carries; QuickBooks books it from
+    # TxnTaxDetail, not from lines (``total`` includes it)
+    taxes: tuple[tuple[str, Decimal], ...] = ()
 
     @property
     def blocked(self) -> bool:

@@ -48,6 +48,7 @@ from posbooks.core.model import (
     ReceiptLine,
     Ref,
 )
+from posbooks.core.taxcodes import UNTAXED, by_code, pos_tax_code_for, qbo_tax_code_for
 
 ONE = Decimal("1")
 # What was sold first, then what reduced or added to it.
@@ -160,6 +161,15 @@ def _draft(
     if total < 0 and method:  # paid out more than taken: a Refund Receipt of the excess
         doc_type, total = "refund", -total
         lines = [replace(ln, amount=-ln.amount, unit_price=-ln.unit_price) for ln in lines]
+    taxes: list[tuple[str, Decimal]] = []
+    if by_code(mapping):  # QuickBooks books the tax from TxnTaxDetail and the lines' codes
+        taxes = [(ln.key or "", ln.amount) for ln in lines if ln.source == "tax"]
+        lines = [
+            replace(ln, tax_code=qbo_tax_code_for(mapping, ln.source, ln.key))
+            for ln in lines
+            if ln.source != "tax"
+        ]
+        issues.extend(_tax_code_issues(where, lines, taxes, mapping))
     if not mapping.accounts and not mapping.items:
         issues.append(Issue("no_mapping", f"{where}: nothing mapped yet; lines show POS types"))
     else:
@@ -183,7 +193,39 @@ def _draft(
         location=mapping.locations.get(totals.outlet),
         issues=tuple(issues),
         doc_type=doc_type,
+        taxes=tuple(taxes),
     )
+
+
+def _tax_code_issues(
+    where: str, lines: list[ReceiptLine], taxes: list[tuple[str, Decimal]], mapping: Mapping
+) -> list[Issue]:
+    """What stops a tax-by-code receipt: a line or a POS tax code without a QuickBooks
+    TaxCode, or POS tax no line of the receipt is taxed by."""
+    issues = []
+    missing = sorted(
+        {pos_tax_code_for(mapping, ln.source, ln.key) or UNTAXED for ln in lines if not ln.tax_code}
+        | {code for code, _ in taxes if code not in mapping.tax_codes}
+    )
+    for code in missing:
+        what = "untaxed lines" if code == UNTAXED else f"POS tax code {code}"
+        issues.append(
+            Issue("unmapped_tax_code", f"{where}: no QuickBooks tax code is mapped for {what}",
+                  source="tax", key=code)
+        )  # fmt: skip
+    taxed = {pos_tax_code_for(mapping, ln.source, ln.key) for ln in lines}
+    for code, amount in taxes:
+        if code not in taxed:
+            issues.append(
+                Issue(
+                    "tax_without_lines",
+                    f"{where}: {amount} of {code} tax, but no line is taxed by {code}: say "
+                    f"which categories {code} taxes in the mapping",
+                    source="tax",
+                    key=code,
+                )
+            )
+    return issues
 
 
 def _unsplit_draft(

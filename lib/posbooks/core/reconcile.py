@@ -171,27 +171,37 @@ def lines_from_qbo(doc: dict) -> tuple[SignedLine, ...]:
     return tuple(lines)
 
 
+TAX_KEY = ("tax", "Tax")  # QuickBooks-computed tax: one line per document, by side
+
+
 def _tax_lines(doc: dict, location: tuple[str, str]) -> list[SignedLine]:
-    """The tax QuickBooks computed (``TxnTaxDetail``), one line per tax rate, so QuickBooks'
-    tax is compared and the receipt's money line equals its TotalAmt. On a sales form the
-    tax is a credit; a journal entry's TaxLine amounts already carry their sign (negative
-    for credits, Intuit's JournalEntry page). Zero tax adds nothing."""
+    """The tax QuickBooks books from tax codes, so it is compared and a receipt's money
+    line equals its TotalAmt: a sales form's ``TxnTaxDetail`` (TaxLine amounts, else
+    TotalTax) as a credit; a journal entry's ``TaxAmount`` on each taxed line, on that
+    line's side (QuickBooks posts it there). Zero tax adds nothing."""
+    journal = [
+        ln["JournalEntryLineDetail"]
+        for ln in doc.get("Line") or ()
+        if "JournalEntryLineDetail" in ln
+    ]
+    if journal:
+        tax = sum(
+            (
+                Decimal(str(d.get("TaxAmount") or "0"))
+                * (1 if d.get("PostingType") == "Debit" else -1)
+                for d in journal
+                if d.get("TaxCodeRef")
+            ),
+            ZERO,
+        )
+        return [_signed(TAX_KEY, ("", ""), ("", ""), tax)] if tax else []
     detail = doc.get("TxnTaxDetail") or {}
-    journal = any("JournalEntryLineDetail" in ln for ln in doc.get("Line") or ())
-    sign = 1 if journal else -1
-    out = []
-    for tax_line in detail.get("TaxLine") or ():
-        amount = Decimal(str(tax_line.get("Amount", "0")))
-        if not amount:
-            continue
-        rate_id, rate_name = _ref((tax_line.get("TaxLineDetail") or {}).get("TaxRateRef"))
-        key = (f"taxrate:{rate_id}", f"Tax {rate_name}".strip())
-        out.append(_signed(key, ("", ""), ("", "") if journal else location, sign * amount))
-    if not out and not journal:
-        total = Decimal(str(detail.get("TotalTax") or "0"))
-        if total:
-            out.append(_signed(("tax", "Tax"), ("", ""), location, -total))
-    return out
+    tax_lines = detail.get("TaxLine") or ()
+    if tax_lines:
+        tax = sum((Decimal(str(t.get("Amount") or "0")) for t in tax_lines), ZERO)
+    else:
+        tax = Decimal(str(detail.get("TotalTax") or "0"))
+    return [_signed(TAX_KEY, ("", ""), location, -tax)] if tax else []
 
 
 def _signed(account, cls, loc, amount: Decimal) -> SignedLine:
@@ -207,7 +217,7 @@ def _pair(ref: Ref | None, fallback: str = "") -> tuple[str, str]:
 def lines_from_draft(draft: JournalDraft | ReceiptDraft) -> tuple[SignedLine, ...]:
     """A draft re-computed from the POS now as signed lines (unmapped lines keep a label)."""
     if isinstance(draft, JournalDraft):
-        return tuple(
+        signed = [
             _signed(
                 _pair(ln.account, f"(unmapped {ln.source} {ln.key or ''})".replace(" )", ")")),
                 _pair(ln.class_),
@@ -215,13 +225,23 @@ def lines_from_draft(draft: JournalDraft | ReceiptDraft) -> tuple[SignedLine, ..
                 ln.amount if ln.posting == "Debit" else -ln.amount,
             )
             for ln in draft.lines
+        ]
+        tax = sum(
+            (ln.tax_amount if ln.posting == "Debit" else -ln.tax_amount for ln in draft.lines),
+            ZERO,
         )
+        if tax:  # tax by code: what QuickBooks posts from the lines' TaxAmount
+            signed.append(_signed(TAX_KEY, ("", ""), ("", ""), tax))
+        return tuple(signed)
     loc = _pair(draft.location)
     lines = [
         _signed(_pair(ln.item, f"(no Item for {ln.source} {ln.key or ''})"), _pair(ln.class_),
                 loc, -ln.amount)
         for ln in draft.lines
     ]  # fmt: skip
+    tax = sum((amount for _, amount in draft.taxes), ZERO)
+    if tax:  # tax by code: the receipt's TxnTaxDetail
+        lines.append(_signed(TAX_KEY, ("", ""), loc, -tax))
     lines.append(_signed(_pair(draft.deposit_account, "(no deposit account)"), ("", ""), loc,
                          draft.total))  # fmt: skip
     return tuple(lines)

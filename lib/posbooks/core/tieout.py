@@ -45,12 +45,15 @@ def _entry_nets(drafts: Sequence[JournalDraft | ReceiptDraft]) -> dict:
     get = nets.get
     for draft in drafts:
         if isinstance(draft, ReceiptDraft):
+            sign = -1 if draft.doc_type == "refund" else 1  # a refund is the POS negated
             for rline in draft.lines:
                 key = (rline.source, rline.key)
-                nets[key] = get(key, ZERO) + rline.amount
+                nets[key] = get(key, ZERO) + sign * rline.amount
+            for code, amount in draft.taxes:  # tax by code: carried in TxnTaxDetail
+                nets[("tax", code)] = get(("tax", code), ZERO) + sign * amount
             if draft.payment_method:
                 key = ("payment", draft.payment_method)
-                nets[key] = get(key, ZERO) + draft.total
+                nets[key] = get(key, ZERO) + sign * draft.total
             continue
         for line in draft.lines:
             # credits minus debits, except payments: debits minus credits
@@ -58,6 +61,10 @@ def _entry_nets(drafts: Sequence[JournalDraft | ReceiptDraft]) -> dict:
             plus = (line.posting == "Credit") != (source == "payment")
             key = (source, line.key)
             nets[key] = get(key, ZERO) + (line.amount if plus else -line.amount)
+            if line.tax_amount:  # tax by code: QuickBooks posts it on the line's side
+                tax = ("tax", line.tax_key)
+                taxed = line.tax_amount if line.posting == "Credit" else -line.tax_amount
+                nets[tax] = get(tax, ZERO) + taxed
     return nets
 
 

@@ -33,6 +33,7 @@ from posbooks.core.mapping_rules import check_mapping
 from posbooks.core.model import DayTotals, Issue, JournalDraft, Mapping, ReceiptDraft, Ref
 from posbooks.core.qbo_settings import QboSettings, books_closed_message
 from posbooks.core.receipts import sales_receipts_for_day
+from posbooks.core.taxcodes import tax_rates_for
 from posbooks.pos import ExportRejected, Exports
 from posbooks.posting import ledger
 from posbooks.posting.engine import SendRun
@@ -153,6 +154,7 @@ def plan_documents(
                 mapping.version,
                 doc_number=numbers.number(day.business_date, day.outlet, kind, method),
                 payment_method=_payment_method(settings, method),
+                tax_rates=tax_rates_for(mapping, settings),
             )
             planned.append(Planned(document))
     _refuse_shared_numbers(planned)

@@ -163,6 +163,10 @@ def journal_entry_document(
             detail["ClassRef"] = ref(line.class_)
         if line.location is not None:
             detail["DepartmentRef"] = ref(line.location)
+        if line.tax_code is not None:  # tax by code: QuickBooks posts the tax itself
+            detail["TaxCodeRef"] = ref(line.tax_code)
+            detail["TaxApplicableOn"] = "Sales"
+            detail["TaxAmount"] = money(line.tax_amount)
         lines.append(
             {
                 "Description": line.description[:4000],
@@ -171,9 +175,11 @@ def journal_entry_document(
                 "JournalEntryLineDetail": detail,
             }
         )
+    body: dict = {"Line": lines}
+    if any(line.tax_code is not None for line in draft.lines):
+        body["GlobalTaxCalculation"] = "TaxExcluded"  # POS exports are tax-exclusive
     return _finish(
-        draft.business_date, draft.outlet, "journal", "", mapping_version, {"Line": lines},
-        doc_number,
+        draft.business_date, draft.outlet, "journal", "", mapping_version, body, doc_number,
     )  # fmt: skip
 
 
@@ -184,6 +190,7 @@ def sales_receipt_document(
     doc_number: str,
     payment_method: Ref | None = None,
     customer: Ref | None = None,
+    tax_rates: dict[str, Ref] | None = None,
 ) -> Document:
     """The SalesReceipt body: Amount = Qty x UnitPrice exactly on every line.
 
@@ -205,6 +212,8 @@ def sales_receipt_document(
         }
         if line.class_ is not None:
             detail["ClassRef"] = ref(line.class_)
+        if line.tax_code is not None:
+            detail["TaxCodeRef"] = ref(line.tax_code)
         lines.append(
             {
                 "Description": line.description[:4000],
@@ -221,6 +230,9 @@ def sales_receipt_document(
         body["DepartmentRef"] = ref(draft.location)
     if customer is not None:
         body["CustomerRef"] = ref(customer)
+    if any(line.tax_code is not None for line in draft.lines):
+        body["GlobalTaxCalculation"] = "TaxExcluded"  # POS exports are tax-exclusive
+        body["TxnTaxDetail"] = _pos_tax_detail(draft, tax_rates or {})
     return _finish(
         draft.business_date,
         draft.outlet,
@@ -230,6 +242,30 @@ def sales_receipt_document(
         body,
         doc_number,
     )
+
+
+def _pos_tax_detail(draft: ReceiptDraft, tax_rates: dict[str, Ref]) -> dict:
+    """The POS tax as TxnTaxDetail: one TaxLine per QuickBooks rate, so QuickBooks keeps the
+    POS amounts (posbooks.core.taxcodes). ``tax_rates``: POS tax code -> the one sales
+    rate of the QuickBooks TaxCode it is mapped to."""
+    by_rate: dict[str, tuple[Ref, Decimal]] = {}
+    for pos_code, amount in draft.taxes:
+        rate = tax_rates.get(pos_code)
+        if rate is None:
+            raise ValueError(
+                f"POS tax code {pos_code}: no QuickBooks tax rate; the draft is blocked"
+            )
+        by_rate[rate.id] = (rate, by_rate.get(rate.id, (rate, Decimal("0")))[1] + amount)
+    lines = [
+        {
+            "Amount": money(amount),
+            "DetailType": "TaxLineDetail",
+            "TaxLineDetail": {"TaxRateRef": ref(rate), "PercentBased": True},
+        }
+        for rate, amount in sorted(by_rate.values(), key=lambda pair: pair[0].id)
+    ]
+    total = sum((amount for _, amount in draft.taxes), Decimal("0"))
+    return {"TotalTax": money(total), "TaxLine": lines}
 
 
 def with_identity(doc: Document, qbo_id: str, sync_token: str) -> dict:
