@@ -11,9 +11,12 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from posbooks.core.model import Ref
+from posbooks.drafts.mapping import current_mapping, save_mapping
 from posbooks.qbo.gateway import open_gateway
 from posbooks.qbo.settings import current_settings
 from posting_support import DAY1, DAY2, Home, connect_home, doc_number_counts, home_dir, pos_file
@@ -120,6 +123,17 @@ def test_tax_booked_to_the_tax_control_account_is_refused_where_quickbooks_taxes
     company_home,
 ):
     home = company_home("my")
+    # the mapping a bookkeeper would carry over from a company without tax codes
+    settings = current_settings(home.store)
+    payable = {a.name: a for a in settings.accounts if a.account_subtype == "GlobalTaxPayable"}
+    mapping = current_mapping(home.store)
+    assert mapping.tax_codes["SST6"].name == "SST6"  # what the suggestion maps instead
+    accounts = {
+        **mapping.accounts,
+        **{("tax", c): Ref(payable[f"SST Payable - {c}"].id, f"SST Payable - {c}")
+           for c in ("SST6", "SST10")},
+    }  # fmt: skip
+    save_mapping(home.store, replace(mapping, accounts=accounts, tax_codes={}, line_taxes={}))
     [journal] = home.send(DAY2, outlets=["Bangsar"])
     assert journal.status == "blocked"
     assert (

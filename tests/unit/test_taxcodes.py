@@ -132,3 +132,39 @@ def test_the_tie_out_counts_the_tax_carried_by_code_and_refunds_negated():
     drafts = sales_receipts_for_day(refund_day, replace(MAPPING, tax_codes={}, line_taxes={}))
     assert any(d.doc_type == "refund" for d in drafts)
     assert all(r.ties for r in tie_out(refund_day, drafts))
+
+
+def test_the_suggestion_maps_tax_codes_by_name_and_an_untaxed_code_where_quickbooks_taxes_by_code():
+    from posbooks.core.mapping_rules import suggest_mapping
+    from posbooks.core.qbo_settings import Preferences, QboSettings, TaxCode, TaxRate
+
+    settings = QboSettings(
+        realm_id="1",
+        company_name="MY",
+        country="MY",
+        preferences=Preferences(using_sales_tax=True),
+        tax_codes=(
+            TaxCode("1", "SST6", sales_rate_ids=("1",)),
+            TaxCode("2", "SST10", sales_rate_ids=("2",)),
+            TaxCode("3", "OS", taxable=False, sales_rate_ids=("3",)),
+        ),
+        tax_rates=(
+            TaxRate("1", "SST 6%", "6"),
+            TaxRate("2", "SST 10%", "10"),
+            TaxRate("3", "OS", "0"),
+        ),
+    )
+    one_code = [
+        ("sales", "Food"),
+        ("sales", "Beverages"),
+        ("service_charge", None),
+        ("tax", "SST6"),
+    ]
+    mapping = suggest_mapping(one_code, settings)
+    assert mapping.tax_codes == {"SST6": Ref("1", "SST6"), "untaxed": Ref("3", "OS")}
+    assert mapping.line_taxes == {"Food": "SST6", "Beverages": "SST6", "service_charge": "SST6"}
+    assert ("tax", "SST6") not in mapping.accounts
+    two = suggest_mapping([*one_code, ("tax", "SST10")], settings)
+    assert set(two.tax_codes) == {"SST6", "SST10", "untaxed"} and two.line_taxes == {}
+    us = replace(settings, country="US")
+    assert suggest_mapping(one_code, us).tax_codes == {}

@@ -580,6 +580,10 @@ def suggest_mapping(
             names = ("Discount", "Discounts", "Discounts Given")
         if item_key not in items and (ref := _by_name(settings.items, *names)):
             items[item_key] = ref
+    tax_codes, line_taxes = dict(base.tax_codes), dict(base.line_taxes)
+    if settings.taxes_by_code:
+        tax_codes, line_taxes = _suggest_tax_codes(settings, keys, tax_codes, line_taxes)
+        accounts = {k: r for k, r in accounts.items() if k[0] != "tax" or k in base.accounts}
     return replace(
         base,
         accounts=accounts,
@@ -587,4 +591,41 @@ def suggest_mapping(
         locations=locations,
         items=items,
         deposits=deposits,
+        tax_codes=tax_codes,
+        line_taxes=line_taxes,
     )
+
+
+def _suggest_tax_codes(
+    settings: QboSettings, keys: list[Key], tax_codes: dict[str, Ref], line_taxes: dict[str, str]
+) -> tuple[dict[str, Ref], dict[str, str]]:
+    """Where QuickBooks taxes by code: each POS tax code to the QuickBooks code of the same
+    name, untaxed lines to a code that is not taxable (or has a 0% rate); with a single POS
+    tax code, every category, the discount and the service charge taxed by it (with several
+    the bookkeeper says which code taxes which category: the drafts name what is missing)."""
+    active = [c for c in settings.tax_codes if c.active]
+    zero = {r.id for r in settings.tax_rates if r.rate in ("0", "0.0", "0.00")}
+    pos_codes = sorted({k for s, k in keys if s == "tax" and k})
+    for code in pos_codes:
+        if code not in tax_codes and (
+            found := next((c for c in active if c.name.lower() == code.lower()), None)
+        ):
+            tax_codes[code] = Ref(found.id, found.name)
+    if "untaxed" not in tax_codes:
+        untaxed = next(
+            (
+                c
+                for c in active
+                if not c.taxable and set(c.sales_rate_ids) <= zero and c.sales_rate_ids
+            ),
+            None,
+        ) or next((c for c in active if not c.taxable), None)
+        if untaxed is not None:
+            tax_codes["untaxed"] = Ref(untaxed.id, untaxed.name)
+    if len(pos_codes) == 1:
+        lines = {k for s, k in keys if s in ("sales", "discount") and k}
+        lines |= {"discount"} if ("discount", None) in keys else set()
+        lines |= {"service_charge"} if any(s == "service_charge" for s, _ in keys) else set()
+        for line in sorted(lines):
+            line_taxes.setdefault(line, pos_codes[0])
+    return tax_codes, line_taxes
