@@ -125,15 +125,23 @@ def test_malaysia_receipts_and_a_refund_tie_to_the_pos_with_quickbooks_tax(
     assert set(doc_number_counts(home.handle, "receipt").values()) == {1}
 
 
-def test_uk_vat_journal_after_the_closing_date_and_receipts_without_line_classes(company_home):
+def test_uk_vat_journal_after_the_closing_date_and_receipts_with_classes_per_transaction(
+    company_home,
+):
     home = company_home("uk")
-    map_tax_codes(home, VAT, classes=False)
+    map_tax_codes(home, VAT)
+    assert current_mapping(home.store).classes  # classes per category are mapped
     [closed] = home.send(date_from=DAY2.replace(day=2), outlets=["KLCC"])
     assert closed.status == "blocked" and "books are closed through 2026-11-02" in closed.message
     [sent] = home.send(DAY3, outlets=["KLCC"])
     assert sent.status == "created", sent.message
     receipts = home.send(DAY3, outlets=["Bangsar"], doc_type="receipt")
     assert receipts and all(o.status == "created" for o in receipts), [o.message for o in receipts]
+    for doc in documents_in_quickbooks(home.handle, "receipt"):  # the company refuses line classes
+        assert not any(ln.get("SalesItemLineDetail", {}).get("ClassRef") for ln in doc["Line"])
+    checked = reconcile(home.config, home.store, sources=[home.pos_file], date_from=DAY3,
+                        doc_type="receipt", outlets=["Bangsar"])  # fmt: skip
+    assert {c.status for c in checked.documents} == {"matched"}
     gateway = open_gateway(home.config, home.store)
     entry = gateway.read("JournalEntry", sent.qbo_id)
     assert entry["TxnTaxDetail"]["TotalTax"] > 0

@@ -168,3 +168,32 @@ def test_the_suggestion_maps_tax_codes_by_name_and_an_untaxed_code_where_quickbo
     assert set(two.tax_codes) == {"SST6", "SST10", "untaxed"} and two.line_taxes == {}
     us = replace(settings, country="US")
     assert suggest_mapping(one_code, us).tax_codes == {}
+
+
+def test_classes_per_transaction_put_one_shared_class_on_the_receipt_and_none_on_lines():
+    from posbooks.core.qbo_settings import Preferences, QboSettings
+    from posbooks.core.receipts import receipts_for_company
+
+    kitchen = Ref("c1", "Kitchen")
+    classed = replace(
+        MAPPING, classes={"Food": kitchen, "Alcohol": kitchen}, tax_codes={}, line_taxes={}
+    )
+    day = pos_day("""
+        KLCC 2026-11-21
+        sales    Food         80.00
+        sales    Alcohol      20.00
+        payment  Cash        100.00
+    """)
+    per_txn = QboSettings(
+        "1", "UK", preferences=Preferences(class_tracking=True, class_tracking_per_txn=True)
+    )
+    [receipt] = receipts_for_company(day, classed, per_txn)
+    assert receipt.class_ == kitchen and all(ln.class_ is None for ln in receipt.lines)
+    body = sales_receipt_document(receipt, 1, doc_number="PB261121-KLC-RCA").body
+    assert body["ClassRef"]["value"] == "c1"
+    assert not any("ClassRef" in ln["SalesItemLineDetail"] for ln in body["Line"])
+    per_line = replace(
+        per_txn, preferences=replace(per_txn.preferences, class_tracking_per_line=True)
+    )
+    [by_line] = receipts_for_company(day, classed, per_line)
+    assert by_line.class_ is None and {ln.class_ for ln in by_line.lines} == {kitchen}

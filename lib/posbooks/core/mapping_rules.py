@@ -386,6 +386,18 @@ def _class_issues(
             )
         ]
     if doc_type == "receipt" and not prefs.class_tracking_per_line:
+        if prefs.class_tracking_per_txn:  # receipts carry one class each (core.receipts)
+            return [
+                Issue(
+                    "class_per_transaction",
+                    f"Classes are mapped for {names}, but QuickBooks assigns one class per "
+                    "transaction here: a sales receipt carries a class only when all its "
+                    "lines share it (journal entries keep one per line). "
+                    + TRACK_CLASSES_PER_LINE_STEPS,
+                    blocking=False,
+                ),
+                *_list_ref_issues(used, settings.classes, "Class", "category"),
+            ]
         return [
             Issue(
                 "class_tracking_per_line_off",

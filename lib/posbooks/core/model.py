@@ -223,6 +223,7 @@ class ReceiptDraft:
     # tax by code: (POS tax code, amount) this receipt carries; QuickBooks books it from
     # TxnTaxDetail, not from lines (``total`` includes it)
     taxes: tuple[tuple[str, Decimal], ...] = ()
+    class_: Ref | None = None  # one class for the whole receipt (classes per transaction)
 
     @property
     def blocked(self) -> bool:

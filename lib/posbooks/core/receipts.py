@@ -48,6 +48,7 @@ from posbooks.core.model import (
     ReceiptLine,
     Ref,
 )
+from posbooks.core.qbo_settings import QboSettings
 from posbooks.core.taxcodes import UNTAXED, by_code, pos_tax_code_for, qbo_tax_code_for
 
 ONE = Decimal("1")
@@ -241,3 +242,26 @@ def _unsplit_draft(
         ),
     )
     return _draft(totals, "", total, lines, mapping, [*day_issues, issue])
+
+
+def one_class_per_transaction(draft: ReceiptDraft) -> ReceiptDraft:
+    """The receipt for a company that tracks classes per transaction, not per line
+    (ClassTrackingPerTxn without ClassTrackingPerTxnLine): no line carries a class; the
+    receipt carries the class its lines share, or none when they have several (a day's
+    receipt usually holds every category: per-category classes stay in journal entries)."""
+    classes = {ln.class_ for ln in draft.lines}
+    shared = classes.pop() if len(classes) == 1 else None
+    lines = tuple(replace(ln, class_=None) for ln in draft.lines)
+    return replace(draft, lines=lines, class_=shared)
+
+
+def receipts_for_company(
+    totals: DayTotals, mapping: Mapping, settings: QboSettings | None
+) -> list[ReceiptDraft]:
+    """``sales_receipts_for_day`` as the company takes them: one class per receipt where
+    QuickBooks tracks classes per transaction only."""
+    drafts = sales_receipts_for_day(totals, mapping)
+    prefs = settings.preferences if settings is not None else None
+    if prefs is not None and prefs.class_tracking_per_txn and not prefs.class_tracking_per_line:
+        drafts = [one_class_per_transaction(d) for d in drafts]
+    return drafts

@@ -27,7 +27,8 @@ from posbooks.core.model import (
     Mapping,
     ReceiptDraft,
 )
-from posbooks.core.receipts import sales_receipts_for_day
+from posbooks.core.qbo_settings import QboSettings
+from posbooks.core.receipts import receipts_for_company
 from posbooks.core.render import preview_text
 from posbooks.core.tieout import TieOut, tie_out
 from posbooks.pos.totals import HasView, daily_totals, quote_identifier
@@ -86,12 +87,16 @@ def load_mapping(path: str | Path) -> Mapping:
         raise MappingFormatError(f"{path.name}: {exc}") from exc
 
 
-def drafts_for_day(totals: DayTotals, doc_type: str, mapping: Mapping) -> list[Draft]:
-    """The day's journal entry (one) or sales receipts (one per payment method)."""
+def drafts_for_day(
+    totals: DayTotals, doc_type: str, mapping: Mapping, settings: QboSettings | None = None
+) -> list[Draft]:
+    """The day's journal entry (one) or sales receipts (one per payment method; with
+    ``settings``, as the company takes them: one class per receipt where it tracks classes
+    per transaction only)."""
     if doc_type == "journal":
         return [journal_entry_for_day(totals, mapping)]
     if doc_type == "receipt":
-        return list(sales_receipts_for_day(totals, mapping))
+        return receipts_for_company(totals, mapping, settings)
     raise ValueError(f"unknown document type {doc_type!r} (expected journal or receipt)")
 
 

@@ -32,7 +32,7 @@ from posbooks.core.journal import journal_entry_for_day
 from posbooks.core.mapping_rules import check_mapping
 from posbooks.core.model import DayTotals, Issue, JournalDraft, Mapping, ReceiptDraft, Ref
 from posbooks.core.qbo_settings import QboSettings, books_closed_message
-from posbooks.core.receipts import sales_receipts_for_day
+from posbooks.core.receipts import receipts_for_company
 from posbooks.core.taxcodes import tax_rates_for
 from posbooks.pos import ExportRejected, Exports
 from posbooks.posting import ledger
@@ -142,7 +142,7 @@ def plan_documents(
                     Planned(journal_entry_document(draft, mapping.version, doc_number=number))
                 )
             continue
-        for draft in sales_receipts_for_day(day, mapping):
+        for draft in receipts_for_company(day, mapping, settings):
             method = draft.payment_method
             messages = blocking_messages(day, draft, mapping, settings)
             kind = draft.doc_type  # "refund" for a method that paid out more than it took

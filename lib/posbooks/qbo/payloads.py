@@ -228,6 +228,8 @@ def sales_receipt_document(
         body["PaymentMethodRef"] = ref(payment_method)
     if draft.location is not None:
         body["DepartmentRef"] = ref(draft.location)
+    if draft.class_ is not None:  # classes per transaction (core.receipts)
+        body["ClassRef"] = ref(draft.class_)
     if customer is not None:
         body["CustomerRef"] = ref(customer)
     if any(line.tax_code is not None for line in draft.lines):

@@ -212,7 +212,7 @@ def _pos_now(
     pos = _Pos(version=mapping.version, numbers=period_numbers(store, days))
     # one draft per document, checked as the sender would; no payload is built to compare
     for day in days:
-        for draft in drafts_for_day(day, doc_type, mapping):
+        for draft in drafts_for_day(day, doc_type, mapping, settings):
             if not draft.lines:
                 continue
             key = getattr(draft, "payment_method", "") or ""
