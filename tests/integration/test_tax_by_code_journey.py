@@ -159,3 +159,23 @@ def test_tax_codes_mapped_in_a_company_that_does_not_tax_by_code_are_refused(com
     [blocked] = home.send(DAY2, outlets=["KLCC"])
     assert blocked.status == "blocked"
     assert "does not tax by tax code: remove the tax code mapping" in blocked.message
+
+
+def test_the_preview_of_a_tax_by_code_mapping_ties_and_shows_quickbooks_tax(company_home):
+    from posbooks.core.render import preview_text
+    from posbooks.drafts.preview import preview, preview_to_json
+
+    home = company_home("my")
+    map_tax_codes(home, SST)
+    mapping = current_mapping(home.store)
+    for doc_type in ("journal", "receipt"):
+        result = preview([home.pos_file], DAY2, outlets=["Bangsar"], doc_type=doc_type,
+                         mapping=mapping)  # fmt: skip
+        assert result.ties and not any(i.blocking for d in result.entries for i in d.issues)
+        text = preview_text(result.entries, result.tie_out, result.issues)
+        assert "(QuickBooks tax)" in text and "SST10" in text
+        entries = preview_to_json(result)["entries"]
+        taxed = [
+            ln for e in entries for ln in e["lines"] if ln.get("tax_code") or ln["source"] == "tax"
+        ]
+        assert taxed

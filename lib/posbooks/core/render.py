@@ -65,6 +65,15 @@ def journal_text(draft: JournalDraft) -> list[str]:
         ]
         for ln in draft.lines
     ]
+    for ln in draft.lines:  # tax by code: what QuickBooks posts from the line's TaxAmount
+        if ln.tax_amount:
+            debit, credit = (
+                (ln.tax_amount, None) if ln.posting == "Debit" else (None, ln.tax_amount)
+            )
+            rows.append(
+                ["(QuickBooks tax)", "", "", f"{ln.tax_key} tax on {ln.description}",
+                 money(debit) if debit else "", money(credit) if credit else ""]
+            )  # fmt: skip
     rows.append(["Total", "", "", "", money(draft.total_debits), money(draft.total_credits)])
     header = ["Account", "Class", "Location", "Description", "Debit", "Credit"]
     legend = (
@@ -78,9 +87,12 @@ def journal_text(draft: JournalDraft) -> list[str]:
 def receipt_text(draft: ReceiptDraft) -> list[str]:
     """A sales receipt draft: items, quantities, unit prices, amounts and its total."""
     deposit = ref_name(draft.deposit_account, "(deposit account not mapped)")
+    kind, arrow = (
+        ("Refund Receipt", "<-") if draft.doc_type == "refund" else ("Sales Receipt", "->")
+    )
     head = (
-        f"{draft.business_date}  {draft.outlet}  Sales Receipt: {draft.payment_method or '-'}"
-        f" -> {deposit}  total {money(draft.total)}"
+        f"{draft.business_date}  {draft.outlet}  {kind}: {draft.payment_method or '-'}"
+        f" {arrow} {deposit}  total {money(draft.total)}"
     )
     rows = [
         [
@@ -93,7 +105,10 @@ def receipt_text(draft: ReceiptDraft) -> list[str]:
         ]
         for ln in draft.lines
     ]
+    for code, amount in draft.taxes:  # tax by code: the receipt's TxnTaxDetail
+        rows.append(["(QuickBooks tax)", "", f"{code} tax", "", "", money(amount)])
     lines_sum = sum((ln.amount for ln in draft.lines), Decimal("0.00"))
+    lines_sum += sum((amount for _, amount in draft.taxes), Decimal("0.00"))
     rows.append(["Total", "", "", "", "", money(lines_sum)])
     header = ["Item", "Class", "Description", "Qty", "Unit price", "Amount"]
     return [head, *table(header, rows, {3, 4, 5}), *issue_lines(draft.issues)]

@@ -262,6 +262,11 @@ def draft_to_json(draft: Draft) -> dict:
                 "class": _ref(ln.class_),
                 "location": _ref(ln.location),
                 "description": ln.description,
+                **(
+                    {"tax_code": _ref(ln.tax_code), "tax_amount": _amount(ln.tax_amount)}
+                    if ln.tax_code is not None
+                    else {}
+                ),
             }
             for ln in draft.lines
         ]
@@ -272,11 +277,12 @@ def draft_to_json(draft: Draft) -> dict:
             "lines": lines,
             "issues": [issue_to_json(i) for i in draft.issues],
         }
+    sign = -1 if draft.doc_type == "refund" else 1  # a refund reverses what it names
     lines = [
         {
             "source": ln.source,
             "key": ln.key,
-            "posting": "Credit" if ln.amount > 0 else "Debit",
+            "posting": "Credit" if sign * ln.amount > 0 else "Debit",
             "amount": _amount(abs(ln.amount)),
             "account": None,
             "class": _ref(ln.class_),
@@ -288,12 +294,25 @@ def draft_to_json(draft: Draft) -> dict:
         }
         for ln in draft.lines
     ]
+    lines += [
+        {
+            "source": "tax",
+            "key": code,
+            "posting": "Credit" if sign * amount > 0 else "Debit",
+            "amount": _amount(abs(amount)),
+            "account": None,
+            "class": None,
+            "location": _ref(draft.location),
+            "description": f"{code} tax, booked by QuickBooks from the lines' tax codes",
+        }
+        for code, amount in draft.taxes
+    ]
     if draft.payment_method:
         lines.append(
             {
                 "source": "payment",
                 "key": draft.payment_method,
-                "posting": "Debit" if draft.total > 0 else "Credit",
+                "posting": "Debit" if sign * draft.total > 0 else "Credit",
                 "amount": _amount(abs(draft.total)),
                 "account": _ref(draft.deposit_account),
                 "class": None,
