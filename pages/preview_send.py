@@ -6,6 +6,7 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 from posbooks import services
+from posbooks.app import columns as uc
 from posbooks.app import preview as up
 from posbooks.app.format import chart_label, date_label, md_escape, money
 
@@ -49,7 +50,70 @@ if not summary.ok:
         disabled=True,
         help="The POS export was rejected: fix the problems above and upload it again.",
     )
+    # --- map the columns of a file no POS preset recognises (issue 11) --------------------
+    for unmapped in services.unmapped_files(wb, source)[:1]:  # one file at a time
+        with st.expander(f"Map this file's columns: {md_escape(unmapped.name)}", expanded=True):
+            st.caption(
+                "Say which column holds what: a line kind and an amount column (one row per "
+                "line), or one amount column per kind (one row per receipt). Saved, the "
+                "mapping reads every upload with this header."
+            )
+            headers, chosen = [uc.NONE, *unmapped.headers], {}
+            grid = st.columns(4)
+            for i, (role, role_label) in enumerate(services.COLUMN_ROLES.items()):
+                chosen[role] = grid[i % 4].selectbox(role_label, headers, key=f"colmap_role_{role}")
+            paid = st.multiselect("Payment amount columns, one per method (named as the column)",
+                                  unmapped.headers, key="colmap_payments")  # fmt: skip
+            words = {}
+            if chosen["line_type"] != uc.NONE:
+                st.markdown("**What each word of the line kind column means**")
+                kinds, grid = [uc.NONE, *services.line_type_choices()], st.columns(4)
+                found = services.column_words(source, unmapped.name, chosen["line_type"])
+                for i, word in enumerate(found):
+                    start = kinds.index(word.lower()) if word.lower() in kinds else 0
+                    words[word] = grid[i % 4].selectbox(f"'{md_escape(word)}' is", kinds, index=start,
+                                                        key=f"colmap_word_{word}")  # fmt: skip
+            f1, f2, f3 = st.columns(3)
+            fixed_outlet = f1.text_input(
+                "Outlet (when no outlet column)", key="colmap_fixed_outlet"
+            )
+            clearing = f2.text_input("Clearing payment method (when no payment column)",
+                                     key="colmap_clearing_method")  # fmt: skip
+            name = f3.text_input("Name of this mapping", unmapped.name.rsplit(".", 1)[0],
+                                 key="colmap_mapping_name")  # fmt: skip
+            mapped = dict(columns=uc.columns_from_choices(chosen, paid),
+                          line_type_values=uc.words_from_choices(words),
+                          outlet=fixed_outlet, clearing_method=clearing, name=name)  # fmt: skip
+            trial = services.preview_column_mapping(wb, source, [unmapped.name], **mapped)
+            for wrong in trial.wrong:
+                st.info("To preview: " + md_escape(wrong))
+            if not trial.wrong:
+                rows, bad = uc.preview_rows(trial.lines, trial.problems)
+                marks = ["background-color: #fde2e1; font-weight: 600" if b else "" for b in bad]
+                if rows:
+                    st.caption(f"The first {len(rows)} converted lines (problems shaded):")
+                    st.dataframe(pd.DataFrame(rows).style.apply(lambda _c, m=marks: m),
+                                 hide_index=True, width="stretch")  # fmt: skip
+                if trial.problems:
+                    st.error(f"This mapping gives {len(trial.problems)} problem(s):")
+                    st.dataframe(pd.DataFrame(up.problem_rows(trial.problems)),
+                                 hide_index=True, width="stretch")  # fmt: skip
+                elif rows:
+                    st.success("These lines convert without a problem.")
+            if st.button("Save this column mapping", disabled=bool(trial.wrong)):
+                try:
+                    saved = services.save_column_mapping(wb, **mapped)
+                except ValueError as exc:
+                    st.error(md_escape(exc))
+                else:
+                    st.session_state["colmap_saved"] = (
+                        f"Column mapping saved (source profile version {saved.version}): "
+                        "uploads with this header are read through it."
+                    )
+                    st.rerun()
     st.stop()
+if saved_note := st.session_state.pop("colmap_saved", None):
+    st.success(md_escape(saved_note))
 
 for line in summary.recognised:  # e.g. "Square export: items + transactions, 31 transactions"
     st.caption(md_escape(line))

@@ -283,6 +283,147 @@ def save_source_options(wb: Workbench, preset: str | None, **options) -> SourceP
     return save_source_profile(wb.store, SourceProfile(preset, changed))
 
 
+# --- column mapping of an export no preset recognises (the generic preset) -------------
+
+# role -> what the Mapping step calls it (amount columns: one per kind, or line_type + amount)
+COLUMN_ROLES = {
+    "date": "Date (and time)", "time": "Time (when apart from the date)",
+    "outlet": "Outlet", "receipt": "Receipt number", "category": "Category",
+    "item": "Item", "payment_method": "Payment method",
+    "line_type": "Line kind (one row per line)", "amount": "Amount (one row per line)",
+    "sales": "Sales amount", "discount": "Discount amount", "tax": "Tax amount",
+    "tip": "Tip amount", "service_charge": "Service charge amount",
+    "payment": "Payment amount", "rounding": "Rounding amount",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class UnmappedFile:
+    """An uploaded file no POS preset recognises: its name and header, to map its columns."""
+
+    name: str
+    headers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ColumnMappingPreview:
+    """What a column mapping being tried gives: its first lines, and every problem."""
+
+    wrong: tuple[str, ...]  # what makes the mapping itself unusable ("no date column")
+    # (file, row, business_date, outlet, receipt_no, line_type, key, amount)
+    lines: tuple[tuple, ...] = ()
+    problems: tuple[Problem, ...] = ()
+    recognised: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.wrong and not self.problems and bool(self.lines)
+
+
+def line_type_choices() -> tuple[str, ...]:
+    """The line kinds a word of a file's kind column can mean."""
+    from posbooks.core.model import LINE_TYPES
+
+    return LINE_TYPES
+
+
+def _mapping_preset(profile: SourceProfile) -> str | None:
+    """The preset a column mapping is tried and saved with: recognition from the headers,
+    unless the home forces the generic mapper."""
+    return "generic" if profile.preset == "generic" else None
+
+
+def unmapped_files(wb: Workbench, source: DataSource) -> list[UnmappedFile]:
+    """The files of ``source`` that no preset nor the saved column mapping recognises."""
+    from posbooks.pos.presets.sources import unrecognised_files
+
+    if source.label != "Uploaded POS exports":
+        return []
+    profile = current_source_profile(wb.store)
+    files = unrecognised_files(source.paths, source.names, preset=_mapping_preset(profile),
+                               options=profile.options)  # fmt: skip
+    return [UnmappedFile(f.name, f.headers) for f in files]
+
+
+def _unmapped_paths(source: DataSource, names: Sequence[str]) -> tuple[list[Path], list[str]]:
+    pairs = [(p, n) for p, n in zip(source.paths, source.names, strict=True) if n in names]
+    return [p for p, _ in pairs], [n for _, n in pairs]
+
+
+def column_words(source: DataSource, name: str, header: str, limit: int = 30) -> list[str]:
+    """The distinct words of one column of file ``name`` (a line-kind column to translate)."""
+    from posbooks.pos.presets.files import read_headers
+    from posbooks.pos.presets.generic import column_values
+
+    paths, names = _unmapped_paths(source, [name])
+    file = read_headers(paths[0], names[0]) if paths else None
+    return column_values(file, header, limit) if file is not None else []
+
+
+def _trial_options(wb: Workbench, columns: dict[str, str], line_type_values: dict[str, str],
+                   outlet: str | None, clearing_method: str | None, name: str):  # fmt: skip
+    import dataclasses
+
+    current = current_source_profile(wb.store)
+    options = dataclasses.replace(
+        current.options, columns=tuple(columns.items()),
+        line_type_values=tuple(line_type_values.items()), outlet=outlet or None,
+        clearing_method=clearing_method or None, columns_name=name.strip(),
+    )  # fmt: skip
+    return SourceProfile(_mapping_preset(current), options)
+
+
+def preview_column_mapping(
+    wb: Workbench,
+    source: DataSource,
+    files: Sequence[str],
+    columns: dict[str, str],
+    line_type_values: dict[str, str] | None = None,
+    *,
+    outlet: str | None = None,
+    clearing_method: str | None = None,
+    name: str = "",
+    limit: int = 20,
+) -> ColumnMappingPreview:
+    """The first ``limit`` lines ``files`` of ``source`` give with this column mapping, and
+    every problem (file, row, column), without saving anything."""
+    from posbooks.pos.presets.generic import check_columns
+    from posbooks.pos.presets.sources import first_lines
+
+    wrong = tuple(check_columns(columns))
+    if wrong:
+        return ColumnMappingPreview(wrong)
+    try:
+        trial = _trial_options(wb, columns, line_type_values or {}, outlet, clearing_method,
+                               name)  # fmt: skip
+    except ValueError as exc:
+        return ColumnMappingPreview((str(exc),))
+    paths, names = _unmapped_paths(source, files)
+    exports = open_sources(paths, names=names, profile=trial)
+    lines = first_lines(paths, preset=trial.preset, options=trial.options, limit=limit)
+    return ColumnMappingPreview((), tuple(lines), tuple(exports.problems),
+                                tuple(r.description for r in exports.recognised))  # fmt: skip
+
+
+def save_column_mapping(
+    wb: Workbench,
+    columns: dict[str, str],
+    line_type_values: dict[str, str] | None = None,
+    *,
+    outlet: str | None = None,
+    clearing_method: str | None = None,
+    name: str = "",
+) -> SourceProfile:
+    """Save the column mapping in the source profile: the next upload of a file with the
+    same header is read through it. ``ValueError`` says what is wrong with it."""
+    from posbooks.pos.presets.generic import check_columns
+
+    if wrong := check_columns(columns):
+        raise ValueError("; ".join(wrong))
+    trial = _trial_options(wb, columns, line_type_values or {}, outlet, clearing_method, name)
+    return save_source_profile(wb.store, trial)
+
+
 _DAYS_SQL = "SELECT min(business_date), max(business_date) FROM {lines}"
 
 

@@ -59,7 +59,8 @@ class SourceProfile:
         if o.split_tender != "refuse":
             parts.append("split tenders to the clearing method")
         if o.columns:
-            parts.append("columns " + ", ".join(f"{r}={h}" for r, h in o.columns))
+            named = f"column mapping '{o.columns_name}' " if o.columns_name else ""
+            parts.append(named + "columns " + ", ".join(f"{r}={h}" for r, h in o.columns))
         if o.line_type_values:
             parts.append("kinds " + ", ".join(f"{v}={t}" for v, t in o.line_type_values))
         return "; ".join(parts)

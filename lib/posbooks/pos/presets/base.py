@@ -56,6 +56,7 @@ class SourceOptions:
     # (value in the file, line type) pairs for a one-row-per-line file's kind column.
     columns: tuple[tuple[str, str], ...] = ()
     line_type_values: tuple[tuple[str, str], ...] = ()
+    columns_name: str = ""  # what the bookkeeper called the column mapping ("Kassenbuch")
 
     def __post_init__(self) -> None:
         if self.gratuity_as not in GRATUITY_AS:

@@ -135,7 +135,8 @@ def extract(con: duckdb.DuckDBPyConnection, match: Match, options: SourceOptions
         "SELECT count(DISTINCT (outlet_name, receipt_no)), min(business_date), "
         "max(business_date) FROM generic_rows"
     ).fetchall()[0]
-    description = (f"{title}: {', '.join(f.name for f in files)}, {count} receipts, "
+    named = f"{title} '{options.columns_name}'" if options.columns_name else title
+    description = (f"{named}: {', '.join(f.name for f in files)}, {count} receipts, "
                    f"{first_day} to {last_day}")  # fmt: skip
     # A generic file states no total of its own: no tie-out beyond the drafts'.
     return Extraction(lines, [], description)
@@ -145,7 +146,9 @@ def _per_line(columns, header, common, category, tax_code, method, options) -> s
     """One canonical line per row; the kind column's words translated."""
     cases = " ".join(f"WHEN {literal(v.strip().lower())} THEN {literal(t)}"
                      for v, t in options.line_type_values)  # fmt: skip
-    kind = f"(CASE lower(trim(line_type)) {cases} ELSE lower(trim(line_type)) END)"
+    kind = "lower(trim(line_type))"  # the file's words already are line types
+    if cases:
+        kind = f"(CASE {kind} {cases} ELSE {kind} END)"
     cols = dict(common)
     cols.update(
         line_type="", amount="amount", pos_column=literal(header["amount"]),
@@ -189,3 +192,21 @@ def _per_receipt(columns, header, common, category, tax_code, method, clearing) 
         body = line(line_type="payment", amount=parts, pos_column=literal("(clearing)"), **cols)
         selects.append(f"SELECT {body} FROM generic_rows")
     return " UNION ALL ".join(selects)
+
+
+def column_values(file: PosFile, header: str, limit: int = 30) -> list[str]:
+    """The first ``limit`` distinct words of one column (a kind column's words to translate),
+    in the order the file first uses them."""
+    con = duckdb.connect()
+    try:
+        loaded = load(con, file, "words", keep={"word": (header, "text")})
+        column = file.column(header)
+        if column is None or (loaded.problems and not loaded.misfit_rows):
+            return []
+        rows = con.execute(
+            f"SELECT trim({quote(column)}) AS w, min(source_row) AS r FROM words "
+            f"WHERE NOT misfit AND trim({quote(column)}) <> '' GROUP BY w ORDER BY r LIMIT {limit}"
+        ).fetchall()
+        return [w for w, _ in rows]
+    finally:
+        con.close()

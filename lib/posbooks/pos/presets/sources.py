@@ -236,3 +236,31 @@ def _run(module, match: Match, options: SourceOptions) -> tuple:
                             tuple(extraction.own_totals), extraction.total_label,
                             extraction.compares)  # fmt: skip
     return path, [], recognised
+
+
+def unrecognised_files(
+    paths: Sequence[Path],
+    names: Sequence[str],
+    *,
+    preset: str | None = None,
+    options: SourceOptions | None = None,
+) -> list[PosFile]:
+    """The files no preset (nor the saved column mapping) recognises and that are not
+    posbooks' own export: the ones a column mapping could read. Headers only, no extraction."""
+    from posbooks.pos.presets import PRESETS
+
+    options = options or SourceOptions()
+    pending = []
+    for path, name in zip(paths, names, strict=True):
+        file = read_headers(Path(path), name)
+        if file is not None and not (preset is None and _looks_canonical(file)):
+            pending.append(file)
+    candidates = [PRESETS[preset]] if preset in PRESETS else list(PRESETS.values())
+    for module in candidates:
+        if not pending:
+            break
+        match = module.identify(pending, options)
+        if match is not None:
+            claimed = {id(f) for f in match.all_files()}
+            pending = [f for f in pending if id(f) not in claimed]
+    return pending
