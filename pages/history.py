@@ -7,6 +7,7 @@ import plotly.express as px
 import streamlit as st
 from posbooks import services
 from posbooks.app import history as uh
+from posbooks.app import preview as up
 from posbooks.app import reconcile as ur
 from posbooks.app.format import md_escape
 
@@ -167,6 +168,11 @@ st.download_button(
     file_name=f"reconciliation_{result.date_from}_{result.date_to}.csv",
     mime="text/csv",
 )
+# --- each day against the POS export's own total (issue 11), as Preview shows it ----------
+if export_rows := up.export_tie_rows(result):
+    with st.expander("Tie-out to the POS export's own totals", expanded=True):
+        st.caption("Each day booked against the total the POS export states itself:")
+        st.dataframe(pd.DataFrame(export_rows), hide_index=True, width="stretch")
 
 c1, c2 = st.columns(2)
 daily = pd.DataFrame(ur.daily_chart_rows(result.documents))  # floats for the chart only

@@ -62,6 +62,9 @@ class Reconciliation:
     documents: tuple[DocumentCheck, ...]
     checked_at: datetime
     notes: tuple[str, ...] = ()
+    # Each day against the POS export's own total (Square Total Collected, ...), as Preview
+    # shows it: source_profile.ExportTie rows; empty for posbooks' own export.
+    export_ties: tuple = ()
 
     def counts(self) -> dict[str, int]:
         """Documents per status (only statuses present)."""
@@ -186,6 +189,7 @@ class _Pos:
     kinds: dict[str, str] = field(default_factory=dict)  # DocNumber -> receipt | refund | ...
     version: int = 0
     numbers: DocNumbers = field(default_factory=lambda: DocNumbers({}, {}))
+    export_ties: tuple = ()
 
     @property
     def mapping_saved(self) -> bool:
@@ -198,7 +202,7 @@ def _pos_now(
 ) -> _Pos:  # fmt: skip
     from posbooks.drafts.mapping import current_mapping
     from posbooks.drafts.preview import drafts_for_day
-    from posbooks.drafts.source_profile import open_sources
+    from posbooks.drafts.source_profile import export_ties, open_sources
     from posbooks.pos.totals import daily_totals
     from posbooks.posting.plan import blocking_messages
     from posbooks.qbo.settings import current_settings
@@ -209,7 +213,8 @@ def _pos_now(
     mapping, settings = current_mapping(store), current_settings(store)
     from posbooks.posting.plan import period_numbers
 
-    pos = _Pos(version=mapping.version, numbers=period_numbers(store, days))
+    pos = _Pos(version=mapping.version, numbers=period_numbers(store, days),
+               export_ties=tuple(export_ties(exports, days)))  # fmt: skip
     # one draft per document, checked as the sender would; no payload is built to compare
     for day in days:
         for draft in drafts_for_day(day, doc_type, mapping, settings):
@@ -412,7 +417,8 @@ def _reconcile(config, store, realm, sources, date_from, date_to, outlets, doc_t
         )  # fmt: skip
         checks.append(reconcile_document(src))
     checks.sort(key=lambda c: (c.business_date, c.outlet, c.doc_key))
-    return Reconciliation(realm, date_from, date_to, doc_type, tuple(checks), utc_now())
+    return Reconciliation(realm, date_from, date_to, doc_type, tuple(checks), utc_now(),
+                          export_ties=pos.export_ties)  # fmt: skip
 
 
 def _sharing_one_document(rows) -> dict[str, str]:
