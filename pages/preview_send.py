@@ -61,25 +61,28 @@ if not summary.ok:
             headers, chosen = [uc.NONE, *unmapped.headers], {}
             grid = st.columns(4)
             for i, (role, role_label) in enumerate(services.COLUMN_ROLES.items()):
-                chosen[role] = grid[i % 4].selectbox(role_label, headers, key=f"colmap_role_{role}")
+                at = uc.start_index(headers, unmapped.columns.get(role))
+                chosen[role] = grid[i % 4].selectbox(role_label, headers, index=at,
+                                                     key=f"colmap_role_{role}")  # fmt: skip
             paid = st.multiselect("Payment amount columns, one per method (named as the column)",
-                                  unmapped.headers, key="colmap_payments")  # fmt: skip
+                                  unmapped.headers, uc.payment_columns(unmapped.columns),
+                                  key="colmap_payments")  # fmt: skip
             words = {}
             if chosen["line_type"] != uc.NONE:
                 st.markdown("**What each word of the line kind column means**")
                 kinds, grid = [uc.NONE, *services.line_type_choices()], st.columns(4)
                 found = services.column_words(source, unmapped.name, chosen["line_type"])
                 for i, word in enumerate(found):
-                    start = kinds.index(word.lower()) if word.lower() in kinds else 0
-                    words[word] = grid[i % 4].selectbox(f"'{md_escape(word)}' is", kinds, index=start,
-                                                        key=f"colmap_word_{word}")  # fmt: skip
+                    at = uc.start_index(kinds, unmapped.words.get(word) or word.lower())
+                    words[word] = grid[i % 4].selectbox(f"'{md_escape(word)}' is", kinds,
+                                                        index=at, key=f"colmap_word_{word}")  # fmt: skip
             f1, f2, f3 = st.columns(3)
-            fixed_outlet = f1.text_input(
-                "Outlet (when no outlet column)", key="colmap_fixed_outlet"
-            )
+            fixed_outlet = f1.text_input("Outlet (when no outlet column)", unmapped.outlet,
+                                         key="colmap_fixed_outlet")  # fmt: skip
             clearing = f2.text_input("Clearing payment method (when no payment column)",
-                                     key="colmap_clearing_method")  # fmt: skip
-            name = f3.text_input("Name of this mapping", unmapped.name.rsplit(".", 1)[0],
+                                     unmapped.clearing_method, key="colmap_clearing_method")  # fmt: skip
+            name = f3.text_input("Name of this mapping",
+                                 unmapped.mapping_name or unmapped.name.rsplit(".", 1)[0],
                                  key="colmap_mapping_name")  # fmt: skip
             mapped = dict(columns=uc.columns_from_choices(chosen, paid),
                           line_type_values=uc.words_from_choices(words),

@@ -289,7 +289,8 @@ def save_source_options(wb: Workbench, preset: str | None, **options) -> SourceP
 COLUMN_ROLES = {
     "date": "Date (and time)", "time": "Time (when apart from the date)",
     "outlet": "Outlet", "receipt": "Receipt number", "category": "Category",
-    "item": "Item", "payment_method": "Payment method",
+    "item": "Item", "quantity": "Quantity", "payment_method": "Payment method",
+    "tax_code": "Tax code (else the profile's)",
     "line_type": "Line kind (one row per line)", "amount": "Amount (one row per line)",
     "sales": "Sales amount", "discount": "Discount amount", "tax": "Tax amount",
     "tip": "Tip amount", "service_charge": "Service charge amount",
@@ -299,10 +300,16 @@ COLUMN_ROLES = {
 
 @dataclass(frozen=True)
 class UnmappedFile:
-    """An uploaded file no POS preset recognises: its name and header, to map its columns."""
+    """An uploaded file no POS preset recognises: its name and header, to map its columns,
+    and the saved column mapping when it fits this header (to start from)."""
 
     name: str
     headers: tuple[str, ...]
+    columns: dict[str, str] = field(default_factory=dict)  # role -> header
+    words: dict[str, str] = field(default_factory=dict)  # kind column's word -> line type
+    outlet: str = ""
+    clearing_method: str = ""
+    mapping_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -334,15 +341,26 @@ def _mapping_preset(profile: SourceProfile) -> str | None:
 
 
 def unmapped_files(wb: Workbench, source: DataSource) -> list[UnmappedFile]:
-    """The files of ``source`` that no preset nor the saved column mapping recognises."""
+    """The files of ``source`` that no POS preset recognises: only a column mapping reads
+    them (the saved one, when it fits, comes with each to start from)."""
+    import dataclasses
+
     from posbooks.pos.presets.sources import unrecognised_files
 
     if source.label != "Uploaded POS exports":
         return []
     profile = current_source_profile(wb.store)
+    o = profile.options
     files = unrecognised_files(source.paths, source.names, preset=_mapping_preset(profile),
-                               options=profile.options)  # fmt: skip
-    return [UnmappedFile(f.name, f.headers) for f in files]
+                               options=dataclasses.replace(o, columns=()))  # fmt: skip
+    out = []
+    for f in files:
+        fits = bool(o.columns) and f.has(*(h for _, h in o.columns))
+        out.append(UnmappedFile(f.name, f.headers) if not fits else UnmappedFile(
+            f.name, f.headers, dict(o.columns), dict(o.line_type_values), o.outlet or "",
+            o.clearing_method or "", o.columns_name,
+        ))  # fmt: skip
+    return out
 
 
 def _unmapped_paths(source: DataSource, names: Sequence[str]) -> tuple[list[Path], list[str]]:

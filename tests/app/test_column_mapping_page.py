@@ -84,3 +84,36 @@ def test_an_unknown_csv_is_mapped_previewed_saved_and_then_recognised(workbench_
     again.file_uploader[0].set_value(("kasse-november.csv", _till_book(), "text/csv")).run()
     assert not again.exception
     assert "Column-mapped export 'kasse': kasse-november.csv" in texts(again)
+
+
+def test_a_mapping_saved_with_a_problem_is_shown_again_to_finish(workbench_env):
+    at = open_page("preview_send")
+    at.radio[0].set_value("Uploaded POS exports").run()
+    at.file_uploader[0].set_value(("kasse.csv", _till_book(), "text/csv")).run()
+    for label, header in (("Date (and time)", "Datum"), ("Receipt number", "Beleg"),
+                          ("Payment method", "Zahlart"), ("Amount (one row per line)", "Betrag"),
+                          ("Line kind (one row per line)", "Art")):  # fmt: skip
+        _pick(at, label, header)
+    next(t for t in at.text_input if t.label == "Outlet (when no outlet column)").input("Mitte")
+    at.run()
+    for word, kind in (("Verkauf", "item"), ("Rabatt", "discount"), ("Zahlung", "payment")):
+        _pick(at, f"'{word}' is", kind)
+    at.run()
+    next(b for b in at.button if b.label == "Save this column mapping").click().run()
+    assert not at.exception
+    assert "line_type 'mwst' is not one of" in " ".join(at.dataframe[0].value["Problem"])
+
+    # A new session: the step opens on the saved mapping, MwSt still to say.
+    again = open_page("preview_send")
+    again.radio[0].set_value("Uploaded POS exports").run()
+    again.file_uploader[0].set_value(("kasse.csv", _till_book(), "text/csv")).run()
+    chosen = {s.label: s.value for s in again.selectbox}
+    assert chosen["Date (and time)"] == "Datum" and chosen["Outlet"] == "(none)"
+    assert (chosen["'Verkauf' is"], chosen["'MwSt' is"]) == ("item", "(none)")
+    fixed = next(t for t in again.text_input if t.label == "Outlet (when no outlet column)")
+    assert fixed.value == "Mitte"
+    _pick(again, "'MwSt' is", "tax")
+    again.run()
+    next(b for b in again.button if b.label == "Save this column mapping").click().run()
+    assert not again.exception
+    assert "Column-mapped export 'kasse': kasse.csv, 8 receipts" in texts(again)

@@ -25,6 +25,16 @@ def columns_from_choices(
     return columns
 
 
+def start_index(options: Sequence[str], value: str | None) -> int:
+    """Where a select box starts: ``value`` when it is one of ``options``, else the first."""
+    return list(options).index(value) if value in options else 0
+
+
+def payment_columns(columns: Mapping[str, str]) -> list[str]:
+    """The headers a saved mapping reads as one payment column per method."""
+    return [h for role, h in columns.items() if role.startswith(PAYMENT_PREFIX)]
+
+
 def words_from_choices(chosen: Mapping[str, str]) -> dict[str, str]:
     """A kind column's word -> line type, for the words given one."""
     return {word: kind for word, kind in chosen.items() if kind and kind != NONE}
