@@ -96,7 +96,9 @@ if not summary.ok:
                 if rows:
                     st.caption(f"The first {len(rows)} converted lines (problems shaded):")
                     st.dataframe(pd.DataFrame(rows).style.apply(lambda _c, m=marks: m),
-                                 hide_index=True, width="stretch")  # fmt: skip
+                                 hide_index=True, width="stretch", height="content",
+                                 column_config={"Problem": st.column_config.TextColumn(
+                                     width="large")})  # fmt: skip
                 if trial.problems:
                     st.error(f"This mapping gives {len(trial.problems)} problem(s):")
                     st.dataframe(pd.DataFrame(up.problem_rows(trial.problems)),
