@@ -110,3 +110,13 @@ def test_a_new_home_is_private_and_so_is_its_database(tmp_path):
     assert stat.S_IMODE(home.stat().st_mode) == 0o700
     for name in (DB_NAME, DB_NAME + "-wal"):
         assert stat.S_IMODE((home / name).stat().st_mode) == 0o600, name
+
+
+def test_the_app_start_up_says_the_same_sentence(tmp_path, monkeypatch):
+    from posbooks import services
+
+    (tmp_path / DB_NAME).mkdir()
+    monkeypatch.setenv("POSBOOKS_HOME", str(tmp_path))
+    with pytest.raises(services.StartupError, match="is a folder") as err:
+        services.open_workbench()  # app.py shows str(err) with st.error, then stops
+    _one_plain_sentence(str(err.value), tmp_path / DB_NAME)
