@@ -98,6 +98,16 @@ def open_workbench() -> Workbench:
     )
 
 
+def home_warnings(wb: Workbench) -> list[str]:
+    """What is unsafe about the home right now, in sentences: a key file others can read."""
+    from posbooks.state.crypto import key_file, key_file_warning
+
+    if wb.config.secret_key:
+        return []
+    warning = key_file_warning(key_file(wb.config))
+    return [warning[0].upper() + warning[1:]] if warning else []
+
+
 # --- connection ---------------------------------------------------------------------
 
 

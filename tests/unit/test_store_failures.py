@@ -120,3 +120,17 @@ def test_the_app_start_up_says_the_same_sentence(tmp_path, monkeypatch):
     with pytest.raises(services.StartupError, match="is a folder") as err:
         services.open_workbench()  # app.py shows str(err) with st.error, then stops
     _one_plain_sentence(str(err.value), tmp_path / DB_NAME)
+
+
+def test_the_app_warns_about_a_key_file_others_can_read(tmp_path, monkeypatch):
+    from posbooks import services
+    from posbooks.state.config import load_config
+    from posbooks.state.crypto import key_file, secret_box
+
+    config = load_config({"POSBOOKS_HOME": str(tmp_path)}, secrets_file=tmp_path / "none.toml")
+    wb = services.Workbench(config, Store(tmp_path))
+    secret_box(config)
+    assert services.home_warnings(wb) == []
+    key_file(config).chmod(0o640)
+    [warning] = services.home_warnings(wb)
+    assert warning.startswith("The key file") and "chmod 600" in warning
