@@ -3,16 +3,30 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+# Every dependency pinned, dev extra included; the project itself is installed --no-deps on top.
+LOCK   := requirements.lock
+LOCK_VENV := .venv-lock
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PORT   ?= 8501
 
-.PHONY: run test lint format bench sample chromium screenshots clean
+.PHONY: run test lint format bench sample chromium screenshots clean lock
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -r $(LOCK)
+	$(PY) -m pip install --quiet --no-deps -e .
 	@touch $(STAMP)
+
+## lock: re-pin requirements.lock from pyproject.toml (dependencies + the dev extra), keeping
+## the pins that still fit; `make lock UPGRADE=1` moves every pin to the newest allowed.
+## After a merge touching either file: take either side of requirements.lock, then `make lock`.
+lock:
+	@test -x $(LOCK_VENV)/bin/pip-compile || { $(PYTHON) -m venv $(LOCK_VENV) && \
+		$(LOCK_VENV)/bin/python -m pip install --quiet --upgrade pip 'pip-tools>=7.4,<8'; }
+	CUSTOM_COMPILE_COMMAND="make lock" $(LOCK_VENV)/bin/pip-compile --quiet --extra dev --strip-extras --allow-unsafe \
+		--no-emit-index-url --no-emit-find-links --no-emit-trusted-host \
+		$(if $(UPGRADE),--upgrade) --output-file $(LOCK) pyproject.toml
 
 ## run: start the workbench on http://127.0.0.1:$(PORT) (starts the local QBO sandbox when no Intuit credentials are set)
 run: $(STAMP)
@@ -48,4 +62,4 @@ bench: $(STAMP)
 	$(PY) bench/run_all.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) $(LOCK_VENV) .pytest_cache

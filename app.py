@@ -100,6 +100,8 @@ except services.StartupError as exc:
     st.error(md_escape(exc))
     st.stop()
 st.session_state["workbench"] = workbench
+for warning in services.home_warnings(workbench):
+    st.warning(md_escape(warning))
 
 params = st.query_params.to_dict()
 if "state" in params or "error" in params:

@@ -44,7 +44,7 @@ from posbooks.qbo import connect as qbo_connect
 from posbooks.qbo.errors import RECONNECT, plain_quickbooks_errors
 from posbooks.qbo.links import qbo_document_url
 from posbooks.state.config import Config, ConfigError, load_config
-from posbooks.state.store import Store, open_store
+from posbooks.state.store import Store, StoreError, open_store
 
 if TYPE_CHECKING:
     from posbooks.core.reconcile import DocumentCheck
@@ -76,7 +76,10 @@ def open_workbench() -> Workbench:
         config = load_config()
     except ConfigError as exc:
         raise StartupError(f"posbooks is not configured correctly: {exc}") from None
-    store = open_store(config)
+    try:
+        store = open_store(config)
+    except StoreError as exc:  # a damaged, locked or misplaced posbooks.db: one sentence
+        raise StartupError(str(exc)) from None
     if not config.is_local:
         return Workbench(config, store)
     # Adapter: ensure_local_sandbox starts the sandbox without our redirect URI; the
@@ -93,6 +96,16 @@ def open_workbench() -> Workbench:
     return Workbench(
         config, store, sandbox_base_url=info.base_url, demo_login=dict(info.demo_login)
     )
+
+
+def home_warnings(wb: Workbench) -> list[str]:
+    """What is unsafe about the home right now, in sentences: a key file others can read."""
+    from posbooks.state.crypto import key_file, key_file_warning
+
+    if wb.config.secret_key:
+        return []
+    warning = key_file_warning(key_file(wb.config))
+    return [warning[0].upper() + warning[1:]] if warning else []
 
 
 # --- connection ---------------------------------------------------------------------

@@ -1,9 +1,18 @@
-"""Loopback-only test controls under /_sandbox/: faults, limits, clock, reset, state."""
+"""Loopback-only test controls under /_sandbox/: faults, limits, clock, reset, state.
+
+A web page open in the developer's browser is on loopback too, so the peer address is not
+enough (issue 16.5: a ``no-cors`` text/plain POST from another origin reset the company).
+Every admin call must also name a loopback host (``Host: 127.0.0.1:<port>``, ``localhost``,
+``[::1]``: a DNS-rebound name is refused), carry no ``Origin`` other than the sandbox's own,
+and a call that changes anything must send ``Content-Type: application/json``, which a
+browser sends cross-origin only after a CORS preflight the sandbox never answers.
+"""
 
 from __future__ import annotations
 
 import ipaddress
 from datetime import date
+from urllib.parse import urlsplit
 
 import tornado.web
 
@@ -25,15 +34,50 @@ def is_loopback_peer(address: str | None) -> bool:
     return ip.is_loopback
 
 
-class AdminHandler(SandboxHandler):
-    """Base: refuse anyone but this machine, and answer errors as JSON."""
+def is_loopback_host(host: str | None) -> bool:
+    """True when a Host header (``name[:port]``) names this machine: a loopback address,
+    ``localhost`` or a ``*.localhost`` name (which resolve to loopback only)."""
+    if not host:
+        return False
+    name = urlsplit("//" + host).hostname or ""
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    return is_loopback_peer(name)
 
-    def check_xsrf_cookie(self) -> None:  # loopback JSON API, no browser forms
+
+def admin_refusal(
+    method: str, host: str | None, origin: str | None, content_type: str | None
+) -> str | None:
+    """Why an admin request that came from a loopback peer is refused, or None to serve it."""
+    if not is_loopback_host(host):
+        return "the sandbox admin API answers requests addressed to a loopback host only"
+    if origin is not None and origin != f"http://{host}":
+        return "the sandbox admin API refuses requests from web pages of another origin"
+    mime = (content_type or "").split(";", 1)[0].strip().lower()
+    if method not in ("GET", "HEAD", "OPTIONS", "DELETE") and mime != "application/json":
+        return "sandbox admin calls that change anything must send Content-Type: application/json"
+    return None
+
+
+class AdminHandler(SandboxHandler):
+    """Base: refuse anyone but this machine's own clients, and answer errors as JSON."""
+
+    def check_xsrf_cookie(self) -> None:  # JSON only, same origin only (admin_refusal)
         pass
 
     def prepare(self) -> None:
         if not is_loopback_peer(self.request.remote_ip):
             self.write_json({"error": "the sandbox admin API answers loopback clients only"}, 403)
+            return
+        headers = self.request.headers
+        refusal = admin_refusal(
+            self.request.method or "",
+            headers.get("Host"),
+            headers.get("Origin"),
+            headers.get("Content-Type"),
+        )
+        if refusal:
+            self.write_json({"error": refusal}, 403)
 
     def write_error(self, status_code: int, **kwargs: object) -> None:
         self.write_json({"error": self._reason}, status_code)

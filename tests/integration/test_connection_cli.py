@@ -181,3 +181,48 @@ def test_connect_without_a_terminal_to_paste_into_explains(env, capsys, monkeypa
     monkeypatch.setattr("builtins.input", no_terminal)
     code, _, err = _run(capsys, "connect", "--redirect-uri", PASTED)
     assert code == 1 and "cannot hear the redirect" in err
+
+
+def test_an_idle_client_on_the_listener_does_not_outlast_the_timeout(env, capsys):
+    _, callback = env
+    port = int(callback.rsplit(":", 1)[1].split("/")[0])
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def hold_a_connection_open() -> None:  # connects, sends nothing, gives up after 12 s
+        while not stop.is_set() and not held:
+            try:
+                held.append(socket.create_connection(("127.0.0.1", port), timeout=1))
+            except OSError:
+                time.sleep(0.05)
+        stop.wait(12)
+        for s in held:
+            s.close()
+
+    holder = threading.Thread(target=hold_a_connection_open, daemon=True)
+    holder.start()
+    started = time.monotonic()
+    code, _, err = _run(capsys, "connect", "--redirect-uri", callback, "--timeout", "3")
+    took = time.monotonic() - started
+    stop.set()
+    holder.join(5)
+    assert held, "the idle client never connected"
+    assert code == 1 and "No answer from QuickBooks within 3 s" in err
+    assert took < 8  # was 28 s for --timeout 5
+
+
+def test_a_forged_company_id_in_the_callback_is_refused(env, capsys):
+    handle, callback = env
+    thread, result, url = _connect_in_background(
+        capsys, ["connect", "--redirect-uri", callback, "--timeout", "20"]
+    )
+    login = handle.demo_login
+    redirect = approve_authorization(url, login["username"], login["password"])
+    assert f"realmId={handle.realm_id}" in redirect
+    forged = redirect.replace(f"realmId={handle.realm_id}", "realmId=9130357999999999")
+    requests.get(forged, timeout=10)  # the browser sent back with another company's id
+    thread.join(20)
+    err = capsys.readouterr().err
+    assert result["code"] == 1 and "refused this sign-in for company '9130357999999999'" in err
+    code, out, _ = _run(capsys, "status")
+    assert code == 1 and "QuickBooks:    not connected" in out

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+import stat
 from pathlib import Path
 
 import pytest
@@ -49,6 +50,11 @@ def test_nothing_answering_starts_a_detached_sandbox_that_keeps_its_state(tmp_pa
         printed = json.loads((home / "sandbox-info.json").read_text())
         assert printed["realm_id"] == "9130357000000001"
         assert "client_secret" not in printed
+        log = (home / "sandbox.log").read_text()
+        assert '"realm_id"' in log and "client_secret" not in log  # demo or not (issue 16.7)
+        assert "posbooks-demo-secret" not in log
+        for name in ("sandbox.log", "sandbox-info.json"):
+            assert stat.S_IMODE((home / name).stat().st_mode) == 0o600, name
         assert not ensure_local_sandbox(config).started  # found the second time
         store = Store(home)
         status = qbo_connect.auto_approve(config, store)  # demo login read from what it printed

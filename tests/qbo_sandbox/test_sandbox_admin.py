@@ -140,3 +140,58 @@ def test_state_counts_entities_of_the_demo_company(fresh_sandbox, needs_accounti
     counts = fresh_sandbox.admin("state")["entities"][fresh_sandbox.realm_id]
     assert counts["Class"] >= 4 and counts["Department"] == 3
     assert counts["JournalEntry"] == 0
+
+
+# --- a web page on another origin cannot drive the admin API (issue 16.5) -----------------
+
+# What Chromium sends for fetch(url, {method: "POST", mode: "no-cors", body: "{}"}) from a page
+# at http://evil.example:8000: no preflight, a text/plain body and the page's Origin.
+NO_CORS = {"Origin": "http://evil.example:8000", "Content-Type": "text/plain;charset=UTF-8"}
+
+
+def test_a_no_cors_text_post_from_another_origin_neither_resets_nor_adds_faults(fresh_sandbox):
+    fresh_sandbox.admin("clock", {"advance_seconds": 3600})
+    base = fresh_sandbox.base_url + "/_sandbox/"
+    reset = requests.post(base + "reset", data="{}", headers=NO_CORS, timeout=10)
+    fault = {"status": 500, "count": 5}
+    faults = requests.post(base + "faults", data=str(fault), headers=NO_CORS, timeout=10)
+    assert (reset.status_code, faults.status_code) == (403, 403)
+    assert "another origin" in reset.json()["error"]
+    assert fresh_sandbox.admin("clock")["offset_seconds"] == 3600  # the company was not reset
+    assert fresh_sandbox.admin("faults")["pending"] == []
+
+
+def test_a_text_post_without_origin_is_refused_too(fresh_sandbox):
+    reply = requests.post(
+        fresh_sandbox.base_url + "/_sandbox/reset",
+        data="{}",
+        headers={"Content-Type": "text/plain"},
+        timeout=10,
+    )
+    assert reply.status_code == 403
+    assert "application/json" in reply.json()["error"]
+
+
+def test_json_from_another_origin_and_a_rebound_host_name_are_refused(fresh_sandbox):
+    base = fresh_sandbox.base_url + "/_sandbox/"
+    cross = requests.post(
+        base + "limits", json={"per_minute": 1}, headers={"Origin": "null"}, timeout=10
+    )
+    rebound = requests.get(base + "state", headers={"Host": "evil.example"}, timeout=10)
+    assert (cross.status_code, rebound.status_code) == (403, 403)
+    assert fresh_sandbox.admin("limits")["per_minute"] != 1
+
+
+def test_the_sandbox_own_origin_and_localhost_are_served(fresh_sandbox):
+    port = fresh_sandbox.base_url.rsplit(":", 1)[1]
+    same = requests.post(
+        fresh_sandbox.base_url + "/_sandbox/clock",
+        json={"advance_seconds": 1},
+        headers={"Origin": fresh_sandbox.base_url},
+        timeout=10,
+    )
+    local = requests.get(
+        fresh_sandbox.base_url + "/_sandbox/state", headers={"Host": f"localhost:{port}"}
+    )
+    assert (same.status_code, local.status_code) == (200, 200)
+    fresh_sandbox.admin("reset", {})

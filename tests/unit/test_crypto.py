@@ -70,3 +70,15 @@ def test_processes_creating_the_key_at_once_agree_on_one_key(tmp_path: Path):
         p.join(60)
     box = secret_box(_config(tmp_path))
     assert [box.open(b) for b in blobs] == [{"who": "child"}] * 3
+
+
+def test_a_key_file_others_can_read_gets_a_warning_once(tmp_path: Path, capsys):
+    config = _config(tmp_path)
+    secret_box(config)
+    assert capsys.readouterr().err == ""  # 0600 as generated: nothing to say
+    key_file(config).chmod(0o644)
+    secret_box(config)
+    secret_box(config)
+    err = capsys.readouterr().err
+    assert err.count("WARNING") == 1
+    assert str(key_file(config)) in err and "chmod 600" in err

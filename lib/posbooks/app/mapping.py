@@ -16,6 +16,7 @@ from posbooks.core.mapping_rules import (
     receipt_item_for,
     receipt_item_key,
     row_label,
+    row_problems,
 )
 from posbooks.core.model import Issue, Mapping, Ref
 from posbooks.core.qbo_settings import QboSettings
@@ -65,16 +66,12 @@ def _status(
     source: str,
     key: str | None,
     mapped: bool,
-    issues: list[Issue],
+    problems: dict[Key, list[Issue]],
     *,
     suggested: bool = False,
     blocks: str = "journal entries",
 ) -> str:
-    own = [
-        i
-        for i in issues
-        if i.source == source and i.key == key and i.blocking and i.code != "unmapped"
-    ]
+    own = problems.get((source, key))
     if own:
         return "PROBLEM: " + own[0].message
     if mapped:
@@ -95,7 +92,7 @@ def account_rows(
     Status says what an unmapped row blocks, as the Items table does: journal entries; a
     payment without its own receipt deposit account blocks receipts too ("blocks sending").
     """
-    issues = list(issues)
+    problems = row_problems(issues)
     rows = []
     for source, key in account_keys(keys):
         ref = mapping.accounts.get((source, key))
@@ -105,7 +102,7 @@ def account_rows(
             blocks = "sending"  # journal entries and sales receipts alike
         mapped = account_for(mapping, source, key) is not None
         status = _status(
-            source, key, mapped, issues, suggested=suggested is not None, blocks=blocks
+            source, key, mapped, problems, suggested=suggested is not None, blocks=blocks
         )
         rows.append(
             {
@@ -128,14 +125,26 @@ def with_account(
     mapping: Mapping, settings: QboSettings | None, row: Key, account_name: str
 ) -> Mapping:
     """``mapping`` with ``row`` mapped to the active account named ``account_name`` (or unmapped)."""
+    return _with_accounts(mapping, settings, [(row, account_name)])
+
+
+def _with_accounts(
+    mapping: Mapping, settings: QboSettings | None, changes: list[tuple[Key, str]]
+) -> Mapping:
+    """``with_account`` for every (row, account name) of ``changes`` in order, copying the
+    mapping once (a copy per row made a 100k-row table quadratic)."""
     accounts = dict(mapping.accounts)
-    if account_name in ("", NONE) or settings is None:
-        accounts.pop(row, None)
-    else:
-        account = next((a for a in settings.accounts if a.active and a.name == account_name), None)
-        if account is None:
+    by_name: dict[str, Ref] = {}
+    for a in reversed(settings.accounts if settings else ()):  # the first of a name wins
+        if a.active:
+            by_name[a.name] = Ref(a.id, a.name)
+    for row, account_name in changes:
+        if account_name in ("", NONE) or settings is None:
+            accounts.pop(row, None)
+        elif account_name in by_name:
+            accounts[row] = by_name[account_name]
+        else:
             raise ValueError(f"QuickBooks has no active account named {account_name!r}")
-        accounts[row] = Ref(account.id, account.name)
     return replace(mapping, accounts=accounts)
 
 
@@ -143,12 +152,15 @@ def with_accounts_table(
     mapping: Mapping, settings: QboSettings | None, keys: Iterable[Key], rows: list[dict]
 ) -> Mapping:
     """Apply every row of the edited accounts table to ``mapping``."""
-    keys = list(keys)
-    for row in rows:
-        found = key_for_label(keys, row["POS amount"])
-        if found is not None:
-            mapping = with_account(mapping, settings, found, row.get("QuickBooks account") or NONE)
-    return mapping
+    by_label: dict[str, Key] = {}
+    for key in account_keys(keys):
+        by_label.setdefault(row_label(*key), key)  # the first row of a label, as key_for_label
+    changes = [
+        (by_label[row["POS amount"]], row.get("QuickBooks account") or NONE)
+        for row in rows
+        if row["POS amount"] in by_label
+    ]
+    return _with_accounts(mapping, settings, changes)
 
 
 def list_rows(
@@ -331,7 +343,7 @@ def deposit_rows(
     Suggested is the method's own suggested deposit account, else the journal account
     suggested for it ("Cash on Hand (journal account)"): Use suggestions maps both.
     """
-    receipt_issues = list(receipt_issues)
+    problems = row_problems(receipt_issues)
     rows = []
     for method in payment_methods(keys):
         own = mapping.deposits.get(method or "")
@@ -343,7 +355,7 @@ def deposit_rows(
             suggested = f"{journal.name} (journal account)" if journal else ""
         mapped = deposit_account_for(mapping, method) is not None
         status = _status(
-            "payment", method, mapped, receipt_issues, suggested=bool(suggested), blocks="receipts"
+            "payment", method, mapped, problems, suggested=bool(suggested), blocks="receipts"
         )
         rows.append(
             {

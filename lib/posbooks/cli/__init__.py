@@ -17,6 +17,7 @@ import sys
 from posbooks import __version__
 from posbooks.cli import commands
 from posbooks.cli.output import printable_output
+from posbooks.state.store import StoreError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -46,6 +47,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Interrupted.", file=sys.stderr)
         return 130
+    except StoreError as exc:  # any command: the state database's sentence, no traceback
+        print(f"posbooks {args.command}: {exc}", file=sys.stderr)
+        return 1
     except BrokenPipeError:
         # the reader stopped reading (`posbooks history | head`): not an error to report;
         # point stdout at /dev/null so the interpreter's final flush does not raise again

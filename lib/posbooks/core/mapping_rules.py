@@ -77,7 +77,9 @@ def row_label(source: str, key: str | None) -> str:
 def allowed_account_types(source: str, key: str | None) -> tuple[str, ...]:
     """Account types that can hold the amounts of (source, key)."""
     types = ALLOWED_ACCOUNT_TYPES.get(source, ())
-    if source == "payment" and key and any(w in key.lower() for w in VOUCHER_WORDS):
+    if source != "payment" or not key:
+        return types
+    if any(w in key.lower() for w in VOUCHER_WORDS):
         types = (*types, "Other Current Liability")
     return types
 
@@ -283,6 +285,16 @@ def _tax_by_code_issues(
     return issues
 
 
+def row_problems(issues: Iterable[Issue]) -> dict[Key, list[Issue]]:
+    """The blocking issues of each (source, key) row other than "unmapped", in order: one
+    pass, so that a table of 100k rows looks its problems up instead of scanning them all."""
+    by_row: dict[Key, list[Issue]] = {}
+    for issue in issues:
+        if issue.blocking and issue.code != "unmapped":
+            by_row.setdefault((issue.source, issue.key), []).append(issue)
+    return by_row
+
+
 def _unmapped(source: str, key: str | None, label: str) -> Issue:
     types = " or ".join(allowed_account_types(source, key))
     return Issue(
@@ -473,73 +485,142 @@ PREFERRED_SUBTYPES = {
 }
 
 
+_NOT_A_WORD = re.compile(r"[^a-z0-9]+")
+
+
 def _words(text: str) -> list[str]:
-    return [w for w in re.split(r"[^a-z0-9]+", text.lower()) if w]
+    return [w for w in _NOT_A_WORD.split(text.lower()) if w] if text else []
 
 
-def _word_hit(word: str, words: list[str]) -> bool:
-    # "voucher" finds "Vouchers", "tip" finds "Tips": a shared stem of 3+ letters
-    return any(
-        w == word or (min(len(w), len(word)) >= 3 and (w.startswith(word) or word.startswith(w)))
-        for w in words
-    )
+class _Chart:
+    """The active accounts indexed once by the words of their names, so that suggesting for
+    100k categories costs a few dictionary look-ups per category, not a scan of the whole
+    chart for each one."""
+
+    def __init__(self, accounts: Iterable[Account]) -> None:
+        self.accounts = [a for a in accounts if a.active]
+        self.words = [_words(a.name) for a in self.accounts]
+        self.exact: dict[str, set[int]] = {}  # word -> accounts with it
+        self.stems: dict[str, set[int]] = {}  # a 3+ letter prefix of a 3+ letter word -> accounts
+        self.long: dict[str, set[int]] = {}  # a 3+ letter word -> accounts with it
+        for n, words in enumerate(self.words):
+            for w in words:
+                self.exact.setdefault(w, set()).add(n)
+                if len(w) >= 3:
+                    self.long.setdefault(w, set()).add(n)
+                    for i in range(3, len(w) + 1):
+                        self.stems.setdefault(w[:i], set()).add(n)
+        self._hits: dict[str, frozenset[int]] = {}
+        self._keyword_hits: dict[str, set[int]] = {}
+        self._by_type: dict[tuple[str, ...], list[int]] = {}
+
+    def hits(self, word: str) -> frozenset[int]:
+        """The accounts with a word in their name equal to ``word`` or sharing a stem of 3+
+        letters with it: "voucher" finds "Vouchers", "tip" finds "Tips"."""
+        found = self._hits.get(word)
+        if found is None:
+            sets = [self.exact.get(word)]
+            if len(word) >= 3:
+                sets.append(self.stems.get(word))
+                sets.extend(self.long.get(word[:i]) for i in range(3, len(word) + 1))
+            found = frozenset().union(*(h for h in sets if h))
+            self._hits[word] = found
+        return found
+
+    def keyword_hits(self, source: str) -> set[int]:
+        if source not in self._keyword_hits:
+            hit: set[int] = set()
+            for word in KEYWORDS.get(source, ()):
+                hit |= self.hits(word)
+            self._keyword_hits[source] = hit
+        return self._keyword_hits[source]
+
+    def of_types(self, types: tuple[str, ...]) -> list[int]:
+        if types not in self._by_type:
+            self._by_type[types] = [
+                n for n, a in enumerate(self.accounts) if a.account_type in types
+            ]
+        return self._by_type[types]
+
+    def best(self, source: str, key: str | None, types: tuple[str, ...]) -> Account | None:
+        """The account of ``types`` ranking highest by (share of the key's words in its name,
+        a word of the kind in its name, the preferred subtype, name similarity to a pattern);
+        the first in chart order on a tie. Similarity (difflib, the slow part) is measured
+        only between accounts tied on the rest."""
+        key_words = _words(key or "")
+        key_hits: dict[int, int] = {}
+        for word in key_words:
+            for n in self.hits(word):
+                key_hits[n] = key_hits.get(n, 0) + 1
+        keyword_hit = self.keyword_hits(source)
+        keyed = bool(key_words) and source in ("sales", "tax", "payment")
+        if (keyed and not key_hits) or (source not in ("sales", "payment") and not keyword_hit):
+            return None  # nothing can qualify (most rows of a large chart end here)
+        ranked: list[tuple[tuple, int]] = []
+        for n in self.of_types(types):
+            hits, kind = key_hits.get(n, 0), n in keyword_hit
+            if keyed and not hits:
+                continue  # a keyed row needs its key in the name: never "Sales - Food" for Desserts
+            if source not in ("sales", "payment") and not kind:
+                continue  # a discount is never suggested into "Sales - Food" just for the word Food
+            if not hits and not kind:
+                continue
+            subtype = self.accounts[n].account_subtype == PREFERRED_SUBTYPES.get(source)
+            ranked.append(((hits / max(len(key_words), 1), kind, subtype), n))
+        if not ranked:
+            return None
+        top = max(rank for rank, _ in ranked)
+        tied = [n for rank, n in ranked if rank == top]
+        if len(tied) == 1:
+            return self.accounts[tied[0]]
+        patterns = [" ".join(_words(p.format(k=key or ""))) for p in PATTERNS.get(source, ("{k}",))]
+        best: tuple[float, int] | None = None
+        for n in tied:
+            name = " ".join(self.words[n])
+            ratio = max(SequenceMatcher(None, p, name).ratio() for p in patterns)
+            if best is None or ratio > best[0]:
+                best = (ratio, n)
+        return self.accounts[best[1]]
 
 
-def _account_score(account: Account, source: str, key: str | None) -> tuple | None:
-    words = _words(account.name)
-    key_words = _words(key or "")
-    key_hits = sum(_word_hit(w, words) for w in key_words)
-    keyword_hit = any(_word_hit(w, words) for w in KEYWORDS.get(source, ()))
-    if key_words and source in ("sales", "tax", "payment") and not key_hits:
-        return None  # a keyed row needs its key in the name: never "Sales - Food" for Desserts
-    if source not in ("sales", "payment") and not keyword_hit:
-        return None  # a discount is never suggested into "Sales - Food" just for the word Food
-    if not key_hits and not keyword_hit:
-        return None
-    name = " ".join(words)
-    ratio = max(
-        SequenceMatcher(None, " ".join(_words(p.format(k=key or ""))), name).ratio()
-        for p in PATTERNS.get(source, ("{k}",))
-    )
-    subtype = account.account_subtype == PREFERRED_SUBTYPES.get(source)
-    return (key_hits / max(len(key_words), 1), keyword_hit, subtype, ratio)
-
-
-def suggest_account(settings: QboSettings, source: str, key: str | None) -> Ref | None:
+def suggest_account(
+    settings: QboSettings, source: str, key: str | None, *, chart: _Chart | None = None
+) -> Ref | None:
     """The best active account for (source, key) by account type and name, or None."""
-    allowed = allowed_account_types(source, key)
-    best: tuple[tuple, Account] | None = None
-    for account in settings.accounts:
-        if not account.active or account.account_type not in allowed:
-            continue
-        score = _account_score(account, source, key)
-        if score is not None and (best is None or score > best[0]):
-            best = (score, account)
-    return Ref(best[1].id, best[1].name) if best else None
+    chart = chart or _Chart(settings.accounts)
+    best = chart.best(source, key, allowed_account_types(source, key))
+    return Ref(best.id, best.name) if best else None
 
 
-def suggest_deposit(settings: QboSettings, method: str | None) -> Ref | None:
+def suggest_deposit(
+    settings: QboSettings, method: str | None, *, chart: _Chart | None = None
+) -> Ref | None:
     """Where sales receipts paid by ``method`` could deposit: a Bank / Other Current Asset
     account named after it (e.g. "Voucher Clearing"), else Undeposited Funds."""
-    best: tuple[tuple, Account] | None = None
-    for account in settings.accounts:
-        if not account.active or account.account_type not in BANK_LIKE:
-            continue
-        score = _account_score(account, "payment", method)
-        if score is not None and (best is None or score > best[0]):
-            best = (score, account)
+    chart = chart or _Chart(settings.accounts)
+    best = chart.best("payment", method, BANK_LIKE)
     if best is not None:
-        return Ref(best[1].id, best[1].name)
+        return Ref(best.id, best.name)
     funds = [a for a in settings.accounts if a.active and a.account_subtype == "UndepositedFunds"]
     return Ref(funds[0].id, funds[0].name) if funds else None
 
 
-def _by_name(options: Iterable[ListItem | Item], *names: str) -> Ref | None:
-    wanted = [" ".join(_words(n)) for n in names if n]
-    for option in options:
-        if option.active and " ".join(_words(option.name)) in wanted:
-            return Ref(option.id, option.name)
-    return None
+class _Names:
+    """Active list objects by normalised name, the first in list order for each name."""
+
+    def __init__(self, options: Iterable[ListItem | Item]) -> None:
+        self.first: dict[str, tuple[int, ListItem | Item]] = {}
+        for n, option in enumerate(options):
+            if option.active:
+                self.first.setdefault(" ".join(_words(option.name)), (n, option))
+
+    def find(self, *names: str) -> Ref | None:
+        """The first option in list order whose name equals one of ``names``."""
+        found = [self.first[w] for n in names if n and (w := " ".join(_words(n))) in self.first]
+        if not found:
+            return None
+        option = min(found, key=lambda f: f[0])[1]
+        return Ref(option.id, option.name)
 
 
 def suggest_mapping(
@@ -556,32 +637,39 @@ def suggest_mapping(
     """
     base = base or Mapping()
     keys = sorted(set(keys), key=lambda k: (k[0], k[1] or ""))
+    chart = _Chart(settings.accounts)
+    by_id = {a.id: a for a in reversed(settings.accounts)}  # first of an Id, as settings.account
     accounts = dict(base.accounts)
     for source, key in [*keys, ("over_short", None)]:
-        if (source, key) not in accounts and (ref := suggest_account(settings, source, key)):
+        if (source, key) not in accounts and (
+            ref := suggest_account(settings, source, key, chart=chart)
+        ):
             accounts[(source, key)] = ref
     deposits = dict(base.deposits)
     for source, key in keys:
-        account = (
-            settings.account(accounts[(source, key)].id) if (source, key) in accounts else None
-        )
+        account = by_id.get(accounts[(source, key)].id) if (source, key) in accounts else None
         if source != "payment" or key in deposits or not account:
             continue
-        if account.account_type not in BANK_LIKE and (ref := suggest_deposit(settings, key)):
+        if account.account_type not in BANK_LIKE and (
+            ref := suggest_deposit(settings, key, chart=chart)
+        ):
             deposits[key or ""] = ref
     prefs = settings.preferences
     categories = sorted({k for s, k in keys if s == "sales" and k})
     classes = dict(base.classes)
     if prefs.class_tracking:
+        class_names = _Names(settings.classes)
         for category in categories:
-            if category not in classes and (ref := _by_name(settings.classes, category)):
+            if category not in classes and (ref := class_names.find(category)):
                 classes[category] = ref
     locations = dict(base.locations)
     if prefs.location_tracking:
+        location_names = _Names(settings.departments)
         for outlet in sorted(set(outlets)):
-            if outlet not in locations and (ref := _by_name(settings.departments, outlet)):
+            if outlet not in locations and (ref := location_names.find(outlet)):
                 locations[outlet] = ref
     items = dict(base.items)
+    item_names = _Names(settings.items)
     for source, key in keys:
         if source in ("payment", "over_short"):
             continue
@@ -590,7 +678,7 @@ def suggest_mapping(
         names = (f"{label} Sales", label) if source == "sales" else (label, row_label(source, None))
         if source == "discount":
             names = ("Discount", "Discounts", "Discounts Given")
-        if item_key not in items and (ref := _by_name(settings.items, *names)):
+        if item_key not in items and (ref := item_names.find(*names)):
             items[item_key] = ref
     tax_codes, line_taxes = dict(base.tax_codes), dict(base.line_taxes)
     if settings.taxes_by_code:

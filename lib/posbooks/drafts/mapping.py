@@ -23,6 +23,7 @@ from posbooks.core.mapping_rules import (
     receipt_item_for,
     receipt_item_key,
     row_label,
+    row_problems,
 )
 from posbooks.core.mapping_rules import suggest_mapping as _suggest
 from posbooks.core.model import EMPTY_MAPPING, SOURCE_OF_LINE_TYPE, Mapping
@@ -43,7 +44,7 @@ KIND_GROUPS = {
     "rounding": "Rounding",
     "over_short": "Over/short",
 }
-_ORDER = list(KIND_GROUPS)
+_RANK = {source: n for n, source in enumerate(KIND_GROUPS)}
 
 __all__ = [
     "MappingRow",
@@ -135,13 +136,19 @@ def mapping_rows(
     mapping: Mapping,
     *,
     doc_type: str = "journal",
+    suggestion: Mapping | None = None,
 ) -> list[MappingRow]:
-    """The account rows to confirm: saved choices, else suggestions, else unmapped."""
+    """The account rows to confirm: saved choices, else suggestions, else unmapped.
+
+    ``suggestion`` is ``suggest_mapping(keys, settings, base=mapping)`` when the caller has
+    it already (it is computed otherwise).
+    """
     keys = _keys_of(exports_or_keys) | {("over_short", None)}
-    suggestion = suggest_mapping(keys, settings, base=mapping) if settings else mapping
-    issues = check_mapping(mapping, settings, keys, doc_type)
+    if suggestion is None:
+        suggestion = suggest_mapping(keys, settings, base=mapping) if settings else mapping
+    problems = row_problems(check_mapping(mapping, settings, keys, doc_type))
     rows = []
-    for source, key in sorted(keys, key=lambda k: (_ORDER.index(k[0]), k[1] or "")):
+    for source, key in sorted(keys, key=lambda k: (_RANK[k[0]], k[1] or "")):
         saved = account_for(mapping, source, key)
         ref = saved or suggestion.accounts.get((source, key))
         if doc_type == "receipt" and source == "payment":  # the account receipts deposit to
@@ -150,11 +157,7 @@ def mapping_rows(
                 saved = None  # the journal account cannot take a deposit: suggest one
             ref = saved or deposit_account_for(suggestion, key)
         required = source != "over_short" and (doc_type == "journal" or source == "payment")
-        own = [
-            i
-            for i in issues
-            if i.blocking and i.code != "unmapped" and (i.source, i.key) == (source, key)
-        ]
+        own = problems.get((source, key))
         if own and saved:  # a problem of what is saved; a suggestion replaces it
             status, message = "problem", own[0].message
         elif saved:

@@ -40,15 +40,24 @@ def complete_authorization(
         config, store, code=code, state=state, realm_id=realm_id,
         redirect_uri=redirect_uri, error=error,
     )  # fmt: skip
-    _record_company_name(config, store)
+    _record_company_name(config, store, realm_id)
     return auth.connection_status(config, store)
 
 
-def _record_company_name(config: Config, store: Store) -> None:
+def _record_company_name(config: Config, store: Store, realm_id: str) -> None:
+    """Read the company the callback named with the new tokens: QuickBooks refuses them for a
+    company the user did not authorize, so a forged realmId ends here, disconnected."""
     try:
         gateway = open_gateway(config, store)
         info = gateway.read("CompanyInfo", gateway.realm_id) or {}
     except (QboError, auth.ReconnectNeeded) as exc:
+        if isinstance(exc, auth.ReconnectNeeded) or getattr(exc, "status", None) in (401, 403):
+            auth.disconnect(config, store)
+            raise auth.AuthorizationFailed(
+                f"QuickBooks refused this sign-in for company {realm_id!r}, the company named "
+                "in the reply to posbooks: that reply did not come from your sign-in as it was. "
+                "Nothing was connected; run connect again."
+            ) from None
         message = f"Connected, but the company name could not be read: {exc}"
         with store.transaction() as conn:
             conn.execute("UPDATE qbo_connection SET message=? WHERE id=1", (message,))

@@ -108,8 +108,23 @@ def _record_printed_info(log: Path, info_file: Path) -> None:
             except ValueError:
                 continue
             data.pop("client_secret", None)  # public demo value, but no secret in files
-            info_file.write_text(json.dumps(data))
+            with _private_write(info_file) as out:
+                out.write(json.dumps(data).encode())
             return
+
+
+def _private_append(path: Path):
+    """``path`` opened to append, readable by its owner only (0600, narrowed if it was not)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    os.fchmod(fd, 0o600)
+    return os.fdopen(fd, "ab")
+
+
+def _private_write(path: Path):
+    """``path`` truncated and opened to write, readable by its owner only (0600)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)
+    return os.fdopen(fd, "wb")
 
 
 @contextmanager
@@ -138,7 +153,7 @@ def ensure_local_sandbox(config: Config, *, timeout: float = 20.0) -> SandboxInf
             f"Nothing answers at POSBOOKS_SANDBOX_URL={base}, and posbooks only starts a "
             "sandbox on this machine (127.0.0.1 / localhost)."
         )
-    config.home.mkdir(parents=True, exist_ok=True)
+    config.home.mkdir(mode=0o700, parents=True, exist_ok=True)
     with _one_starter_at_a_time(config.home):
         if _answers(base):  # another process started it while we waited for the lock
             return _info(config, started=False)
@@ -153,8 +168,9 @@ def _start_detached(config: Config, base: str, timeout: float) -> SandboxInfo:
         sys.executable, "-m", "posbooks.cli", "sandbox",
         "--host", parts.hostname or "127.0.0.1", "--port", str(port),
         "--state", str(config.home / STATE_FILE),
+        "--no-secret-in-info",  # sandbox.log keeps no client secret, demo or not
     ]  # fmt: skip
-    with open(log, "ab") as out:
+    with _private_append(log) as out:
         process = subprocess.Popen(
             command,
             stdin=subprocess.DEVNULL,

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import os
+import stat
+import sys
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -92,4 +94,24 @@ def secret_box(config: Config) -> SecretBox:
         key = path.read_bytes().strip()
     except OSError as exc:
         raise CryptoError(f"Cannot read the key file {path}: {exc.strerror}.") from None
+    if (warning := key_file_warning(path)) and path not in _warned:
+        _warned.add(path)
+        print(f"posbooks: WARNING: {warning}", file=sys.stderr)
     return SecretBox(key, origin=f"the key file {path}")
+
+
+_warned: set[Path] = set()  # say it once per process, not at every token read
+
+
+def key_file_warning(path: Path) -> str | None:
+    """A sentence when others than its owner may read the key file, else None."""
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        return None
+    if not mode & 0o077:
+        return None
+    return (
+        f"the key file {path} can be read by other users (mode {mode:04o}), and with it "
+        f"the QuickBooks tokens it protects: run `chmod 600 {path}`."
+    )

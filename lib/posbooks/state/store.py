@@ -11,12 +11,15 @@ reorder an entry that has shipped.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from posbooks.core.errors import WorkbenchError
 
 if TYPE_CHECKING:
     from posbooks.state.config import Config
@@ -192,8 +195,66 @@ MIGRATIONS: list[tuple[str, str]] = [
 ]
 
 
-class StoreError(Exception):
-    """The state database cannot be opened or migrated; the message names the file."""
+class StoreError(WorkbenchError):
+    """The state database cannot be opened, read or written; the message is one sentence
+    naming the file and what to do (issue 16.7: no "database is locked" traceback)."""
+
+
+def plain_store_error(path: Path, exc: sqlite3.Error) -> StoreError | None:
+    """The bookkeeper's sentence for a failure of the database file or its disk, or None for
+    an error of posbooks' own (a constraint, a bad statement), which stays as it is."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    text = str(exc).lower()
+    if path.is_dir():
+        return StoreError(
+            f"{path} is a folder, but posbooks keeps its state database there: move that "
+            "folder away, then try again."
+        )
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text:
+        return StoreError(
+            f"The state database {path} stayed locked by another posbooks (the app or a "
+            f"command) for {BUSY_TIMEOUT_SECONDS:.0f} s: let it finish, then try again; "
+            "nothing was saved."
+        )
+    if (
+        name.startswith("SQLITE_CORRUPT")
+        or name == "SQLITE_NOTADB"
+        or "malformed" in text
+        or ("not a database" in text)
+    ):
+        return StoreError(
+            f"The state database {path} is damaged (not a readable SQLite database): move it "
+            "aside and put back a backup copy (or let posbooks start a new, empty one there)."
+        )
+    if name == "SQLITE_FULL" or "disk is full" in text:
+        return StoreError(
+            f"The disk holding the state database {path} is full: free some space, then try "
+            "again; nothing was saved."
+        )
+    if name.startswith("SQLITE_IOERR") or "disk i/o error" in text:
+        return StoreError(
+            f"The state database {path} could not be read or written (a disk I/O error): check "
+            "the disk and the file, then try again; nothing was saved."
+        )
+    if name.startswith(("SQLITE_CANTOPEN", "SQLITE_READONLY", "SQLITE_PERM")) or (
+        "unable to open" in text or "readonly" in text
+    ):
+        return StoreError(
+            f"The state database {path} cannot be opened for writing: check that its folder "
+            "exists and that you may write to it and to the file."
+        )
+    return None
+
+
+@contextmanager
+def _plain_errors(path: Path) -> Iterator[None]:
+    try:
+        yield
+    except sqlite3.Error as exc:
+        plain = plain_store_error(path, exc)
+        if plain is None:
+            raise
+        raise plain from None
 
 
 def utc_now() -> datetime:
@@ -223,21 +284,29 @@ class Store:
 
     def __init__(self, home: Path):
         self.home = Path(home)
-        try:
-            self.home.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StoreError(f"Cannot create the posbooks home {self.home}: {exc}") from None
+        ensure_private_home(self.home)
         self.path = self.home / DB_NAME
-        first = self._connect()
-        try:
-            first.execute("PRAGMA journal_mode=WAL")  # persistent: set once per database file
-        finally:
-            first.close()
-        self._migrate()
-        # An idle connection that has read the database keeps the WAL open: without it every
-        # transaction's close would checkpoint and delete the WAL (~20 ms instead of ~1 ms).
-        self._keeper = self._connect()
-        self._keeper.execute("SELECT count(*) FROM schema_migrations").fetchone()
+        if not self.path.exists():  # 0600 before SQLite writes a byte; its -wal/-shm follow it
+            with _plain_errors(self.path):
+                try:
+                    os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
+                except IsADirectoryError:
+                    pass  # reported below, as "a folder"
+                except OSError as exc:
+                    raise StoreError(
+                        f"Cannot create the state database {self.path}: {exc.strerror}."
+                    ) from None
+        with _plain_errors(self.path):
+            first = self._connect()
+            try:
+                first.execute("PRAGMA journal_mode=WAL")  # persistent: once per database file
+            finally:
+                first.close()
+            self._migrate()
+            # An idle connection that has read the database keeps the WAL open: without it
+            # every transaction's close would checkpoint and delete the WAL (~20 ms, not ~1).
+            self._keeper = self._connect()
+            self._keeper.execute("SELECT count(*) FROM schema_migrations").fetchone()
 
     def close(self) -> None:
         """Release the store's idle connection (transactions open their own)."""
@@ -252,7 +321,9 @@ class Store:
                 check_same_thread=False,
             )
         except sqlite3.Error as exc:
-            raise StoreError(f"Cannot open the state database {self.path}: {exc}") from None
+            raise plain_store_error(self.path, exc) or StoreError(
+                f"Cannot open the state database {self.path}: {exc}"
+            ) from None
         conn.row_factory = sqlite3.Row
         conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_SECONDS * 1000)}")
         conn.execute("PRAGMA foreign_keys=ON")
@@ -267,15 +338,17 @@ class Store:
         """
         conn = self._connect()
         try:
-            if not durable:
-                conn.execute("PRAGMA synchronous=NORMAL")
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield conn
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
+            with _plain_errors(self.path):
+                if not durable:
+                    conn.execute("PRAGMA synchronous=NORMAL")
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield conn
+                except BaseException:
+                    if conn.in_transaction:  # SQLite may have rolled back already (disk full)
+                        conn.execute("ROLLBACK")
+                    raise
+                conn.execute("COMMIT")
         finally:
             conn.close()
 
@@ -284,11 +357,13 @@ class Store:
         """A read-only snapshot: every query inside sees the same committed state."""
         conn = self._connect()
         try:
-            conn.execute("BEGIN")
-            try:
-                yield conn
-            finally:
-                conn.execute("ROLLBACK")
+            with _plain_errors(self.path):
+                conn.execute("BEGIN")
+                try:
+                    yield conn
+                finally:
+                    if conn.in_transaction:
+                        conn.execute("ROLLBACK")
         finally:
             conn.close()
 
@@ -318,6 +393,18 @@ class Store:
                     "INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)",
                     (name, utc_now().isoformat()),
                 )
+
+
+def ensure_private_home(home: Path) -> None:
+    """Create ``home`` readable by its owner only (0700): it holds tokens, the key, the
+    ledger, uploaded sales and logs. A folder that exists already is left as it is."""
+    try:
+        home.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(
+            f"Cannot create the posbooks home {home}: {exc.strerror}. Set POSBOOKS_HOME to a "
+            "folder you may write to."
+        ) from None
 
 
 def open_store(config: Config) -> Store:

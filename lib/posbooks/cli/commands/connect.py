@@ -47,6 +47,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 class _Callback(BaseHTTPRequestHandler):
     """Answers the one redirect from QuickBooks and hands its URL to the waiting command."""
 
+    # A socket timeout: a client that connects and sends nothing (or half a request) is
+    # dropped after this, so `--timeout` holds (an idle client held `--timeout 5` for 28 s).
+    timeout = 2.0
+
     def do_GET(self) -> None:  # noqa: N802 - http.server's naming
         from posbooks.qbo.auth import redirect_parameters
 
@@ -94,7 +98,9 @@ def _wait_for_redirect(server: HTTPServer, timeout: float) -> str:
     deadline = time.monotonic() + timeout
     server.timeout = 0.5
     while server.received is None:  # type: ignore[attr-defined]
-        if time.monotonic() > deadline:
+        left = deadline - time.monotonic()
+        _Callback.timeout = max(min(2.0, left), 0.1)  # nor may a slow client outlast it
+        if left <= 0:
             raise AuthorizationFailed(
                 f"No answer from QuickBooks within {timeout:.0f} s. Run `posbooks connect` again."
             )

@@ -343,8 +343,9 @@ def _suggest(args: argparse.Namespace) -> int:
     suggested = suggest_mapping(keys, settings, outlets=outlets, base=mapping)
     if args.save:
         suggested = save_mapping(store, suggested, note="suggested by posbooks mapping suggest")
-    # unsaved suggestions read "suggested", not "mapped": nothing is kept without --save
-    rows = mapping_rows(keys, settings, suggested if args.save else mapping, doc_type=args.type)
+        rows = mapping_rows(keys, settings, suggested, doc_type=args.type)
+    else:  # unsaved suggestions read "suggested", not "mapped": nothing is kept without --save
+        rows = mapping_rows(keys, settings, mapping, doc_type=args.type, suggestion=suggested)
     if args.format == "json":
         print(
             json_text(

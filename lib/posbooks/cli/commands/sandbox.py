@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import ipaddress
+import json
 import logging
 import os
 import signal
@@ -51,6 +52,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     # None: the demo client (qbo_sandbox.state.DEFAULT_CLIENT, imported only to serve)
     parser.add_argument("--client-id")
     parser.add_argument("--client-secret")
+    parser.add_argument(
+        "--no-secret-in-info",
+        action="store_true",
+        help="leave the client secret out of the JSON line (for a log file: sandbox.log)",
+    )
     parser.add_argument(
         "--redirect-uri",
         action="append",
@@ -147,7 +153,12 @@ def run_sandbox(args: argparse.Namespace) -> int:
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
-    print(info_line(handle), flush=True)
+    line = info_line(handle)
+    if args.no_secret_in_info:
+        info = json.loads(line)
+        info.pop("client_secret", None)
+        line = json.dumps(info, separators=(",", ":"))
+    print(line, flush=True)
     stop.wait()
     handle.stop()
     print("Sandbox stopped.", file=sys.stderr)
