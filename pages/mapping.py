@@ -324,6 +324,62 @@ if new_draft != draft:
     st.session_state["mapping_draft"] = new_draft
     st.rerun()  # redraw statuses from the edited working copy
 
+# --- tax codes (a company that taxes by tax code) -----------------------------------------
+
+
+def _set_one_tax_code() -> None:
+    pos_code = um.tax_code_for_label(keys, st.session_state["one_tax_row"])
+    try:
+        if pos_code is not None:
+            _replace_draft(
+                um.with_tax_code(
+                    st.session_state["mapping_draft"], settings, pos_code,
+                    st.session_state["one_tax_code"],
+                )
+            )  # fmt: skip
+    except ValueError as exc:  # a code QuickBooks no longer has (settings refreshed meanwhile)
+        st.session_state["tax_code_error"] = str(exc)
+
+
+if settings is not None and services.taxes_by_code(wb):
+    st.subheader("Tax codes (POS tax code -> QuickBooks tax code)")
+    st.caption(
+        "This QuickBooks company taxes by tax code: QuickBooks books the tax from the tax "
+        "code on each line, so POS tax goes to a tax code, not to an account or Item. "
+        "Untaxed lines (tips, rounding, over/short) need a code too. A SUGGESTED or "
+        "UNMAPPED row blocks sending: Use suggestions (above) applies every suggestion."
+    )
+    tax_frame = pd.DataFrame(um.tax_code_rows(keys, draft, suggestion, issues + receipt_issues))
+    bad_tax = tax_frame["Status"].map(um.needs_attention)
+    edited_tax = st.data_editor(
+        flagged(tax_frame, bad_tax, ["POS tax code", "Status"]),
+        key=f"tax_codes_{gen}",
+        hide_index=True,
+        height="content",
+        num_rows="fixed",
+        width="stretch",
+        disabled=["POS tax code", "Suggested", "Status"],
+        column_config={
+            "QuickBooks tax code": st.column_config.SelectboxColumn(
+                options=um.tax_code_choices(settings), required=True, width="medium"
+            ),
+            "Suggested": st.column_config.TextColumn(help="The tax code of the same name"),
+            "Status": st.column_config.TextColumn(width="large"),
+        },
+    )
+    tax_draft = um.with_tax_codes_table(draft, settings, keys, edited_tax.to_dict("records"))
+    with st.container(border=True):
+        st.markdown("**Set one tax code** (keyboard- and screen-reader-friendly)")
+        t1, t2, t3 = st.columns([2, 2, 1], vertical_alignment="bottom")
+        t1.selectbox("POS tax code", list(tax_frame["POS tax code"]), key="one_tax_row")
+        t2.selectbox("QuickBooks tax code", um.tax_code_choices(settings), key="one_tax_code")
+        t3.button("Set tax code", on_click=_set_one_tax_code, key="set_one_tax_code")
+        if err := st.session_state.pop("tax_code_error", None):
+            st.error(md_escape(err))
+    if tax_draft != draft:
+        st.session_state["mapping_draft"] = tax_draft
+        st.rerun()  # redraw statuses from the edited working copy
+
 # --- DocNumber codes -----------------------------------------------------------------------
 with st.expander("Outlet codes in DocNumbers"):
     st.caption(

@@ -199,6 +199,13 @@ def suggested_mapping(
     return suggest_mapping(summary.keys, settings, outlets=summary.outlets, base=base or Mapping())
 
 
+def taxes_by_code(wb: Workbench) -> bool:
+    """Whether the company, as last refreshed, taxes by tax code (non-US, tax on): its
+    mapping then maps each POS tax code, and untaxed lines, to a QuickBooks TaxCode."""
+    settings = current_settings(wb)
+    return settings is not None and settings.taxes_by_code
+
+
 def mapping_issues(
     wb: Workbench, mapping: Mapping, summary: SourceSummary, doc_type: str
 ) -> list[Issue]:

@@ -20,6 +20,7 @@ from posbooks.core.mapping_rules import (
 )
 from posbooks.core.model import Issue, Mapping, Ref
 from posbooks.core.qbo_settings import QboSettings
+from posbooks.core.taxcodes import UNTAXED
 
 NONE = "None"  # the select-box choice for "not mapped"
 Key = tuple[str, str | None]
@@ -407,3 +408,96 @@ def method_for_deposit_label(keys: Iterable[Key], label: str) -> tuple[bool, str
         if deposit_label(method) == label:
             return True, method
     return False, None
+
+
+# --- tax by tax code (Mapping.tax_codes, Mapping.line_taxes) --------------------------------
+
+UNTAXED_LABEL = "untaxed (tips, rounding, over/short, lines no POS code taxes)"
+TAX_CODE_PROBLEMS = ("tax_code_missing", "tax_code_rates", "tax_codes_not_used")
+
+
+def tax_code_keys(keys: Iterable[Key]) -> list[str]:
+    """The ``Mapping.tax_codes`` keys these POS amounts need: each POS tax code, then untaxed."""
+    return [*sorted({k for s, k in keys if s == "tax" and k}), UNTAXED]
+
+
+def tax_code_label(pos_code: str) -> str:
+    """The row name of a ``Mapping.tax_codes`` key."""
+    return UNTAXED_LABEL if pos_code == UNTAXED else pos_code
+
+
+def tax_code_choices(settings: QboSettings | None) -> list[str]:
+    """Names offered in the QuickBooks tax code column: "None" then the active TaxCodes."""
+    if settings is None:
+        return [NONE]
+    return [NONE, *sorted({c.name for c in settings.tax_codes if c.active})]
+
+
+def tax_code_rows(
+    keys: Iterable[Key],
+    mapping: Mapping,
+    suggestion: Mapping | None = None,
+    issues: Iterable[Issue] = (),
+) -> list[dict[str, str]]:
+    """One row per POS tax code (and untaxed): QuickBooks tax code, Suggested, Status.
+
+    ``issues`` are ``check_mapping``'s for receipts and journal entries alike; a code
+    QuickBooks no longer has, made inactive, or with several rates shows as a PROBLEM.
+    """
+    problems: dict[str, str] = {}
+    for issue in issues:
+        if issue.blocking and issue.code in TAX_CODE_PROBLEMS:
+            problems.setdefault(issue.key or "", issue.message)
+    rows = []
+    for pos_code in tax_code_keys(keys):
+        own = mapping.tax_codes.get(pos_code)
+        offered = suggestion.tax_codes.get(pos_code) if suggestion else None
+        if pos_code in problems or (own and "" in problems):
+            status = "PROBLEM: " + problems.get(pos_code, problems.get("", ""))
+        elif own:
+            status = MAPPED
+        else:
+            status = blocked(SUGGESTED if offered else UNMAPPED, "sending")
+        rows.append(
+            {
+                "POS tax code": tax_code_label(pos_code),
+                "QuickBooks tax code": own.name if own else NONE,
+                "Suggested": offered.name if offered else "",
+                "Status": status,
+            }
+        )
+    return rows
+
+
+def with_tax_code(
+    mapping: Mapping, settings: QboSettings | None, pos_code: str, code_name: str
+) -> Mapping:
+    """``mapping`` with ``pos_code`` (or untaxed) mapped to the active QuickBooks TaxCode
+    named ``code_name`` ("None" unmaps it)."""
+    tax_codes = dict(mapping.tax_codes)
+    if code_name in ("", NONE) or settings is None:
+        tax_codes.pop(pos_code, None)
+    else:
+        found = next((c for c in settings.tax_codes if c.active and c.name == code_name), None)
+        if found is None:
+            raise ValueError(f"QuickBooks has no active tax code named {code_name!r}")
+        tax_codes[pos_code] = Ref(found.id, found.name)
+    return replace(mapping, tax_codes=tax_codes)
+
+
+def tax_code_for_label(keys: Iterable[Key], label: str) -> str | None:
+    """The ``Mapping.tax_codes`` key whose row is labelled ``label``."""
+    return next((k for k in tax_code_keys(keys) if tax_code_label(k) == label), None)
+
+
+def with_tax_codes_table(
+    mapping: Mapping, settings: QboSettings | None, keys: Iterable[Key], rows: list[dict]
+) -> Mapping:
+    """Apply every row of the edited tax codes table to ``mapping``."""
+    keys = list(keys)
+    for row in rows:
+        pos_code = tax_code_for_label(keys, row["POS tax code"])
+        if pos_code is not None:
+            name = row.get("QuickBooks tax code") or NONE
+            mapping = with_tax_code(mapping, settings, pos_code, name)
+    return mapping
