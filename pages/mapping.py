@@ -341,6 +341,18 @@ def _set_one_tax_code() -> None:
         st.session_state["tax_code_error"] = str(exc)
 
 
+def _set_one_line_tax() -> None:
+    try:
+        _replace_draft(
+            um.with_line_tax(
+                st.session_state["mapping_draft"], keys, st.session_state["one_line_row"],
+                st.session_state["one_line_tax"],
+            )
+        )  # fmt: skip
+    except ValueError as exc:
+        st.session_state["tax_code_error"] = str(exc)
+
+
 if settings is not None and services.taxes_by_code(wb):
     st.subheader("Tax codes (POS tax code -> QuickBooks tax code)")
     st.caption(
@@ -376,6 +388,33 @@ if settings is not None and services.taxes_by_code(wb):
         t3.button("Set tax code", on_click=_set_one_tax_code, key="set_one_tax_code")
         if err := st.session_state.pop("tax_code_error", None):
             st.error(md_escape(err))
+    st.markdown("**Which POS tax code taxes each line**")
+    st.caption(
+        "QuickBooks puts the tax on the lines its code taxes: a category's sales and its "
+        "discounts, the receipt-level discount, the service charge. A POS tax code that "
+        "taxes no line blocks sending (its Status above says so)."
+    )
+    edited_lines = st.data_editor(
+        pd.DataFrame(um.line_tax_rows(keys, draft, suggestion)),
+        key=f"line_taxes_{gen}",
+        hide_index=True,
+        height="content",
+        num_rows="fixed",
+        disabled=["Line", "Suggested"],
+        column_config={
+            "POS tax code": st.column_config.SelectboxColumn(
+                options=um.line_tax_choices(keys), required=True
+            )
+        },
+    )
+    tax_draft = um.with_line_taxes_table(tax_draft, keys, edited_lines.to_dict("records"))
+    with st.container(border=True):
+        st.markdown("**Set one line's tax** (keyboard- and screen-reader-friendly)")
+        l1, l2, l3 = st.columns([2, 2, 1], vertical_alignment="bottom")
+        l1.selectbox("Line", [um.line_tax_label(k) for k in um.line_tax_keys(keys)],
+                     key="one_line_row")  # fmt: skip
+        l2.selectbox("Taxed by", um.line_tax_choices(keys), key="one_line_tax")
+        l3.button("Set line tax", on_click=_set_one_line_tax, key="set_one_line_tax")
     if tax_draft != draft:
         st.session_state["mapping_draft"] = tax_draft
         st.rerun()  # redraw statuses from the edited working copy

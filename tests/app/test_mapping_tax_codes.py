@@ -4,9 +4,11 @@ POS tax codes, and untaxed lines, map to QuickBooks tax codes on the page (issue
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 
 import pytest
 from posbooks.drafts.mapping import current_mapping
+from posbooks.drafts.preview import default_source, preview
 from posbooks.state.config import load_config
 from posbooks.state.store import open_store
 from qbo_sandbox import SandboxHandle
@@ -39,6 +41,11 @@ def _tax_table(at):
     return frame.set_index("POS tax code")
 
 
+def _line_table(at):
+    frame = next(e.value for e in at.data_editor if "Line" in e.value.columns)
+    return frame.set_index("Line")
+
+
 def _set(at, row: str, code: str) -> None:
     at.selectbox(key="one_tax_row").set_value(row)
     at.selectbox(key="one_tax_code").set_value(code)
@@ -59,7 +66,19 @@ def test_pos_tax_codes_are_mapped_to_quickbooks_tax_codes_and_saved(malaysia):
     _set(at, UNTAXED, "OS")
     table = _tax_table(at)
     assert dict(table["QuickBooks tax code"]) == {"SST10": "SST10", "SST6": "SST6", UNTAXED: "OS"}
-    assert (table["Status"] == "mapped").all()
+    assert table.loc[UNTAXED, "Status"] == "mapped"
+    assert table.loc["SST10", "Status"].startswith("PROBLEM: POS tax code SST10 taxes no line")
+
+    lines = _line_table(at)
+    assert "Alcohol" in lines.index and "Service charge" in lines.index
+    assert (lines["POS tax code"] == "untaxed").all()
+    for line in lines.index:
+        at.selectbox(key="one_line_row").set_value(line)
+        at.selectbox(key="one_line_tax").set_value("SST10" if line == "Alcohol" else "SST6")
+        next(b for b in at.button if b.label == "Set line tax").click().run()
+        assert not at.exception
+    assert _line_table(at).loc["Alcohol", "POS tax code"] == "SST10"
+    assert (_tax_table(at)["Status"] == "mapped").all()
     assert current_mapping(open_store(load_config())).version == 0  # only the working copy
 
     next(b for b in at.button if b.label == "Use suggestions").click().run()  # the other rows
@@ -75,6 +94,13 @@ def test_pos_tax_codes_are_mapped_to_quickbooks_tax_codes_and_saved(malaysia):
         "SST10": "SST10",
         "untaxed": "OS",
     }
+    assert saved.line_taxes["Alcohol"] == "SST10" and saved.line_taxes["Food"] == "SST6"
+    assert saved.line_taxes["service_charge"] == "SST6"
+    drafts = preview([default_source()], date(2026, 11, 3), outlets=["Bangsar"],
+                     doc_type="receipt", mapping=saved)  # fmt: skip
+    assert drafts.ties and drafts.entries  # the receipts would go, their tax on the codes
+    assert not [i.message for d in drafts.entries for i in d.issues if i.blocking]
+    assert all(ln.tax_code for d in drafts.entries for ln in d.lines)
 
 
 def test_unmapping_a_tax_code_puts_its_row_back_to_blocking(malaysia):

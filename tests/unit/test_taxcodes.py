@@ -197,3 +197,31 @@ def test_classes_per_transaction_put_one_shared_class_on_the_receipt_and_none_on
     )
     [by_line] = receipts_for_company(day, classed, per_line)
     assert by_line.class_ is None and {ln.class_ for ln in by_line.lines} == {kitchen}
+
+
+def test_mapping_check_says_which_pos_tax_code_taxes_no_line_before_anything_is_sent():
+    from posbooks.core.mapping_rules import check_mapping
+    from posbooks.core.qbo_settings import Preferences, QboSettings, TaxCode, TaxRate
+
+    settings = QboSettings(
+        realm_id="1",
+        company_name="MY",
+        country="MY",
+        preferences=Preferences(using_sales_tax=True),
+        tax_codes=(
+            TaxCode("1", "SST6", sales_rate_ids=("1",)),
+            TaxCode("2", "SST10", sales_rate_ids=("2",)),
+            TaxCode("3", "OS", taxable=False, sales_rate_ids=("3",)),
+        ),
+        tax_rates=(TaxRate("1", "SST 6%", "6"), TaxRate("2", "SST 10%", "10")),
+    )
+    keys = {("sales", "Food"), ("sales", "Alcohol"), ("tax", "SST6"), ("tax", "SST10")}
+    no_alcohol = replace(MAPPING, line_taxes={"Food": "SST6"})
+    for doc_type in ("journal", "receipt"):
+        found = [i for i in check_mapping(no_alcohol, settings, keys, doc_type) if i.blocking]
+        tax = [i for i in found if i.source == "tax"]
+        assert [(i.code, i.key) for i in tax] == [("tax_code_taxes_nothing", "SST10")]
+        assert "POS tax code SST10 taxes no line" in tax[0].message
+        assert not [
+            i for i in check_mapping(MAPPING, settings, keys, doc_type) if i.source == "tax"
+        ]

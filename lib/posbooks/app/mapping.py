@@ -413,7 +413,12 @@ def method_for_deposit_label(keys: Iterable[Key], label: str) -> tuple[bool, str
 # --- tax by tax code (Mapping.tax_codes, Mapping.line_taxes) --------------------------------
 
 UNTAXED_LABEL = "untaxed (tips, rounding, over/short, lines no POS code taxes)"
-TAX_CODE_PROBLEMS = ("tax_code_missing", "tax_code_rates", "tax_codes_not_used")
+TAX_CODE_PROBLEMS = (
+    "tax_code_missing",
+    "tax_code_rates",
+    "tax_codes_not_used",
+    "tax_code_taxes_nothing",
+)
 
 
 def tax_code_keys(keys: Iterable[Key]) -> list[str]:
@@ -500,4 +505,68 @@ def with_tax_codes_table(
         if pos_code is not None:
             name = row.get("QuickBooks tax code") or NONE
             mapping = with_tax_code(mapping, settings, pos_code, name)
+    return mapping
+
+
+def line_tax_keys(keys: Iterable[Key]) -> list[str]:
+    """The ``Mapping.line_taxes`` keys of these POS amounts: each category (its sales and
+    its discounts), the receipt-level discount, the service charge."""
+    lines = sorted({k for s, k in keys if s in ("sales", "discount") and k})
+    if ("discount", None) in keys:
+        lines.append("discount")
+    if any(s == "service_charge" for s, _ in keys):
+        lines.append("service_charge")
+    return lines
+
+
+def line_tax_label(line: str) -> str:
+    """The row name of a ``Mapping.line_taxes`` key: "Food", "Discount - whole receipt"."""
+    if line == "discount":
+        return row_label("discount", None)
+    if line == "service_charge":
+        return row_label("service_charge", None)
+    return line
+
+
+def line_tax_choices(keys: Iterable[Key]) -> list[str]:
+    """What a line can be taxed by: untaxed, then each POS tax code."""
+    return [UNTAXED, *sorted({k for s, k in keys if s == "tax" and k})]
+
+
+def line_tax_rows(
+    keys: Iterable[Key], mapping: Mapping, suggestion: Mapping | None = None
+) -> list[dict[str, str]]:
+    """One row per taxable line: the POS tax code that taxes it, and the suggestion."""
+    keys = list(keys)
+    return [
+        {
+            "Line": line_tax_label(line),
+            "POS tax code": mapping.line_taxes.get(line, UNTAXED),
+            "Suggested": (suggestion.line_taxes.get(line, "") if suggestion else ""),
+        }
+        for line in line_tax_keys(keys)
+    ]
+
+
+def with_line_tax(mapping: Mapping, keys: Iterable[Key], label: str, pos_code: str) -> Mapping:
+    """``mapping`` with the line labelled ``label`` taxed by ``pos_code`` (untaxed: none)."""
+    keys = list(keys)
+    line = next((k for k in line_tax_keys(keys) if line_tax_label(k) == label), None)
+    if line is None:
+        return mapping
+    line_taxes = dict(mapping.line_taxes)
+    if pos_code in ("", NONE, UNTAXED):
+        line_taxes.pop(line, None)
+    elif pos_code in line_tax_choices(keys):
+        line_taxes[line] = pos_code
+    else:
+        raise ValueError(f"the POS exports have no tax code {pos_code!r}")
+    return replace(mapping, line_taxes=line_taxes)
+
+
+def with_line_taxes_table(mapping: Mapping, keys: Iterable[Key], rows: list[dict]) -> Mapping:
+    """Apply every row of the edited line taxes table to ``mapping``."""
+    keys = list(keys)
+    for row in rows:
+        mapping = with_line_tax(mapping, keys, row["Line"], row.get("POS tax code") or UNTAXED)
     return mapping

@@ -232,6 +232,17 @@ def _tax_code_issues(
                     key=pos_code,
                 )
             )
+    for pos_code in used:  # its tax would have no line to sit on: the drafts refuse it
+        if pos_code != "untaxed" and pos_code not in mapping.line_taxes.values():
+            issues.append(
+                Issue(
+                    "tax_code_taxes_nothing",
+                    f"POS tax code {pos_code} taxes no line: say which categories (or the "
+                    "discount or service charge) it taxes.",
+                    source="tax",
+                    key=pos_code,
+                )
+            )
     return issues
 
 
@@ -248,7 +259,8 @@ def _tax_by_code_issues(
         "Map each POS tax code to one of the company's QuickBooks tax codes ("
         + ", ".join(c.name for c in settings.tax_codes if c.active)
         + ") instead, with a code for untaxed lines and which categories each POS code "
-        "taxes (mapping JSON: tax_codes and line_taxes; `posbooks mapping import`)."
+        "taxes (the Mapping page's Tax codes tables, or mapping JSON tax_codes and line_taxes: "
+        "`posbooks mapping import`)."
     )
     issues = []
     tax_keys = sorted((k for k in keys if k[0] == "tax"), key=lambda k: k[1] or "")
