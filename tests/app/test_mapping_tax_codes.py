@@ -79,6 +79,8 @@ def test_pos_tax_codes_are_mapped_to_quickbooks_tax_codes_and_saved(malaysia):
         assert not at.exception
     assert _line_table(at).loc["Alcohol", "POS tax code"] == "SST10"
     assert (_tax_table(at)["Status"] == "mapped").all()
+    accounts = at.data_editor[0].value.set_index("POS amount")
+    assert accounts.loc["Tax - SST6", "Status"] == "not needed: tax goes by tax code"
     assert current_mapping(open_store(load_config())).version == 0  # only the working copy
 
     next(b for b in at.button if b.label == "Use suggestions").click().run()  # the other rows

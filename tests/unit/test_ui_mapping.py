@@ -286,3 +286,47 @@ def test_setting_one_item_records_its_id_and_none_unmaps():
     assert with_item(mapping, ITEM_SETTINGS, key, NONE).items == {}
     with pytest.raises(ValueError, match="no active Item named 'Old Food'"):
         with_item(mapping, ITEM_SETTINGS, key, "Old Food")
+
+
+def test_tax_code_and_line_tax_tables_round_trip_to_the_mapping():
+    from posbooks.app import mapping as um
+    from posbooks.core.qbo_settings import Preferences, TaxCode
+
+    settings = QboSettings(
+        realm_id="1",
+        company_name="MY",
+        country="MY",
+        preferences=Preferences(using_sales_tax=True),
+        tax_codes=(
+            TaxCode("1", "SST6", sales_rate_ids=("1",)),
+            TaxCode("2", "SST10", sales_rate_ids=("2",)),
+            TaxCode("3", "OS", taxable=False, sales_rate_ids=("3",)),
+            TaxCode("4", "Old", active=False),
+        ),
+    )
+    keys = {("sales", "Food"), ("sales", "Alcohol"), ("discount", None), ("tax", "SST6"),
+            ("tax", "SST10"), ("service_charge", None)}  # fmt: skip
+    assert um.tax_code_choices(settings) == [NONE, "OS", "SST10", "SST6"]  # inactive left out
+    rows = um.tax_code_rows(keys, Mapping())
+    assert [r["POS tax code"] for r in rows] == ["SST10", "SST6", um.UNTAXED_LABEL]
+    assert {r["Status"] for r in rows} == {"UNMAPPED (blocks sending)"}
+    rows[0]["QuickBooks tax code"], rows[2]["QuickBooks tax code"] = "SST10", "OS"
+    mapping = um.with_tax_codes_table(Mapping(), settings, keys, rows)
+    assert mapping.tax_codes == {"SST10": Ref("2", "SST10"), "untaxed": Ref("3", "OS")}
+    with pytest.raises(ValueError, match="no active tax code named 'Old'"):
+        um.with_tax_code(mapping, settings, "SST6", "Old")
+
+    lines = um.line_tax_rows(keys, mapping)
+    assert [r["Line"] for r in lines] == ["Alcohol", "Food", "Discount - whole receipt",
+                                          "Service charge"]  # fmt: skip
+    lines[0]["POS tax code"] = "SST10"
+    mapping = um.with_line_taxes_table(mapping, keys, lines)
+    assert mapping.line_taxes == {"Alcohol": "SST10"}
+    issues = check_mapping(mapping, settings, keys, "receipt")
+    status = {r["POS tax code"]: r["Status"] for r in um.tax_code_rows(keys, mapping, None, issues)}
+    assert status["SST10"] == MAPPED
+    assert status["SST6"] == "UNMAPPED (blocks sending)"
+    mapping = um.with_tax_code(mapping, settings, "SST6", "SST6")
+    issues = check_mapping(mapping, settings, keys, "receipt")
+    status = {r["POS tax code"]: r["Status"] for r in um.tax_code_rows(keys, mapping, None, issues)}
+    assert status["SST6"].startswith("PROBLEM: POS tax code SST6 taxes no line")

@@ -43,6 +43,7 @@ MAPPED = "mapped"
 UNMAPPED = "UNMAPPED"
 SUGGESTED = "SUGGESTED"  # a suggestion exists but is not applied yet
 OPTIONAL = "optional"
+BY_TAX_CODE = "not needed: tax goes by tax code"  # Mapping.tax_codes set (core.taxcodes)
 
 
 def account_keys(keys: Iterable[Key]) -> list[Key]:
@@ -105,6 +106,13 @@ def account_rows(
         status = _status(
             source, key, mapped, problems, suggested=suggested is not None, blocks=blocks
         )
+        if (
+            source == "tax"
+            and not mapped
+            and mapping.tax_codes
+            and status.startswith((SUGGESTED, UNMAPPED))
+        ):
+            status = BY_TAX_CODE  # QuickBooks books the tax from the lines' tax codes
         rows.append(
             {
                 "Kind": KIND_LABEL.get(source, source),
@@ -233,7 +241,7 @@ ITEM_UNMAPPED = blocked(UNMAPPED, "receipts")
 
 def needs_attention(status: str) -> bool:
     """Whether a table row's Status should stand out (anything not mapped or optional)."""
-    return not (status.startswith(MAPPED) or status == OPTIONAL)
+    return not (status.startswith(MAPPED) or status in (OPTIONAL, BY_TAX_CODE))
 
 
 def item_choices(settings: QboSettings | None) -> list[str]:
@@ -279,6 +287,8 @@ def item_rows(
             status = MAPPED
         elif booked is not None:
             status = f"{MAPPED} (through the general {booked.name!r} Item)"
+        elif mapping.tax_codes and item_key.startswith("tax"):
+            status = BY_TAX_CODE  # no tax Item line: QuickBooks books it from the codes
         else:
             status = ITEM_SUGGESTED if suggested else ITEM_UNMAPPED
         rows.append(
@@ -457,12 +467,12 @@ def tax_code_rows(
     for pos_code in tax_code_keys(keys):
         own = mapping.tax_codes.get(pos_code)
         offered = suggestion.tax_codes.get(pos_code) if suggestion else None
-        if pos_code in problems or (own and "" in problems):
-            status = "PROBLEM: " + problems.get(pos_code, problems.get("", ""))
-        elif own:
-            status = MAPPED
-        else:
+        if own is None:  # first a code, then what is wrong with it
             status = blocked(SUGGESTED if offered else UNMAPPED, "sending")
+        elif pos_code in problems or "" in problems:
+            status = "PROBLEM: " + problems.get(pos_code, problems.get("", ""))
+        else:
+            status = MAPPED
         rows.append(
             {
                 "POS tax code": tax_code_label(pos_code),
