@@ -225,3 +225,23 @@ def test_mapping_check_says_which_pos_tax_code_taxes_no_line_before_anything_is_
         assert not [
             i for i in check_mapping(MAPPING, settings, keys, doc_type) if i.source == "tax"
         ]
+
+
+def test_us_sales_tax_receipts_mark_lines_tax_or_non_and_carry_the_pos_tax_as_total_tax():
+    nyc = Ref("2", "New York City")
+    us = replace(MAPPING, tax_codes={}, sales_tax_code=nyc)
+    drafts = sales_receipts_for_day(pos_day(DAY), us)
+    assert all(not d.issues for d in drafts), [d.issues for d in drafts]
+    for draft in drafts:
+        assert sum(ln.amount for ln in draft.lines) + sum(a for _, a in draft.taxes) == draft.total
+        codes = {ln.source: ln.tax_code.id for ln in draft.lines if ln.tax_code}
+        assert codes.get("sales") == "TAX" and codes.get("tip", "NON") == "NON"
+    assert sum(a for d in drafts for _, a in d.taxes) == D("24.08")  # SST6 + SST10, to the cent
+    body = sales_receipt_document(drafts[0], 1, doc_number="PB261120-BAN-RCA", sales_tax_code=nyc)
+    detail = body.body["TxnTaxDetail"]
+    assert set(detail) == {"TxnTaxCodeRef", "TotalTax"}  # QuickBooks US computes the TaxLines
+    assert detail["TxnTaxCodeRef"]["value"] == "2"
+    assert D(str(detail["TotalTax"])) == sum(a for _, a in drafts[0].taxes)
+    assert "GlobalTaxCalculation" not in body.body  # not for US companies
+    back = mapping_from_json(mapping_to_json(us))
+    assert back.sales_tax_code == nyc and back.line_taxes == us.line_taxes

@@ -17,7 +17,8 @@ The format (every list optional, ``key`` null for keyless sources)::
     }
 
 ``tax_codes`` and ``line_taxes``: tax by tax code (``posbooks.core.taxcodes``); written only
-when set.
+when set. ``"sales_tax_code": {"tax_code_id": "2", "tax_code_name": "New York City"}``: US
+sales tax on receipts (``Mapping.sales_tax_code``), with ``line_taxes``.
 
 ``accounts`` source is one of the entry-line sources (sales, discount,
 service_charge, tax, rounding, tip, payment, over_short); key is the category, tax
@@ -66,6 +67,18 @@ def _refs(data: dict, name: str, by: str, prefix: str) -> dict[str, Ref]:
     return refs
 
 
+def _sales_tax_code(data: dict) -> Ref | None:
+    entry = data.get("sales_tax_code")
+    if entry is None:
+        return None
+    if not isinstance(entry, dict):
+        raise MappingFormatError("'sales_tax_code' must be an object")
+    return Ref(
+        id=str(_text(entry, "tax_code_id", "sales_tax_code")),
+        name=_text(entry, "tax_code_name", "sales_tax_code", optional=True) or "",
+    )
+
+
 def mapping_from_json(data: dict[str, Any]) -> Mapping:
     """Read a mapping from its JSON form; ``MappingFormatError`` names the bad entry."""
     if not isinstance(data, dict):
@@ -99,6 +112,7 @@ def mapping_from_json(data: dict[str, Any]) -> Mapping:
         deposits=_refs(data, "deposits", "payment_method", "account"),
         tax_codes=_refs(data, "tax_codes", "pos_tax_code", "tax_code"),
         line_taxes=line_taxes,
+        sales_tax_code=_sales_tax_code(data),
     )
 
 
@@ -137,6 +151,12 @@ def mapping_to_json(mapping: Mapping) -> dict[str, Any]:
             {"pos_tax_code": c, "tax_code_id": r.id, "tax_code_name": r.name}
             for c, r in sorted(mapping.tax_codes.items())
         ]
+        data["line_taxes"] = [
+            {"line": k, "tax_code": c} for k, c in sorted(mapping.line_taxes.items())
+        ]
+    if mapping.sales_tax_code is not None:  # US sales tax on receipts
+        code = mapping.sales_tax_code
+        data["sales_tax_code"] = {"tax_code_id": code.id, "tax_code_name": code.name}
         data["line_taxes"] = [
             {"line": k, "tax_code": c} for k, c in sorted(mapping.line_taxes.items())
         ]

@@ -176,6 +176,8 @@ def check_mapping(
         issues.extend(_tax_code_issues(mapping, settings, keys, doc_type))
     elif settings.taxes_by_code:
         issues.extend(_tax_by_code_issues(mapping, settings, keys, doc_type))
+    if mapping.sales_tax_code is not None and not mapping.tax_codes and doc_type == "receipt":
+        issues.extend(_sales_tax_code_issues(mapping, settings, keys))
     categories = {k for s, k in keys if s in ("sales", "discount") and k}
     issues.extend(_class_issues(mapping, settings, categories, doc_type))
     issues.extend(_location_issues(mapping, settings, set(outlets)))
@@ -234,6 +236,52 @@ def _tax_code_issues(
             )
     for pos_code in used:  # its tax would have no line to sit on: the drafts refuse it
         if pos_code != "untaxed" and pos_code not in mapping.line_taxes.values():
+            issues.append(
+                Issue(
+                    "tax_code_taxes_nothing",
+                    f"POS tax code {pos_code} taxes no line: say which categories (or the "
+                    "discount or service charge) it taxes.",
+                    source="tax",
+                    key=pos_code,
+                )
+            )
+    return issues
+
+
+def _sales_tax_code_issues(mapping: Mapping, settings: QboSettings, keys: set[Key]) -> list[Issue]:
+    """US sales tax on receipts (``Mapping.sales_tax_code``): only in a US company with sales
+    tax on, to an active code with a sales rate, and every POS tax code taxing a line."""
+    code = mapping.sales_tax_code
+    assert code is not None
+    if settings.country != "US" or not settings.preferences.using_sales_tax:
+        return [
+            Issue(
+                "sales_tax_code_not_used",
+                f"Sales receipts are mapped to the US sales tax code '{code.name}', but this "
+                f"QuickBooks company ({settings.country or 'country unknown'}, sales tax "
+                f"{'on' if settings.preferences.using_sales_tax else 'off'}) is not a US "
+                "company with sales tax on: remove sales_tax_code from the mapping.",
+                source="tax",
+            )
+        ]
+    found = next((c for c in settings.tax_codes if c.id == code.id), None)
+    if found is None or not found.active or not found.sales_rate_ids:
+        state = (
+            "no longer exists"
+            if found is None
+            else ("is inactive" if not found.active else "has no sales tax rate")
+        )
+        return [
+            Issue(
+                "sales_tax_code_missing",
+                f"Sales receipts are mapped to the sales tax code '{code.name}', which {state} "
+                "in QuickBooks. Choose the rate code the outlet charges.",
+                source="tax",
+            )
+        ]
+    issues = []
+    for pos_code in sorted({k for s, k in keys if s == "tax" and k}):
+        if pos_code not in mapping.line_taxes.values():
             issues.append(
                 Issue(
                     "tax_code_taxes_nothing",
@@ -363,8 +411,10 @@ def _item_issues(mapping: Mapping, settings: QboSettings | None, keys: set[Key])
     issues = []
     items = {i.id: i for i in settings.items} if settings else {}
     for source, key in sorted(keys, key=lambda k: (k[0], k[1] or "")):
-        if source in ("payment", "over_short") or (source == "tax" and mapping.tax_codes):
-            continue  # tax by code: no tax Item line (posbooks.core.taxcodes)
+        if source in ("payment", "over_short") or (
+            source == "tax" and (mapping.tax_codes or mapping.sales_tax_code)
+        ):
+            continue  # tax by code or US sales tax: no tax Item line (posbooks.core.taxcodes)
         label = row_label(source, key)
         ref = receipt_item_for(mapping, source, key)
         if ref is None:

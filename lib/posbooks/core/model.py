@@ -134,6 +134,10 @@ class Mapping:
     # booked to accounts / Items as before.
     tax_codes: dict[str, Ref] = field(default_factory=dict)
     line_taxes: dict[str, str] = field(default_factory=dict)
+    # US sales tax: the QuickBooks rate code (e.g. "New York City") sales receipts carry as
+    # TxnTaxDetail.TxnTaxCodeRef; lines ``line_taxes`` taxes are TAX, the others NON, and the
+    # POS tax is the receipt's TotalTax. None: tax on receipts goes to a tax Item line.
+    sales_tax_code: Ref | None = None
 
 
 EMPTY_MAPPING = Mapping()

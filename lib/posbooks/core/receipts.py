@@ -49,7 +49,13 @@ from posbooks.core.model import (
     Ref,
 )
 from posbooks.core.qbo_settings import QboSettings
-from posbooks.core.taxcodes import UNTAXED, by_code, pos_tax_code_for, qbo_tax_code_for
+from posbooks.core.taxcodes import (
+    UNTAXED,
+    by_code,
+    pos_tax_code_for,
+    qbo_tax_code_for,
+    us_line_code,
+)
 
 ONE = Decimal("1")
 # What was sold first, then what reduced or added to it.
@@ -171,6 +177,14 @@ def _draft(
             if ln.source != "tax"
         ]
         issues.extend(_tax_code_issues(where, lines, taxes, mapping))
+    elif mapping.sales_tax_code is not None:  # US: TAX/NON lines, the POS tax as TotalTax
+        taxes = [(ln.key or "", ln.amount) for ln in lines if ln.source == "tax"]
+        lines = [
+            replace(ln, tax_code=us_line_code(mapping, ln.source, ln.key))
+            for ln in lines
+            if ln.source != "tax"
+        ]
+        issues.extend(_untaxed_tax_issues(where, lines, taxes, mapping))
     if not mapping.accounts and not mapping.items:
         issues.append(Issue("no_mapping", f"{where}: nothing mapped yet; lines show POS types"))
     else:
@@ -214,6 +228,15 @@ def _tax_code_issues(
             Issue("unmapped_tax_code", f"{where}: no QuickBooks tax code is mapped for {what}",
                   source="tax", key=code)
         )  # fmt: skip
+    return issues + _untaxed_tax_issues(where, lines, taxes, mapping)
+
+
+def _untaxed_tax_issues(
+    where: str, lines: list[ReceiptLine], taxes: list[tuple[str, Decimal]], mapping: Mapping
+) -> list[Issue]:
+    """POS tax that no line of the receipt is taxed by: QuickBooks would have no line to
+    carry it on."""
+    issues = []
     taxed = {pos_tax_code_for(mapping, ln.source, ln.key) for ln in lines}
     for code, amount in taxes:
         if code not in taxed:

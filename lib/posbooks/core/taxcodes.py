@@ -26,6 +26,9 @@ from posbooks.core.model import Mapping, Ref
 from posbooks.core.qbo_settings import QboSettings
 
 UNTAXED = "untaxed"
+# US sales tax (Mapping.sales_tax_code): a line is TAX or NON, QuickBooks' pseudo-codes
+# (../shared/qbo-recordings/tax/qbruby_tax_codes_us.xml); the receipt carries the rate code.
+US_TAX, US_NON = Ref("TAX", "TAX"), Ref("NON", "NON")
 
 
 def tax_line_key(source: str, key: str | None) -> str | None:
@@ -50,6 +53,11 @@ def qbo_tax_code_for(mapping: Mapping, source: str, key: str | None) -> Ref | No
     """The QuickBooks TaxCode a line of (source, key) carries (None: not mapped)."""
     code = pos_tax_code_for(mapping, source, key)
     return mapping.tax_codes.get(code if code is not None else UNTAXED)
+
+
+def us_line_code(mapping: Mapping, source: str, key: str | None) -> Ref:
+    """US sales tax: TAX for a line a POS tax code taxes, else NON."""
+    return US_TAX if pos_tax_code_for(mapping, source, key) is not None else US_NON
 
 
 def by_code(mapping: Mapping) -> bool:

@@ -155,6 +155,7 @@ def plan_documents(
                 doc_number=numbers.number(day.business_date, day.outlet, kind, method),
                 payment_method=_payment_method(settings, method),
                 tax_rates=tax_rates_for(mapping, settings),
+                sales_tax_code=None if mapping.tax_codes else mapping.sales_tax_code,
             )
             planned.append(Planned(document))
     _refuse_shared_numbers(planned)

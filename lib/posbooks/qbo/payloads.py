@@ -191,8 +191,12 @@ def sales_receipt_document(
     payment_method: Ref | None = None,
     customer: Ref | None = None,
     tax_rates: dict[str, Ref] | None = None,
+    sales_tax_code: Ref | None = None,
 ) -> Document:
     """The SalesReceipt body: Amount = Qty x UnitPrice exactly on every line.
+
+    ``sales_tax_code`` (US sales tax, ``Mapping.sales_tax_code``): lines carry TAX/NON and
+    TxnTaxDetail the rate code and the POS tax as TotalTax, which QuickBooks US keeps.
 
     A refund draft (``draft.doc_type == "refund"``) becomes a RefundReceipt paid back from
     the method's account (``RefundFromAccountRef``) instead of deposited to it.
@@ -232,7 +236,10 @@ def sales_receipt_document(
         body["ClassRef"] = ref(draft.class_)
     if customer is not None:
         body["CustomerRef"] = ref(customer)
-    if any(line.tax_code is not None for line in draft.lines):
+    if sales_tax_code is not None and any(line.tax_code is not None for line in draft.lines):
+        total = sum((amount for _, amount in draft.taxes), Decimal("0"))
+        body["TxnTaxDetail"] = {"TxnTaxCodeRef": ref(sales_tax_code), "TotalTax": money(total)}
+    elif any(line.tax_code is not None for line in draft.lines):
         body["GlobalTaxCalculation"] = "TaxExcluded"  # POS exports are tax-exclusive
         body["TxnTaxDetail"] = _pos_tax_detail(draft, tax_rates or {})
     return _finish(
