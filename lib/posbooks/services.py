@@ -8,7 +8,6 @@ a QuickBooks refusal or a connection that needs renewing.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -43,6 +42,7 @@ from posbooks.qbo import auth
 from posbooks.qbo import connect as qbo_connect
 from posbooks.qbo.errors import RECONNECT, plain_quickbooks_errors
 from posbooks.qbo.links import qbo_document_url
+from posbooks.state import uploads
 from posbooks.state.config import Config, ConfigError, load_config
 from posbooks.state.store import Store, StoreError, open_store
 
@@ -232,6 +232,7 @@ class DataSource:
     names: tuple[str, ...]
     label: str
     profile: SourceProfile | None = None
+    upload_id: str | None = None  # an upload kept in the home, to pick it again
 
 
 @dataclass(frozen=True)
@@ -259,19 +260,34 @@ def sample_source() -> DataSource:
 
 
 def save_uploads(wb: Workbench, files: Sequence[tuple[str, bytes]]) -> DataSource:
-    """Keep uploaded exports under POSBOOKS_HOME/uploads/<sha256>/<name> and name them."""
-    paths, names = [], []
-    for name, content in files:
-        safe = Path(name).name or "upload"
-        folder = wb.config.home / "uploads" / hashlib.sha256(content).hexdigest()
-        folder.mkdir(parents=True, exist_ok=True)
-        target = folder / safe
-        if not target.exists():
-            target.write_bytes(content)
-        paths.append(target)
-        names.append(safe)
-    profile = current_source_profile(wb.store)
-    return DataSource(tuple(paths), tuple(names), "Uploaded POS exports", profile)
+    """Keep uploaded exports under POSBOOKS_HOME/uploads (written atomically) and name them."""
+    return _upload_source(wb, uploads.save_upload(wb.config.home, files))
+
+
+def _upload_source(wb: Workbench, upload: uploads.Upload) -> DataSource:
+    return DataSource(
+        tuple(f.path for f in upload.files), upload.names, "Uploaded POS exports",
+        current_source_profile(wb.store), upload.id,
+    )  # fmt: skip
+
+
+UploadRecord = uploads.Upload
+
+
+def list_uploads(wb: Workbench) -> list[UploadRecord]:
+    """The uploads kept in this home, newest first (see posbooks.state.uploads for retention)."""
+    return uploads.list_uploads(wb.config.home)
+
+
+def upload_source(wb: Workbench, upload_id: str) -> DataSource | None:
+    """An earlier upload as a data source again, or None when it was deleted."""
+    upload = uploads.find_upload(wb.config.home, upload_id)
+    return None if upload is None else _upload_source(wb, upload)
+
+
+def delete_upload(wb: Workbench, upload_id: str) -> bool:
+    """Delete one kept upload (files still named by another upload stay)."""
+    return uploads.delete_upload(wb.config.home, upload_id)
 
 
 def source_profile(wb: Workbench) -> SourceProfile:
@@ -288,9 +304,11 @@ def preset_choices() -> dict[str, str]:
 
 def with_current_profile(wb: Workbench, source: DataSource) -> DataSource:
     """``source`` read with the profile saved now (after the bookkeeper changed it)."""
+    import dataclasses
+
     if source.label != "Uploaded POS exports":
         return source
-    return DataSource(source.paths, source.names, source.label, current_source_profile(wb.store))
+    return dataclasses.replace(source, profile=current_source_profile(wb.store))
 
 
 def save_source_options(wb: Workbench, preset: str | None, **options) -> SourceProfile:
