@@ -105,6 +105,7 @@ if "mapping_draft" not in st.session_state:
 draft = st.session_state["mapping_draft"]
 gen = st.session_state["mapping_gen"]
 keys = list(summary.keys)
+unsaved_box = st.empty()  # filled below, once the grids' edits are in the working copy
 
 
 def flagged(frame: pd.DataFrame, rows: pd.Series, columns: list[str]):
@@ -130,6 +131,13 @@ def _set_one() -> None:
     is_deposit, method = um.method_for_deposit_label(keys, label)
     row = None if is_deposit else um.key_for_label(keys, label)
     draft = st.session_state["mapping_draft"]
+    now = um.current_account_choice(draft, keys, label)
+    confirmed = is_deposit or st.session_state.get("one_none_ok")  # deposit None: journal's
+    if account == um.NONE and now != um.NONE and not confirmed:
+        st.session_state["mapping_error"] = (
+            f"{label} stays mapped to {now}: tick 'Yes, leave it unmapped' to set it to None."
+        )
+        return
     try:
         if is_deposit:
             _replace_draft(um.with_deposit(draft, settings, method, account))
@@ -141,6 +149,18 @@ def _set_one() -> None:
 
 def _set_one_item() -> None:
     item_key = um.item_key_for_label(keys, st.session_state["one_item_row"])
+    now = um.current_item_choice(st.session_state["mapping_draft"], keys,
+                                 st.session_state["one_item_row"])  # fmt: skip
+    if (
+        st.session_state["one_item"] == um.NONE
+        and now != um.NONE
+        and not st.session_state.get("one_item_none_ok")
+    ):
+        st.session_state["item_error"] = (
+            f"{st.session_state['one_item_row']} stays on the Item {now}: tick 'Yes, leave it "
+            "unmapped' to set it to None."
+        )
+        return
     try:
         if item_key is not None:
             _replace_draft(
@@ -229,9 +249,23 @@ with st.container(border=True):
     c1, c2, c3 = st.columns([2, 2, 1], vertical_alignment="bottom")
     one_rows = [r["POS amount"] for r in rows]
     one_rows += [um.deposit_label(m) for m in um.payment_methods(keys)]
-    c1.selectbox("POS amount or receipt deposit", one_rows, key="one_row")
-    c2.selectbox("QuickBooks account", um.account_choices(settings), key="one_account")
+    one = c1.selectbox("POS amount or receipt deposit", one_rows, key="one_row")
+    choices = um.account_choices(settings)
+    now = um.current_account_choice(draft, keys, one)
+    seen = st.session_state.get("_one_seen")  # (row, its account, what the box was set to)
+    if seen is None or (
+        seen[:2] != (one, now) and st.session_state.get("one_account") == seen[2]
+    ):  # another row (or its account changed): start from its account, unless just picked
+        st.session_state["one_account"] = now if now in choices else um.NONE
+    st.session_state["_one_seen"] = (one, now, st.session_state["one_account"])
+    c2.selectbox("QuickBooks account", choices, key="one_account")
     c3.button("Set", on_click=_set_one)
+    if (
+        st.session_state["one_account"] == um.NONE
+        and now != um.NONE
+        and not one.startswith(um.DEPOSIT_PREFIX)
+    ):
+        st.checkbox("Yes, leave it unmapped (None: not sent)", key="one_none_ok")
     st.caption(f"For a '{um.DEPOSIT_PREFIX}...' row, None means {um.SAME_AS_JOURNAL}.")
 
 # --- classes, locations, items ------------------------------------------------------------
@@ -314,9 +348,21 @@ else:
     with st.container(border=True):
         st.markdown("**Set one Item** (keyboard- and screen-reader-friendly)")
         i1, i2, i3 = st.columns([2, 2, 1], vertical_alignment="bottom")
-        i1.selectbox("Sales-receipt line", list(item_frame["POS amount"]), key="one_item_row")
-        i2.selectbox("QuickBooks Item", um.item_choices(settings), key="one_item")
+        line = i1.selectbox(
+            "Sales-receipt line", list(item_frame["POS amount"]), key="one_item_row"
+        )
+        item_choices = um.item_choices(settings)
+        now_item = um.current_item_choice(draft, keys, line)
+        seen = st.session_state.get("_one_item_seen")
+        if seen is None or (
+            seen[:2] != (line, now_item) and st.session_state.get("one_item") == seen[2]
+        ):
+            st.session_state["one_item"] = now_item if now_item in item_choices else um.NONE
+        st.session_state["_one_item_seen"] = (line, now_item, st.session_state["one_item"])
+        i2.selectbox("QuickBooks Item", item_choices, key="one_item")
         i3.button("Set Item", on_click=_set_one_item, key="set_one_item")
+        if st.session_state["one_item"] == um.NONE and now_item != um.NONE:
+            st.checkbox("Yes, leave it unmapped (None: not sent)", key="one_item_none_ok")
         if err := st.session_state.pop("item_error", None):
             st.error(md_escape(err))
 
@@ -460,17 +506,33 @@ with st.expander("Outlet codes in DocNumbers"):
         st.success(done)
 
 # --- save ---------------------------------------------------------------------------------
-st.divider()
-if st.button("Save Settings", type="primary"):
-    saved = services.save_mapping(wb, draft)
+
+
+def _save() -> None:
+    saved = services.save_mapping(wb, st.session_state["mapping_draft"])
     st.session_state["mapping_draft"] = saved
-    st.success(f"Mapping saved (version {saved.version}).")
+    st.session_state["mapping_saved"] = saved.version
+
+
+st.divider()
+saved_now = services.saved_mapping(wb)
+unsaved = um.unsaved_changes(draft, saved_now)
+if unsaved:
+    unsaved_box.warning(
+        "**Unsaved changes.** Preview & Send uses the saved mapping "
+        f"(version {saved_now.version}) until you press Save Settings."
+    )
+st.button("Save Settings", type="primary", on_click=_save)
+if unsaved:
+    st.caption("Changes not saved yet.")
+if (version := st.session_state.pop("mapping_saved", None)) is not None:
+    st.success(f"Mapping saved (version {version}).")
     for doc_type in ("journal", "receipt"):
-        blocking = [i for i in services.mapping_issues(wb, saved, summary, doc_type) if i.blocking]
+        blocking = [i for i in services.mapping_issues(wb, draft, summary, doc_type) if i.blocking]
         label = {"journal": "journal entries", "receipt": "sales receipts"}[doc_type]
         if blocking:
             st.warning(
-                f"**{len(blocking)} thing(s) block sending {label}:**\n\n"
+                f"**{um.count_problems(len(blocking))} {'blocks' if len(blocking) == 1 else 'block'} sending {label}:**\n\n"
                 + "\n".join(f"- {md_escape(i.message)}" for i in blocking)
             )
         else:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 import plotly.express as px
 import streamlit as st
 from posbooks import services
 from posbooks.app import columns as uc
+from posbooks.app import mapping as um
 from posbooks.app import preview as up
+from posbooks.app import state as keep_state
 from posbooks.app.format import chart_label, date_label, md_escape, money
 
 if "workbench" not in st.session_state:  # a bookmarked page opened before app.py first ran
@@ -16,20 +20,51 @@ wb: services.Workbench = st.session_state["workbench"]
 st.title("Preview & Send")
 
 # --- data source ------------------------------------------------------------------------
-kind = st.radio("Data source", ["Sample data", "Uploaded POS exports"], horizontal=True)
-if kind == "Sample data":
+ss = st.session_state
+pending_send = ss.pop("pv_send", None)  # what was on screen when Send was pressed
+SAMPLE, UPLOADED = "Sample data", "Uploaded POS exports"
+uploads = services.list_uploads(wb)
+upload_ids = [u.id for u in uploads]
+
+
+def _save_new_upload() -> None:
+    files = ss.get("pv_files") or []
+    if files:  # the new files become the upload shown; the list keeps the earlier ones
+        saved = services.save_uploads(wb, [(f.name, f.getvalue()) for f in files])
+        ss["pv_upload"] = saved.upload_id
+
+
+def _delete_upload() -> None:
+    services.delete_upload(wb, ss.get("pv_upload", ""))
+    keep_state.forget(ss, "pv_upload")
+
+
+keep_state.restore(ss, "pv_kind", SAMPLE, lambda v: v if v in (SAMPLE, UPLOADED) else None)
+kind = st.radio("Data source", [SAMPLE, UPLOADED], horizontal=True, key="pv_kind")
+if kind == SAMPLE:
     source = services.sample_source()
 else:
-    files = st.file_uploader(
-        "POS exports (CSV, Parquet or Excel; several files at once)",
+    st.file_uploader(
+        "Add POS exports (CSV, Parquet or Excel; several files at once)",
         type=["csv", "parquet", "xlsx"],
         accept_multiple_files=True,
+        key="pv_files",
+        on_change=_save_new_upload,
     )
-    if not files:
+    uploads = services.list_uploads(wb)  # with the one just added
+    upload_ids = [u.id for u in uploads]
+    if not uploads:
         st.info("Upload one or more POS export files to preview them.")
         st.stop()
-    source = services.save_uploads(wb, [(f.name, f.getvalue()) for f in files])
-st.session_state["data_source"] = source  # the Mapping page lists this source's amounts
+    names = {u.id: up.upload_label(u) for u in uploads}
+    keep_state.restore(ss, "pv_upload", upload_ids[0], lambda v: v if v in names else None)
+    u1, u2 = st.columns([5, 1], vertical_alignment="bottom")
+    chosen = u1.selectbox("Upload", upload_ids, format_func=names.get, key="pv_upload")
+    u2.button("Delete this upload", on_click=_delete_upload, help=up.UPLOAD_RETENTION)
+    source = services.upload_source(wb, chosen)
+    if source is None:  # deleted in another tab meanwhile
+        st.rerun()
+ss["data_source"] = source  # the Mapping page lists this source's amounts
 
 with st.spinner("Checking the POS export ..."):
     summary = services.summarize_source(source)
@@ -116,6 +151,7 @@ if not summary.ok:
                         "uploads with this header are read through it."
                     )
                     st.rerun()
+    keep_state.keep(ss, "pv_kind", "pv_upload")
     st.stop()
 if saved_note := st.session_state.pop("colmap_saved", None):
     st.success(md_escape(saved_note))
@@ -124,13 +160,35 @@ for line in summary.recognised:  # e.g. "Square export: items + transactions, 31
     st.caption(md_escape(line))
 
 # --- what to preview ----------------------------------------------------------------------
+first, last = summary.first_day, summary.last_day
+
+
+def _day(value):
+    return value if isinstance(value, date) and first <= value <= last else None
+
+
+keep_state.restore(ss, "pv_type", "Journal Entry")
+keep_state.restore(ss, "pv_from", last, _day)
+# a To still on or after From is kept when From changes; else it follows From
+keep_state.restore(
+    ss, "pv_to", ss["pv_from"], lambda v: v if _day(v) and v >= ss["pv_from"] else None
+)
+keep_state.restore(
+    ss,
+    "pv_outlets",
+    list(summary.outlets),
+    lambda v: [o for o in v if o in summary.outlets] or None if isinstance(v, list) else None,
+)
 c1, c2, c3, c4 = st.columns([2, 1, 1, 3])
-doc_label = c1.radio("Report type", ["Journal Entry", "Sales Receipt"], horizontal=True)
+doc_label = c1.radio(
+    "Report type", ["Journal Entry", "Sales Receipt"], horizontal=True, key="pv_type"
+)
 doc_type = "journal" if doc_label == "Journal Entry" else "receipt"
-limits = {"min_value": summary.first_day, "max_value": summary.last_day}
-date_from = c2.date_input("From", value=summary.last_day, **limits)
-date_to = c3.date_input("To", value=date_from, **limits)
-outlets = c4.multiselect("Outlets", list(summary.outlets), default=list(summary.outlets))
+limits = {"min_value": first, "max_value": last, "format": "DD/MM/YYYY"}
+date_from = c2.date_input("From", key="pv_from", **limits)
+date_to = c3.date_input("To", key="pv_to", **limits)
+outlets = c4.multiselect("Outlets", list(summary.outlets), key="pv_outlets")
+keep_state.keep(ss, "pv_kind", "pv_upload", "pv_type", "pv_from", "pv_to", "pv_outlets")
 if date_to < date_from:
     st.error("The To date is before the From date: pick a To date on or after From.")
     st.stop()
@@ -232,6 +290,12 @@ if last_request == request:  # only for what is shown now
             st.warning(text)
         else:
             st.error(text)
+saved_mapping = services.saved_mapping(wb)
+if um.unsaved_changes(ss.get("mapping_draft"), saved_mapping):
+    st.info(
+        "The Mapping page has changes that are not saved: this preview and Send use the saved "
+        f"mapping, version {saved_mapping.version}. Press Save Settings on Mapping to use them."
+    )
 for reason in pv.blockers:
     st.warning(md_escape(reason))
 for note in pv.notes:
@@ -241,12 +305,20 @@ label = (
     if pv.ready
     else "Send to QuickBooks"
 )
-if st.button(
+st.button(
     label,
     type="primary",
     disabled=not pv.can_send,
     help=md_escape(pv.blockers[0]) if pv.blockers else None,
-):
+    on_click=lambda shown: ss.update(pv_send=shown),
+    args=(request,),  # what this button says, to send nothing else
+)
+if pending_send is not None and pending_send != request:
+    st.warning(
+        "Nothing was sent: the period, report type or outlets changed as Send was pressed. "
+        "The preview above now shows what Send will send; press Send again to send it."
+    )
+elif pending_send is not None and pv.can_send:
     bar = st.progress(0.0, text="Sending ...") if len(result.entries) > 1 else None
 
     def _progress(done: int, total: int, outcome: services.PostOutcome) -> None:
@@ -263,9 +335,9 @@ if st.button(
             sent = services.send_period(
                 wb, summary, date_from, date_to, outlets, doc_type, progress=_progress
             )
-            st.session_state["last_send"] = (request, sent, None)
+            ss["last_send"] = (request, sent, None)
     except services.SendStopped as exc:  # keep what was done before QuickBooks said no
-        st.session_state["last_send"] = (request, exc.sent, str(exc))
+        ss["last_send"] = (request, exc.sent, str(exc))
         st.rerun()
     except services.WorkbenchError as exc:
         st.error(md_escape(exc))

@@ -146,7 +146,7 @@ def test_the_one_row_control_sets_a_receipt_deposit_and_save_validates_it(connec
     assert "cannot hold it as a deposit account" in voucher["Status"]
     next(b for b in at.button if b.label == "Save Settings").click().run()
     shown = texts(at)
-    assert "block sending sales receipts" in shown
+    assert "blocks sending sales receipts" in shown
     assert "Payment - Voucher is mapped to" in shown and "deposit account" in shown
     assert "Nothing blocks sending journal entries." in shown  # journals are unaffected
     assert "Voucher" not in _saved().deposits
@@ -185,8 +185,13 @@ def test_the_one_row_item_control_unmaps_and_maps_an_item_and_save_says_so(conne
     next(b for b in at.button if b.label == "Use suggestions").click().run()
     labels = [b.label for b in at.button]
     assert labels.count("Set") == 1 and "Set Item" in labels  # each control's button is named apart
-    at.selectbox(key="one_item_row").set_value("Tax - SST6")
-    at.selectbox(key="one_item").set_value("None")
+    at.selectbox(key="one_item_row").set_value("Tax - SST6").run()
+    assert at.selectbox(key="one_item").value == "SST6"  # starts from the line's Item now
+    at.selectbox(key="one_item").set_value("None").run()
+    at.button(key="set_one_item").click().run()  # None without confirming changes nothing
+    assert _items(at).loc["Tax - SST6", "Item"] == "SST6"
+    assert "tick 'Yes, leave it unmapped'" in texts(at)
+    at.checkbox(key="one_item_none_ok").check()
     at.button(key="set_one_item").click().run()
     assert not at.exception
     sst6 = _items(at).loc["Tax - SST6"]
@@ -194,7 +199,7 @@ def test_the_one_row_item_control_unmaps_and_maps_an_item_and_save_says_so(conne
     assert sst6["Status"] == "SUGGESTED (blocks receipts)"
     next(b for b in at.button if b.label == "Save Settings").click().run()
     shown = texts(at)
-    assert "1 thing(s) block sending sales receipts" in shown
+    assert "1 problem blocks sending sales receipts" in shown
     assert "Tax - SST6 has no QuickBooks Item for sales receipts" in shown
     assert "Nothing blocks sending journal entries." in shown  # journals use no Items
     assert "tax:SST6" not in _saved().items
@@ -222,3 +227,30 @@ def test_outlet_codes_are_shown_and_one_can_be_chosen_before_the_first_send(work
     assert not at.exception
     assert "KLCC now has code KL." in texts(at)
     assert at.dataframe[-1].value.set_index("Outlet").loc["KLCC", "Code"] == "KL"
+
+
+def test_unsaved_changes_are_shown_until_save_settings(connected):
+    at = _refreshed(connected)
+    assert "Unsaved changes" not in texts(at)
+    next(b for b in at.button if b.label == "Use suggestions").click().run()
+    assert "Unsaved changes" in texts(at) and "saved mapping (version 0)" in texts(at)
+    next(b for b in at.button if b.label == "Save Settings").click().run()
+    assert "Unsaved changes" not in texts(at)
+    assert "Mapping saved (version 1)." in texts(at)
+
+
+def test_set_one_row_starts_from_the_rows_account(connected):
+    at = _refreshed(connected)
+    next(b for b in at.button if b.label == "Use suggestions").click().run()
+    accounts = at.data_editor[0].value.set_index("POS amount")
+    at.selectbox(key="one_row").set_value("Payment - Cash").run()
+    assert (
+        at.selectbox(key="one_account").value
+        == accounts.loc["Payment - Cash", "QuickBooks account"]
+    )
+    next(b for b in at.button if b.label == "Set").click().run()  # Set as it stands: no change
+    after = at.data_editor[0].value.set_index("POS amount")
+    assert (
+        after.loc["Payment - Cash", "QuickBooks account"]
+        == accounts.loc["Payment - Cash", "QuickBooks account"]
+    )

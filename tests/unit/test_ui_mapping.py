@@ -330,3 +330,29 @@ def test_tax_code_and_line_tax_tables_round_trip_to_the_mapping():
     issues = check_mapping(mapping, settings, keys, "receipt")
     status = {r["POS tax code"]: r["Status"] for r in um.tax_code_rows(keys, mapping, None, issues)}
     assert status["SST6"].startswith("PROBLEM: POS tax code SST6 taxes no line")
+
+
+def test_the_one_row_controls_start_from_the_rows_current_value():
+    from posbooks.app.mapping import (
+        NONE,
+        current_account_choice,
+        current_item_choice,
+        deposit_label,
+        unsaved_changes,
+    )
+    from posbooks.core.model import Mapping, Ref
+
+    keys = [("sales", "Food"), ("payment", "Cash"), ("payment", "Voucher")]
+    mapping = Mapping(
+        accounts={("sales", "Food"): Ref("1", "Food Sales"), ("payment", "Cash"): Ref("2", "Cash")},
+        items={"Food": Ref("9", "Food")},
+        deposits={"Voucher": Ref("3", "Undeposited Funds")},
+        version=4,
+    )
+    assert current_account_choice(mapping, keys, "Sales - Food") == "Food Sales"
+    assert current_account_choice(mapping, keys, "Payment - Voucher") == NONE
+    assert current_account_choice(mapping, keys, deposit_label("Voucher")) == "Undeposited Funds"
+    assert current_item_choice(mapping, keys, "Sales - Food") == "Food"
+    assert not unsaved_changes(Mapping(accounts=dict(mapping.accounts), items=dict(mapping.items),
+                                       deposits=dict(mapping.deposits)), mapping)  # fmt: skip
+    assert unsaved_changes(Mapping(), mapping)

@@ -580,3 +580,31 @@ def with_line_taxes_table(mapping: Mapping, keys: Iterable[Key], rows: list[dict
     for row in rows:
         mapping = with_line_tax(mapping, keys, row["Line"], row.get("POS tax code") or UNTAXED)
     return mapping
+
+
+def unsaved_changes(draft: Mapping | None, saved: Mapping) -> bool:
+    """True when the working copy differs from the saved mapping (its version aside)."""
+    return draft is not None and replace(draft, version=0) != replace(saved, version=0)
+
+
+def current_account_choice(mapping: Mapping, keys: Iterable[Key], label: str) -> str:
+    """What the one-row control's account box starts from for row ``label``: its account now."""
+    is_deposit, method = method_for_deposit_label(keys, label)
+    if is_deposit:
+        ref = mapping.deposits.get(method or "")
+    else:
+        row = key_for_label(keys, label)
+        ref = mapping.accounts.get(row) if row is not None else None
+    return ref.name if ref else NONE
+
+
+def current_item_choice(mapping: Mapping, keys: Iterable[Key], label: str) -> str:
+    """What the one-Item control starts from for line ``label``: its own Item now."""
+    item_key = item_key_for_label(keys, label)
+    ref = mapping.items.get(item_key) if item_key is not None else None
+    return ref.name if ref else NONE
+
+
+def count_problems(count: int) -> str:
+    """``1 problem`` / ``3 problems``."""
+    return f"{count} problem" if count == 1 else f"{count} problems"

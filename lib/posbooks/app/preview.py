@@ -218,3 +218,20 @@ def period_title(date_from, date_to) -> str:
     if date_from == date_to:
         return f"on {date_label(date_from)}"
     return f"{date_label(date_from)} to {date_label(date_to)}"
+
+
+UPLOAD_RETENTION = (
+    "posbooks keeps the 20 most recent uploads in this home (POSBOOKS_HOME/uploads); a newer "
+    "one deletes the oldest. Deleting an upload does not touch what was sent to QuickBooks."
+)
+
+
+def _size(size: int) -> str:
+    return f"{size / 1_048_576:,.1f} MB" if size >= 1_048_576 else f"{max(size // 1024, 1):,} kB"
+
+
+def upload_label(upload) -> str:
+    """``klcc.csv, bangsar.csv · saved Fri 20 Nov 2026 14:02 UTC · 812 kB``."""
+    names = ", ".join(upload.names)
+    when = f"{date_label(upload.saved_at)} {upload.saved_at:%H:%M} UTC"
+    return f"{names} · saved {when} · {_size(upload.size)}"
