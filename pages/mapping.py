@@ -298,8 +298,8 @@ elif settings.preferences.class_tracking:
     new_draft = replace(new_draft, classes=classes)
 else:
     st.info(
-        "Class tracking is off in QuickBooks, so categories cannot be booked to classes. "
-        + md_escape(services.TRACK_CLASSES_STEPS)
+        "Class tracking is off in QuickBooks, so classes are not sent. Classes mapped before "
+        "are kept and sent again once it is on. " + md_escape(services.TRACK_CLASSES_STEPS)
     )
 
 st.subheader("Locations (outlet -> Location)")

@@ -24,6 +24,7 @@ from posbooks.core.mapping_rules import (  # noqa: F401 - TRACK_*: the Mapping p
     TRACK_CLASSES_STEPS,
     TRACK_LOCATIONS_STEPS,
     check_mapping,
+    mapping_to_send,
     suggest_mapping,
 )
 from posbooks.core.model import DayTotals, Issue, JournalDraft, Mapping, ReceiptDraft
@@ -563,7 +564,8 @@ def preview_period(
     """
     from posbooks.posting import plan as posting
 
-    mapping = saved_mapping(wb)
+    settings = current_settings(wb)
+    mapping = mapping_to_send(saved_mapping(wb), settings)  # classes off: not sent, not shown
     result = preview(
         list(summary.source.paths),
         date_from,
@@ -581,12 +583,12 @@ def preview_period(
     elif not status.connected:
         view.blockers.append("QuickBooks is not connected: go to Connect first.")
     keys = {(t.source, t.key) for day in result.day_totals for t in day.totals}
-    settings = current_settings(wb)
-    issues = check_mapping(mapping, settings, keys, doc_type, outlets=outlets)
+    issues = check_mapping(saved_mapping(wb), settings, keys, doc_type, outlets=outlets)
+    view.notes += [i.message for i in issues if not i.blocking]
     issues = [i for i in issues if i.blocking]
     if issues:
         view.blockers.append(
-            f"The mapping is not complete: {len(issues)} thing(s) to fix on the Mapping page, "
+            f"The mapping is not complete: {_problems(len(issues))} to fix on the Mapping page, "
             f"e.g. {issues[0].message}"
         )
     # the preview's own totals: no second query over the exports on every rerun
@@ -619,9 +621,18 @@ def preview_period(
         )
     elif blocked and not issues:
         view.notes.append(
-            f"{len(blocked)} document(s) cannot be sent and will be skipped: " + blocked[0].message
+            (
+                "1 document cannot be sent and will be skipped: "
+                if len(blocked) == 1
+                else f"{len(blocked)} documents cannot be sent and will be skipped: "
+            )
+            + blocked[0].message
         )
     return view
+
+
+def _problems(count: int) -> str:
+    return "1 problem" if count == 1 else f"{count} problems"
 
 
 def sales_by_outlet_category(days: Sequence[DayTotals]) -> list[tuple[str, str, Decimal]]:

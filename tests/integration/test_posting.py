@@ -174,15 +174,16 @@ def test_an_unmapped_payment_method_blocks_the_day_and_nothing_reaches_quickbook
     assert ledger_rows(home.store) == []
 
 
-def test_classes_mapped_while_class_tracking_is_off_block_with_the_steps(home: Home):
+def test_classes_mapped_while_class_tracking_is_off_are_left_out_not_blocking(home: Home):
+    """As the POS vendor's integration does: no classes while QuickBooks does not track them."""
     from posbooks.qbo.settings import refresh_settings
 
     home.handle.admin("preferences", {"class_tracking": False})
     refresh_settings(home.config, home.store)
     (outcome,) = home.send(DAY1, outlets=["Mont Kiara"])
-    assert outcome.status == "blocked"
-    assert "Track classes" in outcome.message
-    assert documents_in_quickbooks(home.handle, "journal") == []
+    assert outcome.status == "created", outcome.message
+    (entry,) = documents_in_quickbooks(home.handle, "journal")
+    assert all("ClassRef" not in ln["JournalEntryLineDetail"] for ln in entry["Line"])
 
 
 def test_bad_pos_input_sends_nothing_at_all(home: Home, tmp_path: Path):

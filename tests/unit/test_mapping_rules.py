@@ -205,7 +205,7 @@ def test_classes_while_class_tracking_is_off_say_how_to_turn_it_on():
     settings = replace(SETTINGS, preferences=Preferences(location_tracking=True))
     mapping = suggest_mapping(A_DAYS_KEYS, SETTINGS, outlets=OUTLETS)
     issues = check_mapping(mapping, settings, A_DAYS_KEYS, outlets=OUTLETS)
-    assert [i.code for i in issues] == ["class_tracking_off"]
+    assert [(i.code, i.blocking) for i in issues] == [("class_tracking_off", False)]
     assert "Settings > Account and settings > Advanced > Categories > Track classes" in (
         issues[0].message
     )
@@ -240,3 +240,16 @@ def test_without_fetched_settings_only_unmapped_rows_are_checked():
         ("unmapped", True),
         ("settings_missing", False),
     ]
+
+
+def test_classes_are_kept_but_not_sent_while_class_tracking_is_off():
+    from posbooks.core.mapping_rules import mapping_to_send
+
+    off = replace(SETTINGS, preferences=Preferences(location_tracking=True))
+    mapping = suggest_mapping(A_DAYS_KEYS, SETTINGS, outlets=OUTLETS)
+    assert mapping.classes
+    issues = check_mapping(mapping, off, A_DAYS_KEYS, outlets=OUTLETS)
+    assert not [i for i in issues if i.blocking]  # sending is not blocked
+    assert "Classes are not sent while class tracking is off" in issues[0].message
+    assert mapping_to_send(mapping, off).classes == {}
+    assert mapping_to_send(mapping, SETTINGS).classes == mapping.classes  # back when it is on

@@ -443,6 +443,16 @@ def _item_issues(mapping: Mapping, settings: QboSettings | None, keys: set[Key])
     return issues
 
 
+def mapping_to_send(mapping: Mapping, settings: QboSettings | None) -> Mapping:
+    """What is sent of ``mapping``: its classes only while QuickBooks tracks classes.
+
+    The saved mapping keeps them, so they are sent again once tracking is turned back on.
+    """
+    if settings is None or settings.preferences.class_tracking or not mapping.classes:
+        return mapping
+    return replace(mapping, classes={})
+
+
 def _class_issues(
     mapping: Mapping, settings: QboSettings, categories: set[str], doc_type: str
 ) -> list[Issue]:
@@ -451,12 +461,13 @@ def _class_issues(
         return []
     prefs = settings.preferences
     names = ", ".join(sorted(used))
-    if not prefs.class_tracking:
+    if not prefs.class_tracking:  # kept in the mapping, left out of what is sent
         return [
             Issue(
                 "class_tracking_off",
-                f"Classes are mapped for {names}, but class tracking is off in QuickBooks, "
-                f"which would refuse them. {TRACK_CLASSES_STEPS} Or remove the classes.",
+                f"Classes are not sent while class tracking is off in QuickBooks (mapped for "
+                f"{names}; they are kept and sent again once it is on). {TRACK_CLASSES_STEPS}",
+                blocking=False,
             )
         ]
     if doc_type == "receipt" and not prefs.class_tracking_per_line:

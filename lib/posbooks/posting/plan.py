@@ -269,7 +269,10 @@ def post_days(
     if doc_type not in ("journal", "receipt"):
         raise ValueError(f"doc_type must be journal or receipt, not {doc_type!r}")
     policy = policy or RetryPolicy.from_env()
-    mapping, settings = current_mapping(store), current_settings(store)
+    from posbooks.core.mapping_rules import mapping_to_send
+
+    settings = current_settings(store)
+    mapping = mapping_to_send(current_mapping(store), settings)  # classes off: not sent
     plan = plan_documents(days, mapping, settings, doc_type, period_numbers(store, days))
     if not allow_both_types:
         plan = _block_days_sent_as_other_type(config, store, plan, doc_type)

@@ -210,9 +210,11 @@ def _pos_now(
     exports = open_sources([Path(s) for s in sources], names=names, store=store)
     exports.raise_if_rejected()
     days = daily_totals(exports, date_from, date_to, outlets=list(outlets) if outlets else None)
-    mapping, settings = current_mapping(store), current_settings(store)
+    from posbooks.core.mapping_rules import mapping_to_send
     from posbooks.posting.plan import period_numbers
 
+    settings = current_settings(store)
+    mapping = mapping_to_send(current_mapping(store), settings)  # as the sender sends it
     pos = _Pos(version=mapping.version, numbers=period_numbers(store, days),
                export_ties=tuple(export_ties(exports, days)))  # fmt: skip
     # one draft per document, checked as the sender would; no payload is built to compare

@@ -60,7 +60,10 @@ def _saved_mapping() -> tuple[Mapping | None, SourceProfile | None]:
             return None, None
         store = open_store(config)
         try:
-            mapping = current_mapping(store)
+            from posbooks.core.mapping_rules import mapping_to_send
+            from posbooks.qbo.settings import current_settings
+
+            mapping = mapping_to_send(current_mapping(store), current_settings(store))
             profile = current_source_profile(store)
         finally:
             store.close()
