@@ -191,7 +191,9 @@ if err := st.session_state.pop("mapping_error", None):
 
 st.caption(
     "A SUGGESTED (not yet applied) or UNMAPPED row blocks sending until it has an account; "
-    "its Status says which documents. Use suggestions applies every suggestion."
+    "its Status says which documents. Use suggestions applies every suggestion. "
+    f"'{um.NOT_SENT}' leaves an account type out on purpose, as the POS's own integration "
+    "does: a day with an amount of it balances through Over/short."
 )
 rows = um.account_rows(keys, draft, suggestion, issues)
 frame = pd.DataFrame(rows)

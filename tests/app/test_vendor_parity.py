@@ -48,3 +48,48 @@ def test_classes_are_not_sent_while_class_tracking_is_off_and_come_back(connecte
     at.multiselect[0].set_value(["KLCC"]).run()
     assert _journal_classes(at)  # the saved classes are back
     assert "Classes are not sent" not in texts(at)
+
+
+def _set_tips_not_sent_and_save(connected, *, over_short: bool = True):
+    at = open_page("mapping")
+    next(b for b in at.button if b.label == "Refresh QuickBooks Online Settings").click().run()
+    next(b for b in at.button if b.label == "Use suggestions").click().run()
+    at.selectbox(key="one_row").set_value("Tips").run()
+    at.selectbox(key="one_account").set_value("None (not sent)").run()
+    next(b for b in at.button if b.label == "Set").click().run()
+    if not over_short:
+        at.selectbox(key="one_row").set_value("Over/short").run()
+        at.selectbox(key="one_account").set_value("None").run()
+        at.checkbox(key="one_none_ok").check()
+        next(b for b in at.button if b.label == "Set").click().run()
+    tips = at.data_editor[0].value.set_index("POS amount").loc["Tips"]
+    assert tips["Status"] == "not sent (None on purpose)"
+    next(b for b in at.button if b.label == "Save Settings").click().run()
+    assert not at.exception
+    return at
+
+
+def test_an_account_type_set_to_none_is_left_out_and_balanced_through_over_short(connected):
+    _set_tips_not_sent_and_save(connected)
+    at = open_page("preview_send")
+    at.multiselect[0].set_value(["Bangsar"]).run()
+    shown = texts(at)
+    assert "Left out, set to None (not sent): Tips" in shown, shown
+    assert "the day balances through Over/short" in shown
+    assert not _send_button(at).disabled, shown
+    _send_button(at).click().run()
+    assert "sent to QuickBooks as Journal Entry" in texts(at)
+    config = load_config()
+    (entry,) = open_gateway(config, open_store(config)).query("JournalEntry", "")
+    described = " ".join(ln.get("Description", "") for ln in entry["Line"])
+    assert "Tips" not in described and "Over/short" in described
+
+
+def test_an_account_type_set_to_none_without_over_short_blocks_the_day_saying_why(connected):
+    _set_tips_not_sent_and_save(connected, over_short=False)
+    at = open_page("preview_send")
+    at.multiselect[0].set_value(["Bangsar"]).run()
+    send = _send_button(at)
+    assert send.disabled
+    shown = texts(at)
+    assert "so the day is off by" in shown and "map Over/short to an account" in shown

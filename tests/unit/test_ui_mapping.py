@@ -8,6 +8,7 @@ from posbooks.app.mapping import (
     ITEM_UNMAPPED,
     MAPPED,
     NONE,
+    NOT_SENT,
     SAME_AS_JOURNAL,
     account_choices,
     account_rows,
@@ -102,8 +103,8 @@ def test_a_payment_with_its_own_deposit_account_blocks_only_journal_entries():
 
 
 def test_choices_offer_none_and_only_active_accounts():
-    assert account_choices(SETTINGS) == [NONE, "Sales - Food", "Undeposited Funds"]
-    assert account_choices(None) == [NONE]
+    assert account_choices(SETTINGS) == [NONE, NOT_SENT, "Sales - Food", "Undeposited Funds"]
+    assert account_choices(None) == [NONE, NOT_SENT]
 
 
 def test_choosing_an_account_by_name_records_its_id_and_none_unmaps():
@@ -356,3 +357,19 @@ def test_the_one_row_controls_start_from_the_rows_current_value():
     assert not unsaved_changes(Mapping(accounts=dict(mapping.accounts), items=dict(mapping.items),
                                        deposits=dict(mapping.deposits)), mapping)  # fmt: skip
     assert unsaved_changes(Mapping(), mapping)
+
+
+def test_none_on_purpose_is_chosen_shown_and_undone_in_the_accounts_table():
+    from posbooks.app.mapping import NOT_SENT, NOT_SENT_STATUS, account_rows, needs_attention
+    from posbooks.app.mapping import with_account as set_account
+    from posbooks.core.model import Mapping
+
+    keys = [("sales", "Food"), ("tip", None), ("payment", "Cash")]
+    left_out = set_account(Mapping(), SETTINGS, ("tip", None), NOT_SENT)
+    assert left_out.not_sent == {("tip", None)} and ("tip", None) not in left_out.accounts
+    tips = next(r for r in account_rows(keys, left_out) if r["POS amount"] == "Tips")
+    assert (tips["QuickBooks account"], tips["Status"]) == (NOT_SENT, NOT_SENT_STATUS)
+    assert not needs_attention(tips["Status"])
+    back = set_account(left_out, SETTINGS, ("tip", None), "Sales - Food")
+    assert back.not_sent == frozenset() and back.accounts[("tip", None)].name == "Sales - Food"
+    assert set_account(Mapping(), SETTINGS, ("over_short", None), NOT_SENT).not_sent == frozenset()

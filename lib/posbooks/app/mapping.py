@@ -23,6 +23,7 @@ from posbooks.core.qbo_settings import QboSettings
 from posbooks.core.taxcodes import UNTAXED
 
 NONE = "None"  # the select-box choice for "not mapped"
+NOT_SENT = "None (not sent)"  # set to None on purpose: left out of what is sent
 Key = tuple[str, str | None]
 
 # The order a bookkeeper reads a day: money in, what was sold, what reduced it, what is owed.
@@ -40,6 +41,7 @@ KIND_LABEL = dict(KINDS)
 _KIND_RANK = {source: n for n, (source, _) in enumerate(KINDS)}
 
 MAPPED = "mapped"
+NOT_SENT_STATUS = "not sent (None on purpose)"
 UNMAPPED = "UNMAPPED"
 SUGGESTED = "SUGGESTED"  # a suggestion exists but is not applied yet
 OPTIONAL = "optional"
@@ -55,8 +57,8 @@ def account_keys(keys: Iterable[Key]) -> list[Key]:
 def account_choices(settings: QboSettings | None) -> list[str]:
     """Names offered in the account column: "None" then the active accounts by name."""
     if settings is None:
-        return [NONE]
-    return [NONE, *sorted({a.name for a in settings.accounts if a.active})]
+        return [NONE, NOT_SENT]
+    return [NONE, NOT_SENT, *sorted({a.name for a in settings.accounts if a.active})]
 
 
 def blocked(word: str, what: str) -> str:
@@ -72,6 +74,7 @@ def _status(
     *,
     suggested: bool = False,
     blocks: str = "journal entries",
+    not_sent: bool = False,
 ) -> str:
     own = problems.get((source, key))
     if own:
@@ -80,6 +83,8 @@ def _status(
         return MAPPED
     if source == "over_short":
         return OPTIONAL
+    if not_sent:
+        return NOT_SENT_STATUS
     return blocked(SUGGESTED if suggested else UNMAPPED, blocks)
 
 
@@ -103,9 +108,11 @@ def account_rows(
         if source == "payment" and deposit_account_for(mapping, key) is None:
             blocks = "sending"  # journal entries and sales receipts alike
         mapped = account_for(mapping, source, key) is not None
+        left_out = (source, key) in mapping.not_sent
         status = _status(
-            source, key, mapped, problems, suggested=suggested is not None, blocks=blocks
-        )
+            source, key, mapped, problems, suggested=suggested is not None, blocks=blocks,
+            not_sent=left_out,
+        )  # fmt: skip
         if (
             source == "tax"
             and not mapped
@@ -117,7 +124,7 @@ def account_rows(
             {
                 "Kind": KIND_LABEL.get(source, source),
                 "POS amount": row_label(source, key),
-                "QuickBooks account": ref.name if ref else NONE,
+                "QuickBooks account": ref.name if ref else (NOT_SENT if left_out else NONE),
                 "Suggested": suggested.name if suggested else "",
                 "Status": status,
             }
@@ -147,14 +154,19 @@ def _with_accounts(
     for a in reversed(settings.accounts if settings else ()):  # the first of a name wins
         if a.active:
             by_name[a.name] = Ref(a.id, a.name)
+    not_sent = set(mapping.not_sent)
     for row, account_name in changes:
-        if account_name in ("", NONE) or settings is None:
+        not_sent.discard(row)
+        if account_name == NOT_SENT and row[0] != "over_short":
+            accounts.pop(row, None)
+            not_sent.add(row)  # None on purpose: left out of what is sent
+        elif account_name in ("", NONE, NOT_SENT) or settings is None:
             accounts.pop(row, None)
         elif account_name in by_name:
             accounts[row] = by_name[account_name]
         else:
             raise ValueError(f"QuickBooks has no active account named {account_name!r}")
-    return replace(mapping, accounts=accounts)
+    return replace(mapping, accounts=accounts, not_sent=frozenset(not_sent))
 
 
 def with_accounts_table(
@@ -241,7 +253,7 @@ ITEM_UNMAPPED = blocked(UNMAPPED, "receipts")
 
 def needs_attention(status: str) -> bool:
     """Whether a table row's Status should stand out (anything not mapped or optional)."""
-    return not (status.startswith(MAPPED) or status in (OPTIONAL, BY_TAX_CODE))
+    return not (status.startswith(MAPPED) or status in (OPTIONAL, BY_TAX_CODE, NOT_SENT_STATUS))
 
 
 def item_choices(settings: QboSettings | None) -> list[str]:
@@ -281,7 +293,9 @@ def item_rows(
         own = mapping.items.get(item_key)
         booked = receipt_item_for(mapping, *_pos_amount_of(item_key))  # tax/discount fall back
         suggested = suggestion.items.get(item_key) if suggestion else None
-        if item_key in problems:
+        if _pos_amount_of(item_key) in mapping.not_sent:
+            status = NOT_SENT_STATUS
+        elif item_key in problems:
             status = "PROBLEM: " + problems[item_key]
         elif own is not None:
             status = MAPPED
@@ -594,6 +608,8 @@ def current_account_choice(mapping: Mapping, keys: Iterable[Key], label: str) ->
         ref = mapping.deposits.get(method or "")
     else:
         row = key_for_label(keys, label)
+        if row in mapping.not_sent:
+            return NOT_SENT
         ref = mapping.accounts.get(row) if row is not None else None
     return ref.name if ref else NONE
 

@@ -13,7 +13,8 @@ The format (every list optional, ``key`` null for keyless sources)::
                      "account_name": "Undeposited Funds"}],
       "tax_codes": [{"pos_tax_code": "SST6", "tax_code_id": "1", "tax_code_name": "SST6"},
                     {"pos_tax_code": "untaxed", "tax_code_id": "3", "tax_code_name": "OS"}],
-      "line_taxes": [{"line": "Food", "tax_code": "SST6"}]
+      "line_taxes": [{"line": "Food", "tax_code": "SST6"}],
+      "not_sent":  [{"source": "tip", "key": null}]
     }
 
 ``tax_codes`` and ``line_taxes``: tax by tax code (``posbooks.core.taxcodes``); written only
@@ -24,7 +25,8 @@ sales tax on receipts (``Mapping.sales_tax_code``), with ``line_taxes``.
 service_charge, tax, rounding, tip, payment, over_short); key is the category, tax
 code or payment method. ``items`` keys are described in ``posbooks.core.receipts``.
 ``deposits``: where sales receipts of a payment method deposit, when not its journal
-account (``Mapping.deposits``).
+account (``Mapping.deposits``). ``not_sent``: account types set to None on purpose,
+left out of what is sent (``posbooks.core.left_out``); written only when there are some.
 """
 
 from __future__ import annotations
@@ -113,7 +115,19 @@ def mapping_from_json(data: dict[str, Any]) -> Mapping:
         tax_codes=_refs(data, "tax_codes", "pos_tax_code", "tax_code"),
         line_taxes=line_taxes,
         sales_tax_code=_sales_tax_code(data),
+        not_sent=_not_sent(data),
     )
+
+
+def _not_sent(data: dict) -> frozenset[tuple[str, str | None]]:
+    rows = set()
+    for n, entry in enumerate(_entries(data, "not_sent")):
+        where = f"not_sent[{n}]"
+        source = _text(entry, "source", where)
+        if source not in SOURCES or source == "over_short":
+            raise MappingFormatError(f"{where}: {source!r} cannot be set to None (not sent)")
+        rows.add((source, _text(entry, "key", where, optional=True)))
+    return frozenset(rows)
 
 
 def mapping_to_json(mapping: Mapping) -> dict[str, Any]:
@@ -159,5 +173,10 @@ def mapping_to_json(mapping: Mapping) -> dict[str, Any]:
         data["sales_tax_code"] = {"tax_code_id": code.id, "tax_code_name": code.name}
         data["line_taxes"] = [
             {"line": k, "tax_code": c} for k, c in sorted(mapping.line_taxes.items())
+        ]
+    if mapping.not_sent:  # only when used: mappings saved before keep their exact JSON
+        data["not_sent"] = [
+            {"source": s, "key": k}
+            for s, k in sorted(mapping.not_sent, key=lambda sk: source_order((sk, None)))
         ]
     return data

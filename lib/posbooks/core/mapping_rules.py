@@ -144,7 +144,7 @@ def check_mapping(
 
     ``settings`` None (never fetched) checks only what is unmapped, with a reminder.
     """
-    keys = set(keys)
+    keys = set(keys) - mapping.not_sent  # None on purpose: nothing of them is sent
     issues: list[Issue] = []
     for source, key in required_keys(keys, doc_type, taxed_by_code=bool(mapping.tax_codes)):
         if doc_type == "receipt" and source == "payment":

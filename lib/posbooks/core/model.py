@@ -138,6 +138,8 @@ class Mapping:
     # TxnTaxDetail.TxnTaxCodeRef; lines ``line_taxes`` taxes are TAX, the others NON, and the
     # POS tax is the receipt's TotalTax. None: tax on receipts goes to a tax Item line.
     sales_tax_code: Ref | None = None
+    # POS account types set to None on purpose: left out of what is sent (docs/drafts.md)
+    not_sent: frozenset[tuple[str, str | None]] = frozenset()
 
 
 EMPTY_MAPPING = Mapping()

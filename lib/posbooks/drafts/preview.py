@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import posbooks
 from posbooks.core.bulk import cycle_collection_paused
 from posbooks.core.journal import journal_entries, journal_entry_for_day
+from posbooks.core.left_out import note_left_out, without_left_out
 from posbooks.core.mapping_json import MappingFormatError, mapping_from_json
 from posbooks.core.model import (
     CENT,
@@ -92,11 +93,15 @@ def drafts_for_day(
 ) -> list[Draft]:
     """The day's journal entry (one) or sales receipts (one per payment method; with
     ``settings``, as the company takes them: one class per receipt where it tracks classes
-    per transaction only)."""
+    per transaction only), without the account types set to None on purpose (named in
+    each draft's issues)."""
+    day, gone = without_left_out(totals, mapping)
     if doc_type == "journal":
-        return [journal_entry_for_day(totals, mapping)]
+        return [note_left_out(journal_entry_for_day(day, mapping), gone, mapping)]
     if doc_type == "receipt":
-        return receipts_for_company(totals, mapping, settings)
+        return [
+            note_left_out(d, gone, mapping) for d in receipts_for_company(day, mapping, settings)
+        ]
     raise ValueError(f"unknown document type {doc_type!r} (expected journal or receipt)")
 
 
@@ -141,15 +146,21 @@ def _drafts_and_ties(
     """Every day's drafts and their tie-out to the day's POS totals."""
     entries: list[Draft] = []
     ties: list[TieOut] = []
+    # tied to what is sent: types set to None on purpose are named on each draft instead
+    sent = [without_left_out(day, mapping) for day in days] if mapping.not_sent else None
     if doc_type == "journal":  # one batch: per-key look-ups shared by all days
-        for day, entry in zip(days, journal_entries(days, mapping), strict=True):
+        sendable = [d for d, _ in sent] if sent else days
+        for n, (day, entry) in enumerate(
+            zip(sendable, journal_entries(sendable, mapping), strict=True)
+        ):
+            entry = note_left_out(entry, sent[n][1], mapping) if sent else entry
             entries.append(entry)
             ties += tie_out(day, (entry,), doc_type)
         return entries, ties
-    for day in days:
+    for n, day in enumerate(days):
         drafts = drafts_for_day(day, doc_type, mapping)
         entries += drafts
-        ties += tie_out(day, drafts, doc_type)
+        ties += tie_out(sent[n][0] if sent else day, drafts, doc_type)
     return entries, ties
 
 

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 from posbooks.core.docnumbers import DocNumbers, duplicated
 from posbooks.core.errors import WorkbenchError
 from posbooks.core.journal import journal_entry_for_day
+from posbooks.core.left_out import note_left_out, without_left_out
 from posbooks.core.mapping_rules import check_mapping
 from posbooks.core.model import DayTotals, Issue, JournalDraft, Mapping, ReceiptDraft, Ref
 from posbooks.core.qbo_settings import QboSettings, books_closed_message
@@ -129,8 +130,9 @@ def plan_documents(
     """
     planned: list[Planned] = []
     for day in days:
+        sendable, gone = without_left_out(day, mapping)  # types set to None on purpose
         if doc_type == "journal":
-            draft = journal_entry_for_day(day, mapping)
+            draft = note_left_out(journal_entry_for_day(sendable, mapping), gone, mapping)
             if not draft.lines:
                 continue
             messages = blocking_messages(day, draft, mapping, settings)
@@ -142,7 +144,8 @@ def plan_documents(
                     Planned(journal_entry_document(draft, mapping.version, doc_number=number))
                 )
             continue
-        for draft in receipts_for_company(day, mapping, settings):
+        for built in receipts_for_company(sendable, mapping, settings):
+            draft = note_left_out(built, gone, mapping)
             method = draft.payment_method
             messages = blocking_messages(day, draft, mapping, settings)
             kind = draft.doc_type  # "refund" for a method that paid out more than it took
