@@ -100,8 +100,16 @@ for line in summary.recognised:
     st.caption(md_escape(line))
 
 if "mapping_draft" not in st.session_state:
-    st.session_state["mapping_draft"] = services.saved_mapping(wb)
+    saved_first = services.saved_mapping(wb)
+    st.session_state["mapping_draft"] = um.with_day_defaults(
+        saved_first, settings, first=not saved_first.version
+    )  # a new home: one receipt a day, as the POS's own integration sends
     st.session_state["mapping_gen"] = 0
+elif settings is not None and not services.saved_mapping(wb).version:
+    # settings refreshed after the first visit: fill the new home's day deposit account
+    st.session_state["mapping_draft"] = um.with_day_defaults(
+        st.session_state["mapping_draft"], settings, first=False
+    )
 draft = st.session_state["mapping_draft"]
 gen = st.session_state["mapping_gen"]
 keys = list(summary.keys)
@@ -121,7 +129,8 @@ def _replace_draft(mapping) -> None:
 
 def _use_suggestions() -> None:
     try:
-        _replace_draft(services.suggested_mapping(wb, summary, st.session_state["mapping_draft"]))
+        suggested = services.suggested_mapping(wb, summary, st.session_state["mapping_draft"])
+        _replace_draft(um.with_day_defaults(suggested, settings, first=False))
     except services.WorkbenchError as exc:
         st.session_state["mapping_error"] = str(exc)
 
@@ -215,8 +224,63 @@ edited = st.data_editor(
 )
 new_draft = um.with_accounts_table(draft, settings, keys, edited.to_dict("records"))
 
+st.subheader("Sales receipts")
+
+
+def _set_grouping(widget: str, deposit: bool) -> None:
+    draft = st.session_state["mapping_draft"]
+    grouping = draft.receipt_grouping if deposit else st.session_state[widget]
+    name = (
+        st.session_state[widget]
+        if deposit
+        else (draft.day_deposit.name if draft.day_deposit else um.NONE)
+    )
+    try:
+        st.session_state["mapping_draft"] = um.with_receipt_grouping(
+            draft, settings, grouping, name
+        )
+    except ValueError as exc:  # an account QuickBooks no longer has (settings refreshed)
+        st.session_state["mapping_error"] = str(exc)
+
+
+g1, g2 = st.columns([3, 2], vertical_alignment="bottom")
+grouping = draft.receipt_grouping
+# keyed by the working copy's value: Use suggestions or another tab's change redraws them
+grouping_key = f"grouping_{gen}_{grouping}"
+g1.radio(
+    "Send sales receipts as",
+    list(um.GROUPINGS),
+    index=list(um.GROUPINGS).index(grouping),
+    format_func=um.GROUPINGS.get,
+    key=grouping_key,
+    on_change=_set_grouping,
+    args=(grouping_key, False),
+)
+day_choices = um.day_deposit_choices(settings)
+day_now = draft.day_deposit.name if draft.day_deposit else um.NONE
+deposit_key = f"day_deposit_{gen}_{day_now}"
+g2.selectbox(
+    "Deposit the day's receipt to",
+    day_choices,
+    index=day_choices.index(day_now) if day_now in day_choices else 0,
+    key=deposit_key,
+    disabled=grouping != um.PER_DAY,
+    on_change=_set_grouping,
+    args=(deposit_key, True),
+    help="Undeposited Funds or a clearing account: record the deposits per payment method "
+    "from there in QuickBooks.",
+)
+st.caption(
+    "One receipt a day is what the POS's own integration sends and is easiest to read; "
+    "one per payment method shows each method's takings in QuickBooks, depositing each to "
+    "its own account (the table below). A day already sent one way is not sent the other way."
+)
+if grouping == um.PER_DAY and day_now == um.NONE:
+    st.warning(services.DAY_DEPOSIT_UNMAPPED)
+
 st.subheader("Deposit accounts for sales receipts")
 st.caption(
+    "For one receipt per payment method. "
     "QuickBooks deposits a sales receipt only to a Bank or Other Current Asset account. "
     "A payment method whose journal account is a liability (vouchers, gift cards) needs "
     "its own deposit account here, e.g. a clearing account or Undeposited Funds. "
@@ -518,7 +582,7 @@ def _save() -> None:
 
 st.divider()
 saved_now = services.saved_mapping(wb)
-unsaved = um.unsaved_changes(draft, saved_now)
+unsaved = um.unsaved_changes(draft, saved_now, settings)
 if unsaved:
     unsaved_box.warning(
         "**Unsaved changes.** Preview & Send uses the saved mapping "

@@ -291,7 +291,7 @@ if last_request == request:  # only for what is shown now
         else:
             st.error(text)
 saved_mapping = services.saved_mapping(wb)
-if um.unsaved_changes(ss.get("mapping_draft"), saved_mapping):
+if um.unsaved_changes(ss.get("mapping_draft"), saved_mapping, services.current_settings(wb)):
     st.info(
         "The Mapping page has changes that are not saved: this preview and Send use the saved "
         f"mapping, version {saved_mapping.version}. Press Save Settings on Mapping to use them."

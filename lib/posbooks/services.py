@@ -20,7 +20,8 @@ import requests
 
 import posbooks
 from posbooks.core.errors import WorkbenchError
-from posbooks.core.mapping_rules import (  # noqa: F401 - TRACK_*: the Mapping page's wording
+from posbooks.core.mapping_rules import (  # noqa: F401 - TRACK_*, DAY_*: Mapping page wording
+    DAY_DEPOSIT_UNMAPPED,
     TRACK_CLASSES_STEPS,
     TRACK_LOCATIONS_STEPS,
     check_mapping,

@@ -135,6 +135,7 @@ def test_receipt_deposit_accounts_are_suggested_applied_and_saved(connected):
 
 def test_the_one_row_control_sets_a_receipt_deposit_and_save_validates_it(connected):
     at = _refreshed(connected)
+    next(r for r in at.radio if r.label == "Send sales receipts as").set_value("per_method").run()
     next(b for b in at.button if b.label == "Use suggestions").click().run()
     # back to the journal account (a liability): QuickBooks would refuse the deposit
     at.selectbox(key="one_row").set_value("Receipt deposit - Voucher")

@@ -93,3 +93,55 @@ def test_an_account_type_set_to_none_without_over_short_blocks_the_day_saying_wh
     assert send.disabled
     shown = texts(at)
     assert "so the day is off by" in shown and "map Over/short to an account" in shown
+
+
+def _save_mapping_page_defaults(connected, grouping: str | None = None):
+    at = open_page("mapping")
+    next(b for b in at.button if b.label == "Refresh QuickBooks Online Settings").click().run()
+    next(b for b in at.button if b.label == "Use suggestions").click().run()
+    radio = next(r for r in at.radio if r.label == "Send sales receipts as")
+    assert radio.value == "per_day"  # a new home sends one receipt a day, like the vendor
+    if grouping:
+        radio.set_value(grouping).run()
+    next(b for b in at.button if b.label == "Save Settings").click().run()
+    assert "Nothing blocks sending sales receipts." in texts(at), texts(at)
+
+
+def test_one_sales_receipt_per_outlet_and_day_to_undeposited_funds_sent_exactly_once(connected):
+    from posbooks import services
+
+    _save_mapping_page_defaults(connected)
+    at = open_page("preview_send")
+    at.radio[1].set_value("Sales Receipt").run()
+    at.multiselect[0].set_value(["Bangsar", "KLCC"]).run()
+    titles = [e.label.replace("\\", "") for e in at.expander if "Sales Receipt" in e.label]
+    assert len(titles) == 2 and all("Sales Receipt (the day: " in t for t in titles), titles
+    assert "Send 2 sales receipts" in _send_button(at).label
+    _send_button(at).click().run()
+    assert not at.exception
+    config = load_config()
+    store = open_store(config)
+    sent = open_gateway(config, store).query("SalesReceipt", "")
+    assert len(sent) == 2
+    assert {r["DepositToAccountRef"].get("name") for r in sent} == {"Undeposited Funds"}
+    assert _send_button(at).disabled  # nothing left: each day went once
+
+    # reconcile agrees with what was sent
+    wb = services.Workbench(config, store)
+    day = services.summarize_source(services.sample_source()).last_day
+    result = services.reconcile_period(wb, services.sample_source(), day, day,
+                                       ["Bangsar", "KLCC"], "receipt")  # fmt: skip
+    assert {c.status for c in result.documents} == {"matched"}, [
+        c.message for c in result.documents
+    ]
+
+    # the same days one per payment method now would book their sales twice: refused
+    mapping = services.saved_mapping(wb)
+    from dataclasses import replace
+
+    services.save_mapping(wb, replace(mapping, receipt_grouping="per_method"))
+    at = open_page("preview_send")
+    at.radio[1].set_value("Sales Receipt").run()
+    at.multiselect[0].set_value(["Bangsar"]).run()
+    assert _send_button(at).disabled
+    assert "already sent as one sales receipt a day" in texts(at)

@@ -596,9 +596,16 @@ def with_line_taxes_table(mapping: Mapping, keys: Iterable[Key], rows: list[dict
     return mapping
 
 
-def unsaved_changes(draft: Mapping | None, saved: Mapping) -> bool:
-    """True when the working copy differs from the saved mapping (its version aside)."""
-    return draft is not None and replace(draft, version=0) != replace(saved, version=0)
+def unsaved_changes(
+    draft: Mapping | None, saved: Mapping, settings: QboSettings | None = None
+) -> bool:
+    """True when the working copy differs from the saved mapping (its version aside); a new
+    home's defaults (one receipt a day to Undeposited Funds) are not a change."""
+    if draft is None:
+        return False
+    if not saved.version:
+        saved = with_day_defaults(saved, settings, first=True)
+    return replace(draft, version=0) != replace(saved, version=0)
 
 
 def current_account_choice(mapping: Mapping, keys: Iterable[Key], label: str) -> str:
@@ -624,3 +631,43 @@ def current_item_choice(mapping: Mapping, keys: Iterable[Key], label: str) -> st
 def count_problems(count: int) -> str:
     """``1 problem`` / ``3 problems``."""
     return f"{count} problem" if count == 1 else f"{count} problems"
+
+
+# --- sales receipts: one a day, or one per payment method ----------------------------------
+
+PER_DAY, PER_METHOD = "per_day", "per_method"
+GROUPINGS = {
+    PER_DAY: "One receipt per outlet and day (as the POS's own integration sends)",
+    PER_METHOD: "One receipt per payment method",
+}
+UNDEPOSITED = "Undeposited Funds"
+
+
+def day_deposit_choices(settings: QboSettings | None) -> list[str]:
+    """Accounts the day's receipt can deposit to: Bank / Other Current Asset, after None."""
+    return [NONE, *deposit_choices(settings)[1:]]
+
+
+def with_receipt_grouping(
+    mapping: Mapping, settings: QboSettings | None, grouping: str, deposit_name: str
+) -> Mapping:
+    """``mapping`` sending receipts one a day (to ``deposit_name``) or one per method."""
+    deposit = None
+    if deposit_name not in ("", NONE) and settings is not None:
+        account = next((a for a in settings.accounts if a.active and a.name == deposit_name), None)
+        if account is None:
+            raise ValueError(f"QuickBooks has no active account named {deposit_name!r}")
+        deposit = Ref(account.id, account.name)
+    return replace(mapping, receipt_grouping=grouping, day_deposit=deposit)
+
+
+def with_day_defaults(mapping: Mapping, settings: QboSettings | None, *, first: bool) -> Mapping:
+    """One receipt a day for a home's first mapping, and Undeposited Funds (which QuickBooks
+    creates in every company) as the day's deposit account when none is chosen."""
+    if first:
+        mapping = replace(mapping, receipt_grouping=PER_DAY)
+    if mapping.day_deposit is None and settings is not None:
+        found = next((a for a in settings.accounts if a.active and a.name == UNDEPOSITED), None)
+        if found is not None:
+            mapping = replace(mapping, day_deposit=Ref(found.id, found.name))
+    return mapping

@@ -14,7 +14,9 @@ The format (every list optional, ``key`` null for keyless sources)::
       "tax_codes": [{"pos_tax_code": "SST6", "tax_code_id": "1", "tax_code_name": "SST6"},
                     {"pos_tax_code": "untaxed", "tax_code_id": "3", "tax_code_name": "OS"}],
       "line_taxes": [{"line": "Food", "tax_code": "SST6"}],
-      "not_sent":  [{"source": "tip", "key": null}]
+      "not_sent":  [{"source": "tip", "key": null}],
+      "receipts":  {"grouping": "per_day", "deposit_account_id": "4",
+                    "deposit_account_name": "Undeposited Funds"}
     }
 
 ``tax_codes`` and ``line_taxes``: tax by tax code (``posbooks.core.taxcodes``); written only
@@ -27,6 +29,8 @@ code or payment method. ``items`` keys are described in ``posbooks.core.receipts
 ``deposits``: where sales receipts of a payment method deposit, when not its journal
 account (``Mapping.deposits``). ``not_sent``: account types set to None on purpose,
 left out of what is sent (``posbooks.core.left_out``); written only when there are some.
+``receipts``: one sales receipt per outlet and day (``per_day``, deposited to the given
+account) or one per payment method (``per_method``, the form when absent).
 """
 
 from __future__ import annotations
@@ -116,7 +120,22 @@ def mapping_from_json(data: dict[str, Any]) -> Mapping:
         line_taxes=line_taxes,
         sales_tax_code=_sales_tax_code(data),
         not_sent=_not_sent(data),
+        **_receipts(data),
     )
+
+
+def _receipts(data: dict) -> dict[str, Any]:
+    entry = data.get("receipts")
+    if entry is None:
+        return {}  # mappings saved before the choice existed: one per payment method
+    if not isinstance(entry, dict) or entry.get("grouping") not in ("per_method", "per_day"):
+        raise MappingFormatError("receipts: 'grouping' must be per_method or per_day")
+    deposit = None
+    if entry.get("deposit_account_id"):
+        deposit = Ref(
+            str(entry["deposit_account_id"]), str(entry.get("deposit_account_name") or "")
+        )
+    return {"receipt_grouping": entry["grouping"], "day_deposit": deposit}
 
 
 def _not_sent(data: dict) -> frozenset[tuple[str, str | None]]:
@@ -179,4 +198,11 @@ def mapping_to_json(mapping: Mapping) -> dict[str, Any]:
             {"source": s, "key": k}
             for s, k in sorted(mapping.not_sent, key=lambda sk: source_order((sk, None)))
         ]
+    if mapping.receipt_grouping != "per_method" or mapping.day_deposit:
+        day = mapping.day_deposit
+        data["receipts"] = {
+            "grouping": mapping.receipt_grouping,
+            "deposit_account_id": day.id if day else None,
+            "deposit_account_name": day.name if day else None,
+        }
     return data

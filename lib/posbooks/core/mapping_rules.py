@@ -132,6 +132,12 @@ def required_keys(keys: Iterable[Key], doc_type: str, *, taxed_by_code: bool = F
     return wanted
 
 
+DAY_DEPOSIT_UNMAPPED = (
+    "The day's sales receipt has no deposit account: choose Undeposited Funds or a clearing "
+    "account under Sales receipts on the Mapping page."
+)
+
+
 def check_mapping(
     mapping: Mapping,
     settings: QboSettings | None,
@@ -146,7 +152,10 @@ def check_mapping(
     """
     keys = set(keys) - mapping.not_sent  # None on purpose: nothing of them is sent
     issues: list[Issue] = []
+    day_receipt = doc_type == "receipt" and mapping.receipt_grouping == "per_day"
     for source, key in required_keys(keys, doc_type, taxed_by_code=bool(mapping.tax_codes)):
+        if day_receipt and source == "payment":
+            continue  # one receipt a day deposits every method to the day's deposit account
         if doc_type == "receipt" and source == "payment":
             ref = deposit_account_for(mapping, key)
         else:
@@ -160,6 +169,12 @@ def check_mapping(
     if over_short is not None and settings is not None and doc_type == "journal":
         label = row_label("over_short", None)
         issues.extend(_account_issues(settings, over_short, "over_short", None, label, doc_type))
+    if day_receipt and mapping.day_deposit is None:
+        issues.append(Issue("unmapped_day_deposit", DAY_DEPOSIT_UNMAPPED, source="payment"))
+    elif day_receipt and settings is not None:
+        label = "The day's sales receipt deposit"
+        issues.extend(_account_issues(settings, mapping.day_deposit, "payment", None, label,
+                                      "receipt"))  # fmt: skip
     if doc_type == "receipt":
         issues.extend(_item_issues(mapping, settings, keys))
     if settings is None:

@@ -140,6 +140,10 @@ class Mapping:
     sales_tax_code: Ref | None = None
     # POS account types set to None on purpose: left out of what is sent (docs/drafts.md)
     not_sent: frozenset[tuple[str, str | None]] = frozenset()
+    # Sales receipts: "per_method" (one per payment method) or "per_day" (one per outlet
+    # and day, deposited to ``day_deposit``, e.g. Undeposited Funds); see docs/drafts.md
+    receipt_grouping: str = "per_method"
+    day_deposit: Ref | None = None
 
 
 EMPTY_MAPPING = Mapping()
@@ -230,6 +234,8 @@ class ReceiptDraft:
     # TxnTaxDetail, not from lines (``total`` includes it)
     taxes: tuple[tuple[str, Decimal], ...] = ()
     class_: Ref | None = None  # one class for the whole receipt (classes per transaction)
+    # a receipt for the whole day: the payment methods it stands for, with their takings
+    payments: tuple[tuple[str, Decimal], ...] = ()
 
     @property
     def blocked(self) -> bool:

@@ -51,7 +51,11 @@ def _entry_nets(drafts: Sequence[JournalDraft | ReceiptDraft]) -> dict:
                 nets[key] = get(key, ZERO) + sign * rline.amount
             for code, amount in draft.taxes:  # tax by code: carried in TxnTaxDetail
                 nets[("tax", code)] = get(("tax", code), ZERO) + sign * amount
-            if draft.payment_method:
+            if draft.payments:  # one receipt for the day: every method it was paid by
+                for method, amount in draft.payments:
+                    key = ("payment", method or None)
+                    nets[key] = get(key, ZERO) + amount
+            elif draft.payment_method:
                 key = ("payment", draft.payment_method)
                 nets[key] = get(key, ZERO) + sign * draft.total
             continue

@@ -29,7 +29,7 @@ from posbooks.core.model import (
     ReceiptDraft,
 )
 from posbooks.core.qbo_settings import QboSettings
-from posbooks.core.receipts import receipts_for_company
+from posbooks.core.receipt_day import receipts_for_day
 from posbooks.core.render import preview_text
 from posbooks.core.tieout import TieOut, tie_out
 from posbooks.pos.totals import HasView, daily_totals, quote_identifier
@@ -99,9 +99,7 @@ def drafts_for_day(
     if doc_type == "journal":
         return [note_left_out(journal_entry_for_day(day, mapping), gone, mapping)]
     if doc_type == "receipt":
-        return [
-            note_left_out(d, gone, mapping) for d in receipts_for_company(day, mapping, settings)
-        ]
+        return [note_left_out(d, gone, mapping) for d in receipts_for_day(day, mapping, settings)]
     raise ValueError(f"unknown document type {doc_type!r} (expected journal or receipt)")
 
 

@@ -33,7 +33,7 @@ from posbooks.core.left_out import note_left_out, without_left_out
 from posbooks.core.mapping_rules import check_mapping
 from posbooks.core.model import DayTotals, Issue, JournalDraft, Mapping, ReceiptDraft, Ref
 from posbooks.core.qbo_settings import QboSettings, books_closed_message
-from posbooks.core.receipts import receipts_for_company
+from posbooks.core.receipt_day import receipts_for_day
 from posbooks.core.taxcodes import tax_rates_for
 from posbooks.pos import ExportRejected, Exports
 from posbooks.posting import ledger
@@ -144,7 +144,7 @@ def plan_documents(
                     Planned(journal_entry_document(draft, mapping.version, doc_number=number))
                 )
             continue
-        for built in receipts_for_company(sendable, mapping, settings):
+        for built in receipts_for_day(sendable, mapping, settings):  # one a day, or per method
             draft = note_left_out(built, gone, mapping)
             method = draft.payment_method
             messages = blocking_messages(day, draft, mapping, settings)
@@ -279,6 +279,8 @@ def post_days(
     plan = plan_documents(days, mapping, settings, doc_type, period_numbers(store, days))
     if not allow_both_types:
         plan = _block_days_sent_as_other_type(config, store, plan, doc_type)
+    if doc_type == "receipt":
+        plan = _block_days_sent_in_other_grouping(config, store, plan)
     if dry_run:
         return _dry_run(config, store, plan, replace, progress)
     if gateway is None and any(p.doc for p in plan):
@@ -330,6 +332,48 @@ def _block_days_sent_as_other_type(
             f"its sales twice. Delete {'it' if other == 'journal' else 'them'} in QuickBooks "
             "first, then send with "
             "`posbooks send --allow-both-types`."
+        )
+        checked.append(Planned(None, _outcome(p.doc, "blocked", None, message)))
+    return checked
+
+
+def _block_days_sent_in_other_grouping(
+    config: Config, store: Store, plan: list[Planned]
+) -> list[Planned]:
+    """A day sent as one receipt per payment method is not sent again as one receipt a day,
+    nor the other way round: both would book its sales twice."""
+    from posbooks.qbo.auth import connection_status
+
+    realm = connection_status(config, store).realm_id
+    docs = [p.doc for p in plan if p.doc is not None]
+    if not realm or not docs:
+        return plan
+    sent: dict[tuple[date, str], list[tuple[str, str]]] = {}
+    for row in ledger.ledger_rows(
+        store,
+        realm_id=realm,
+        date_from=min(d.business_date for d in docs),
+        date_to=max(d.business_date for d in docs),
+        doc_type="receipt",
+    ):
+        if row.status in ("posted", "sending"):
+            sent.setdefault((row.business_date, row.outlet), []).append(
+                (row.doc_key, row.doc_number)
+            )
+    checked = []
+    for p in plan:
+        rows = sent.get((p.doc.business_date, p.doc.outlet), []) if p.doc else []
+        per_day = p.doc is not None and p.doc.doc_key == ""
+        other = [n for key, n in rows if (key == "") != per_day]
+        if not other:
+            checked.append(p)
+            continue
+        was = "one sales receipt per payment method" if per_day else "one sales receipt a day"
+        message = (
+            f"{p.doc.outlet} {p.doc.business_date} was already sent as {was} "
+            f"({', '.join(sorted(other))}); sending it the other way too would book its sales "
+            "twice. Keep that form for this day on the Mapping page, or delete those receipts "
+            "in QuickBooks first."
         )
         checked.append(Planned(None, _outcome(p.doc, "blocked", None, message)))
     return checked
