@@ -20,7 +20,7 @@ PER_DAY = replace(MAPPING, receipt_grouping="per_day", day_deposit=UNDEPOSITED)
 
 def test_the_day_is_one_receipt_with_every_line_whole_and_deposited_once():
     (receipt,) = receipts_for_day(DAY, PER_DAY)
-    assert receipt.payment_method == "" and receipt.deposit_account == UNDEPOSITED
+    assert receipt.payment_method == "all payments" and receipt.deposit_account == UNDEPOSITED
     assert str(receipt.total) == "11888.54"  # every payment method's takings together
     assert sum(ln.amount for ln in receipt.lines) == receipt.total
     food = next(ln for ln in receipt.lines if ln.source == "sales" and ln.key == "Food")
@@ -46,3 +46,16 @@ def test_the_day_receipt_without_a_deposit_account_is_blocked_saying_where_to_ch
     (deposit,) = [i for i in issues if i.source == "payment"]  # no per-method deposit asked
     assert deposit.code == "unmapped_day_deposit"
     assert "Undeposited Funds or a clearing account" in deposit.message
+
+
+def test_the_day_receipt_has_its_own_docnumber_without_a_method_code():
+    from datetime import date
+
+    from posbooks.core.docnumbers import DocNumbers, parse_number
+    from posbooks.core.model import DAY_RECEIPT_KEY
+
+    numbers = DocNumbers({"Bangsar": "BAN"}, {"Cash": "CA"})
+    day = numbers.number(date(2026, 11, 20), "Bangsar", "receipt", DAY_RECEIPT_KEY)
+    cash = numbers.number(date(2026, 11, 20), "Bangsar", "receipt", "Cash")
+    assert (day, cash) == ("PB261120-BAN-R", "PB261120-BAN-RCA")
+    assert parse_number(day) == ("BAN", "R", "")

@@ -38,14 +38,16 @@ def problem_rows(problems: Iterable) -> list[dict[str, str]]:
 def paid_by(entry: ReceiptDraft) -> str:
     """A receipt's payment method, or for the day's one receipt, every method it stands for."""
     if entry.payments:
-        return "the day: " + ", ".join(f"{m or 'no method'} {money(a)}" for m, a in entry.payments)
+        return f"{entry.payment_method}: " + ", ".join(
+            f"{m or 'no method'} {money(a)}" for m, a in entry.payments
+        )
     return entry.payment_method
 
 
 def entry_title(entry: JournalDraft | ReceiptDraft, posted: str | None = None) -> str:
     """``KLCC · Tue 24 Nov 2026 · Journal Entry · 3,210.40`` (+ already-posted mark)."""
     if isinstance(entry, ReceiptDraft):
-        what = f"Sales Receipt ({paid_by(entry)}) · {money(entry.total)}"
+        what = f"Sales Receipt ({entry.payment_method}) · {money(entry.total)}"
     else:
         what = f"Journal Entry · {money(entry.total_debits)}"
     mark = {

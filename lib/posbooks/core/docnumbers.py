@@ -28,13 +28,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from posbooks.core.model import DAY_RECEIPT_KEY
+
 OUTLET_CODE_MAX = 5
 KEY_CODE_MAX = 4
 DOC_NUMBER_MAX = 21  # QuickBooks' limit for DocNumber
 CODE = re.compile(r"^[A-Z0-9]{2,5}$")
 # Our DocNumbers (adjusting entries, ``...-JA1``, are not among them)
 OUR_DOC_NUMBER = re.compile(
-    r"^PB(?P<day>\d{6})-(?P<outlet>[A-Z0-9]{2,5})-(?P<type>J|[RF](?P<key>[A-Z0-9]{2,4}))$"
+    r"^PB(?P<day>\d{6})-(?P<outlet>[A-Z0-9]{2,5})-(?P<type>J|[RF](?P<key>[A-Z0-9]{2,4})|R)$"
 )
 _WORD = re.compile(r"[A-Z0-9]+")
 TYPE_LETTER = {"journal": "J", "receipt": "R", "refund": "F"}
@@ -159,12 +161,15 @@ class DocNumbers:
             return kept
         base = f"PB{business_date:%y%m%d}-{self.outlets[outlet]}-"
         letter = TYPE_LETTER[doc_type]
-        number = base + (letter if doc_type == "journal" else letter + self.keys[doc_key])
+        whole = doc_type == "journal" or doc_key == DAY_RECEIPT_KEY  # no method code
+        number = base + (letter if whole else letter + self.keys[doc_key])
         assert len(number) <= DOC_NUMBER_MAX, number
         return number
 
     def has(self, outlet: str, doc_key: str = "") -> bool:
-        return outlet in self.outlets and (not doc_key or doc_key in self.keys)
+        return outlet in self.outlets and (
+            not doc_key or doc_key == DAY_RECEIPT_KEY or doc_key in self.keys
+        )
 
 
 def parse_number(number: str) -> tuple[str, str, str] | None:
@@ -216,7 +221,7 @@ def numbers_document(
         return True
     outlet_code, _, key_code = parsed
     fits = plausible(outlet_code, outlet, OUTLET_CODE_MAX) and (
-        doc_type == "journal" or plausible(key_code, key, KEY_CODE_MAX)
+        doc_type == "journal" or key == DAY_RECEIPT_KEY or plausible(key_code, key, KEY_CODE_MAX)
     )
     return None if fits else False
 

@@ -147,6 +147,8 @@ class Mapping:
 
 
 EMPTY_MAPPING = Mapping()
+# The doc key (in place of a payment method) of the day's one sales receipt (per_day)
+DAY_RECEIPT_KEY = "all payments"
 
 
 @dataclass(frozen=True, slots=True)

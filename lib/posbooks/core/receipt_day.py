@@ -5,7 +5,8 @@ with ``Mapping.receipt_grouping = "per_day"``. The receipt carries every POS lin
 day whole (no pro-rating, so each line keeps its POS quantity when it divides exactly)
 and deposits the day's takings, all payment methods together, to ``Mapping.day_deposit``:
 Undeposited Funds or a clearing account, from which the bookkeeper makes the deposits
-per payment method in QuickBooks. Its doc key is "" (one document per day and outlet);
+per payment method in QuickBooks. Its doc key is ``DAY_RECEIPT_KEY`` (DocNumber
+``PB261120-BAN-R``, no method code);
 ``payments`` lists the methods and amounts it stands for, so the tie-out still checks
 each payment method to the cent.
 
@@ -19,7 +20,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from posbooks.core.journal import line_order, pos_imbalance
-from posbooks.core.model import DailyTotal, DayTotals, Issue, Mapping, ReceiptDraft
+from posbooks.core.model import DAY_RECEIPT_KEY, DailyTotal, DayTotals, Issue, Mapping, ReceiptDraft
 from posbooks.core.qbo_settings import QboSettings
 from posbooks.core.receipts import (
     RECEIPT_ORDER,
@@ -109,7 +110,7 @@ def day_sales_receipt(totals: DayTotals, mapping: Mapping) -> list[ReceiptDraft]
         ReceiptDraft(
             business_date=totals.business_date,
             outlet=totals.outlet,
-            payment_method="",
+            payment_method=DAY_RECEIPT_KEY,  # its doc key: "Sales Receipt (all payments)"
             deposit_account=mapping.day_deposit,
             lines=tuple(lines),
             total=total,

@@ -31,7 +31,15 @@ from posbooks.core.errors import WorkbenchError
 from posbooks.core.journal import journal_entry_for_day
 from posbooks.core.left_out import note_left_out, without_left_out
 from posbooks.core.mapping_rules import check_mapping
-from posbooks.core.model import DayTotals, Issue, JournalDraft, Mapping, ReceiptDraft, Ref
+from posbooks.core.model import (
+    DAY_RECEIPT_KEY,
+    DayTotals,
+    Issue,
+    JournalDraft,
+    Mapping,
+    ReceiptDraft,
+    Ref,
+)
 from posbooks.core.qbo_settings import QboSettings, books_closed_message
 from posbooks.core.receipt_day import receipts_for_day
 from posbooks.core.taxcodes import tax_rates_for
@@ -363,8 +371,8 @@ def _block_days_sent_in_other_grouping(
     checked = []
     for p in plan:
         rows = sent.get((p.doc.business_date, p.doc.outlet), []) if p.doc else []
-        per_day = p.doc is not None and p.doc.doc_key == ""
-        other = [n for key, n in rows if (key == "") != per_day]
+        per_day = p.doc is not None and p.doc.doc_key == DAY_RECEIPT_KEY
+        other = [n for key, n in rows if (key == DAY_RECEIPT_KEY) != per_day]
         if not other:
             checked.append(p)
             continue
