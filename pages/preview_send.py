@@ -279,17 +279,27 @@ last_request, last_sent, stopped = st.session_state.get("last_send", (None, [], 
 if last_request == request:  # only for what is shown now
     if stopped:
         st.error(md_escape(stopped))
-    for sent in last_sent:
-        o = sent.outcome
-        text = md_escape(up.outcome_message(o, services.doc_label(o.doc_type)))
-        if sent.url:
-            text += f" [Open in QuickBooks]({sent.url})"
+    outcomes = [s.outcome for s in last_sent]
+    summary_line = md_escape(
+        up.send_summary(outcomes, result.entries, doc_type, date_from, date_to,
+                        services.company_currency(wb))
+    )  # fmt: skip
+    if link := services.period_link(wb, doc_type, date_from, date_to):
+        summary_line += f" [See them in QuickBooks' {link[0]}]({link[1]})"
+    ok_docs = [s for s in last_sent if s.ok]
+    (st.success if ok_docs and len(ok_docs) == len(last_sent) else st.warning)(summary_line)
+    with st.expander(f"Each document ({len(last_sent)})", expanded=False):
+        for sent in ok_docs:
+            o = sent.outcome
+            text = md_escape(up.outcome_message(o, services.doc_label(o.doc_type, o.doc_key)))
+            link_text = f" [Open in QuickBooks]({sent.url})" if sent.url else ""
+            st.markdown(f":material/check_circle: {text}{link_text}")
+    for sent in last_sent:  # what did not go stays in view, each with its reason
         if sent.ok:
-            st.success(text)
-        elif o.message.startswith("not confirmed"):
-            st.warning(text)
-        else:
-            st.error(text)
+            continue
+        o = sent.outcome
+        text = md_escape(up.outcome_message(o, services.doc_label(o.doc_type, o.doc_key)))
+        (st.warning if o.message.startswith("not confirmed") else st.error)(text)
 saved_mapping = services.saved_mapping(wb)
 if um.unsaved_changes(ss.get("mapping_draft"), saved_mapping, services.current_settings(wb)):
     st.info(

@@ -730,15 +730,43 @@ def document_url(
     )
 
 
+def period_link(
+    wb: Workbench, doc_type: str, date_from: date, date_to: date
+) -> tuple[str, str] | None:
+    """(name, url) of the QuickBooks page listing a period's documents: the Journal report or
+    the sales list (the local sandbox's own pages when local); None when not connected."""
+    from posbooks.qbo.links import period_report_url
+
+    status = connection(wb)
+    if not status.realm_id:
+        return None
+    return period_report_url(
+        environment=wb.config.environment,
+        sandbox_base_url=wb.sandbox_base_url or wb.config.sandbox_url,
+        realm_id=status.realm_id,
+        doc_type=doc_type,
+        start=date_from,
+        end=date_to,
+    )
+
+
+def company_currency(wb: Workbench) -> str:
+    """The QuickBooks company's home currency code (``MYR``), or "" before settings are read."""
+    settings = current_settings(wb)
+    return (settings.preferences.home_currency or "") if settings else ""
+
+
 def document_link_maker(wb: Workbench) -> Callable[[str, str | None], str | None]:
     """A function giving the QuickBooks page of (doc_type, qbo_id) for this connection."""
     status = connection(wb)
     return lambda doc_type, qbo_id: document_url(wb, status, doc_type, qbo_id)
 
 
-def doc_label(doc_type: str) -> str:
-    """``Journal Entry`` / ``Sales Receipt``."""
-    return DOC_LABELS.get(doc_type, doc_type)
+def doc_label(doc_type: str, doc_key: str = "") -> str:
+    """``Journal Entry`` / ``Sales Receipt``, or ``Sales Receipt (Cash)`` with its method."""
+    from posbooks.core.render import document_type
+
+    return document_type(doc_type, doc_key) if doc_key else DOC_LABELS.get(doc_type, doc_type)
 
 
 # --- DocNumber codes ---------------------------------------------------------------------

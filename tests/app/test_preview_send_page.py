@@ -90,16 +90,21 @@ def test_send_puts_the_entry_in_quickbooks_and_marks_it_posted(connected):
     assert not send.disabled, texts(at)
     send.click().run()
     assert not at.exception
-    success = [s.value for s in at.success]
-    assert len(success) == 1, texts(at)
-    assert "sent to QuickBooks as Journal Entry" in success[0]
-    assert f"/app/{connected.realm_id}/journalentry/" in success[0]
+    success = [s.value.replace("\\", "") for s in at.success]
+    assert len(success) == 1, texts(at)  # one clear result, the documents folded under it
+    assert success[0].startswith("Sent 1 journal entry for Tue 24 Nov 2026, MYR "), success
+    assert f"/app/{connected.realm_id}/journal?start_date=2026-11-24" in success[0]
+    assert "See them in QuickBooks' Journal report" in success[0]
+    (fold,) = [e for e in at.expander if e.label.startswith("Each document")]
+    documents = [m.value.replace("\\", "") for m in fold.markdown]
+    assert len(documents) == 1 and "sent to QuickBooks as Journal Entry" in documents[0]
+    assert f"/app/{connected.realm_id}/journalentry/" in documents[0]
     assert _send_button(at).disabled  # the redrawn preview has nothing left to send
 
     config = load_config()
     store = open_store(config)
     row = services.history(services.Workbench(config, store))[0]
-    assert row.doc_number in success[0].replace("\\", "")
+    assert row.doc_number in documents[0]
     found = open_gateway(config, store).query("JournalEntry", f"DocNumber = '{row.doc_number}'")
     assert len(found) == 1
     entry = found[0]
@@ -128,8 +133,10 @@ def test_a_range_sends_each_day_with_its_own_message(connected):
     at.multiselect[0].set_value(["KLCC"]).run()
     _send_button(at).click().run()
     assert not at.exception
-    success = [s.value.replace("\\", "") for s in at.success]
-    assert len(success) == 3
+    (summary,) = [s.value.replace("\\", "") for s in at.success]
+    assert summary.startswith("Sent 3 journal entries for Sun 22 Nov 2026 to Tue 24 Nov 2026")
+    (fold,) = [e for e in at.expander if e.label.startswith("Each document")]
+    success = [m.value.replace("\\", "") for m in fold.markdown]
     assert [("Sun 22 Nov" in s, "Mon 23 Nov" in s, "Tue 24 Nov" in s) for s in success] == [
         (True, False, False),
         (False, True, False),
@@ -235,7 +242,8 @@ def test_a_connection_revoked_mid_range_keeps_each_days_result(connected):
     assert not at.exception
     shown = texts(at)
     assert "QuickBooks no longer accepts this connection" in shown
-    success = [s.value.replace("\\", "") for s in at.success]
+    (fold,) = [e for e in at.expander if e.label.startswith("Each document")]
+    success = [m.value.replace("\\", "") for m in fold.markdown]
     cut_off = [w.value.replace("\\", "") for w in at.warning if "not confirmed" in w.value]
     total = len(preview(list(SAMPLE.paths), date(2026, 11, 9), LAST_DAY).entries)
     assert total > 30  # more than one batch

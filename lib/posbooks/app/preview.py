@@ -244,3 +244,37 @@ def upload_label(upload) -> str:
     names = ", ".join(upload.names)
     when = f"{date_label(upload.saved_at)} {upload.saved_at:%H:%M} UTC"
     return f"{names} · saved {when} · {_size(upload.size)}"
+
+
+def _draft_key(entry) -> tuple:
+    key = entry.payment_method if isinstance(entry, ReceiptDraft) else ""
+    return (entry.business_date, entry.outlet, key)
+
+
+def _draft_total(entry) -> Decimal:
+    return entry.total if isinstance(entry, ReceiptDraft) else entry.total_debits
+
+
+def send_summary(outcomes, entries, doc_type: str, date_from, date_to, currency: str) -> str:
+    """One line for a send: ``Sent 3 journal entries for Fri 20 Nov 2026, MYR 15,932.00``
+    (plus what was already in QuickBooks and what did not go)."""
+    totals = {_draft_key(e): _draft_total(e) for e in entries}
+    sent = [o for o in outcomes if o.status in ("created", "updated")]
+    amount = sum((totals.get((o.business_date, o.outlet, o.doc_key), ZERO) for o in sent), ZERO)
+    when = period_title(date_from, date_to).removeprefix("on ")
+    parts = []
+    if sent:
+        parts.append(
+            f"Sent {count_documents(len(sent), doc_type)} for {when}, "
+            f"{with_currency(amount, currency)}"
+        )
+    if already := sum(o.status == "unchanged" for o in outcomes):
+        parts.append(f"{count_documents(already, doc_type)} already in QuickBooks, unchanged")
+    if not_sent := sum(o.status not in ("created", "updated", "unchanged") for o in outcomes):
+        parts.append(f"{count_documents(not_sent, doc_type)} not sent (listed below)")
+    return ("; ".join(parts) or f"Nothing was sent for {when}") + "."
+
+
+def with_currency(amount: Decimal, currency: str) -> str:
+    """``MYR 15,932.00`` (just the amount when the currency is not known yet)."""
+    return f"{currency} {money(amount)}".strip()
