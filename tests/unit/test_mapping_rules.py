@@ -253,3 +253,13 @@ def test_classes_are_kept_but_not_sent_while_class_tracking_is_off():
     assert "Classes are not sent while class tracking is off" in issues[0].message
     assert mapping_to_send(mapping, off).classes == {}
     assert mapping_to_send(mapping, SETTINGS).classes == mapping.classes  # back when it is on
+
+
+def test_account_type_messages_use_the_right_article():
+    from posbooks.core.mapping_rules import _a
+
+    assert (_a("account"), _a("Income"), _a("Bank or Other Current Asset")) == (
+        "an account",
+        "an Income",
+        "a Bank or Other Current Asset",
+    )

@@ -414,12 +414,17 @@ def _account_issues(
             Issue(
                 "account_type",
                 f"{label} is mapped to '{account.name}' ({account.account_type}), which "
-                f"cannot hold it as a {what}: choose a {' or '.join(allowed)} account.",
+                f"cannot hold it as {_a(what)}: choose {_a(' or '.join(allowed))} account.",
                 source=source,
                 key=key,
             )
         )
     return issues
+
+
+def _a(words: str) -> str:
+    """``a Bank``, ``an Income``, ``an account``: the article a bookkeeper would write."""
+    return ("an " if words[:1].lower() in "aeiou" else "a ") + words
 
 
 def _item_issues(mapping: Mapping, settings: QboSettings | None, keys: set[Key]) -> list[Issue]:
