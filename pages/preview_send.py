@@ -179,7 +179,7 @@ keep_state.restore(
     list(summary.outlets),
     lambda v: [o for o in v if o in summary.outlets] or None if isinstance(v, list) else None,
 )
-c1, c2, c3, c4 = st.columns([2, 1, 1, 3])
+c1, c2, c3, c4 = st.columns([1.6, 1.4, 1.4, 3])  # a whole date fits at 1280 px wide
 doc_label = c1.radio(
     "Report type", ["Journal Entry", "Sales Receipt"], horizontal=True, key="pv_type"
 )

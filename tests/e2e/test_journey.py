@@ -25,6 +25,8 @@ pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
 # Screenshots land in test-artifacts/ (ignored); `make screenshots` refreshes docs/screenshots/.
 SHOTS = Path(os.environ.get("POSBOOKS_SCREENSHOTS", ROOT / "test-artifacts" / "screenshots"))
+# every page at both window sizes: always under test-artifacts (too many for the README)
+SIZES = ROOT / "test-artifacts" / "screenshots" / "sizes"
 CHROMIUM = "/usr/bin/chromium"
 PAST_DAY = "Friday, November 20, 2026"  # backdated: the sample data ends on 24 Nov
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
@@ -119,11 +121,12 @@ def settle(page) -> None:
     assert errors.count() == 0, errors.first.inner_text()
 
 
-def shot(page, name: str, *, whole: bool = True) -> None:
+def shot(page, name: str, *, whole: bool = True, folder: Path | None = None) -> None:
     """Save the page; ``whole``: Streamlit scrolls inside its main block, so grow the viewport."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
+    folder = folder or SHOTS
+    folder.mkdir(parents=True, exist_ok=True)
     if not whole:
-        page.screenshot(path=str(SHOTS / name))
+        page.screenshot(path=str(folder / name))
         return
     size = page.viewport_size
     height = page.evaluate(
@@ -131,7 +134,7 @@ def shot(page, name: str, *, whole: bool = True) -> None:
     )
     page.set_viewport_size({"width": size["width"], "height": min(max(height, 800), 6000)})
     page.wait_for_timeout(400)  # let the grids redraw at the new size
-    page.screenshot(path=str(SHOTS / name), full_page=True)
+    page.screenshot(path=str(folder / name), full_page=True)
     page.set_viewport_size(size)
 
 
@@ -190,6 +193,9 @@ def test_new_user_connects_maps_previews_sends_and_finds_the_entry(servers, page
     go_to(page, "Preview & Send")
     page.get_by_role("spinbutton", name="day, From").click()  # opens the calendar
     page.get_by_role("button", name=PAST_DAY).click()
+    settle(page)  # To (24 Nov) is still valid, so it is kept: one day needs To too
+    page.get_by_role("spinbutton", name="day, To").click()
+    page.get_by_role("button", name=PAST_DAY).click()
     settle(page)
     expect(page.get_by_text("Bangsar · Fri 20 Nov 2026 · Journal Entry")).to_be_visible()
     expect(page.get_by_text("Balanced: debits = credits").first).to_be_visible()
@@ -197,14 +203,24 @@ def test_new_user_connects_maps_previews_sends_and_finds_the_entry(servers, page
 
     page.get_by_role("button", name="Send 3 journal entries to QuickBooks").click()
     settle(page)
-    messages = page.locator("[data-testid='stAlertContentSuccess']")
-    expect(messages).to_have_count(3)
-    texts = [m.inner_text() for m in messages.all()]
+    result = page.locator("[data-testid='stAlertContentSuccess']")
+    expect(result).to_have_count(1)  # one clear result, the documents folded under it
+    summary = result.first.inner_text()
+    assert summary.startswith("Sent 3 journal entries for Fri 20 Nov 2026, MYR "), summary
+    report = result.first.get_by_role("link", name="See them in QuickBooks' Journal report")
+    assert "/journal?start_date=2026-11-20&end_date=2026-11-20" in report.get_attribute("href")
+    fold = page.locator("[data-testid='stExpander']").filter(has_text="Each document (3)")
+    fold.get_by_text("Each document (3)").click()
+    documents = fold.locator(
+        "[data-testid='stExpanderDetails'] [data-testid='stMarkdownContainer'] p"
+    )
+    expect(documents).to_have_count(3)
+    texts = [m.inner_text() for m in documents.all()]
     assert all("sent to QuickBooks as Journal Entry" in t for t in texts), texts
     numbers = [t.split("Journal Entry ")[1].split(".")[0] for t in texts]
     doc_number = numbers[0]
-    link = messages.first.get_by_role("link", name="Open in QuickBooks").get_attribute("href")
-    messages.last.scroll_into_view_if_needed()
+    link = documents.first.get_by_role("link", name="Open in QuickBooks").get_attribute("href")
+    result.first.scroll_into_view_if_needed()
     shot(page, "sent.png", whole=False)
 
     # The entry in QuickBooks' own views: its page, then the Journal report of the day
@@ -252,3 +268,51 @@ def test_an_uploaded_export_with_a_bad_row_is_reported_and_cannot_be_sent(server
         expect(report).to_contain_text(expected)
     expect(page.get_by_role("button", name="Send to QuickBooks")).to_be_disabled()
     shot(page, "upload_rejected.png", whole=False)
+
+
+# Visible text a bookkeeper reads in full: labels, date fields, buttons, chips, tabs.
+CLIPPABLE = ", ".join(
+    [
+        "[data-testid='stWidgetLabel'] p",
+        "[data-testid='stDateInput'] *",  # the day/month/year fields and their box
+        "[data-testid='stBaseButton-primary']",
+        "[data-testid='stBaseButton-secondary']",
+        "[data-testid='stMultiSelect'] [data-baseweb='tag'] span",
+        "[data-testid='stMetricValue'] div",
+        "[data-testid='stMetricLabel'] p",
+        "[data-testid='stSidebarNav'] span",
+        "[data-testid='stExpander'] summary p",
+    ]
+)
+CLIPPED_JS = """(selector) => [...document.querySelectorAll(selector)]
+    .filter(e => e.offsetParent !== null && e.clientWidth > 0)
+    .filter(e => e.scrollWidth > e.clientWidth + 1)
+    .map(e => `${e.tagName.toLowerCase()} "${(e.value || e.innerText || '').slice(0, 60)}"`
+              + ` ${e.scrollWidth}>${e.clientWidth}`)"""
+PAGES = ("Connect", "Mapping", "Preview & Send", "History")
+
+
+@pytest.mark.parametrize("width,height", [(1280, 800), (1400, 1000)])
+def test_nothing_is_clipped_and_every_page_is_saved_at_both_window_sizes(
+    servers, page, width, height
+):
+    """Runs after the journey (a mapping saved, a day sent), at a laptop's and a desktop's size."""
+    page.set_viewport_size({"width": width, "height": height})
+    page.goto(servers["app"])
+    settle(page)
+    # the check itself finds a clipped text (a test that cannot fail proves nothing)
+    probe = page.evaluate("""() => { const p = document.createElement('p');
+        p.id = 'clip-probe'; p.textContent = 'Receipt deposit - TNG eWallet';
+        p.style = 'width:40px;overflow:hidden;white-space:nowrap';
+        document.body.appendChild(p); return p.id; }""")
+    assert len(page.evaluate(CLIPPED_JS, f"#{probe}")) == 1
+    clipped = {}
+    for title in PAGES:
+        go_to(page, title)
+        page.wait_for_timeout(500)  # let grids and charts lay out at this size
+        found = page.evaluate(CLIPPED_JS, CLIPPABLE)
+        if found:
+            clipped[title] = found
+        slug = title.lower().replace(" & ", "_").replace(" ", "_")
+        shot(page, f"{slug}-{width}x{height}.png", folder=SIZES)
+    assert not clipped, clipped
