@@ -9,7 +9,7 @@ LOCK_VENV := .venv-lock
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PORT   ?= 8501
 
-.PHONY: run test lint format bench sample chromium screenshots clean lock
+.PHONY: run test lint format bench sample chromium screenshots notebooks clean lock
 
 $(STAMP): pyproject.toml $(LOCK)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,13 @@ run: $(STAMP)
 	$(if $(filter-out 8501,$(PORT)),QBO_REDIRECT_URI=$${QBO_REDIRECT_URI:-http://127.0.0.1:$(PORT)/}) \
 	$(VENV)/bin/streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT) \
 		--server.headless true --browser.gatherUsageStats false
+
+## notebooks: JupyterLab over notebooks/ on http://127.0.0.1:$(NB_PORT) (loopback only; open the link with the token it prints)
+NB_PORT ?= 8888
+notebooks: $(STAMP)
+	$(VENV)/bin/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(NB_PORT) \
+		--ServerApp.open_browser=False --ServerApp.root_dir=notebooks \
+		$(if $(filter 0,$(shell id -u)),--allow-root)
 
 ## chromium: Debian's Chromium for the browser tests (Playwright cannot download browsers here)
 chromium:

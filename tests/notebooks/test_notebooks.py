@@ -30,13 +30,23 @@ def sandbox() -> Iterator[SandboxHandle]:
     handle.stop()
 
 
-def execute(name: str, env: dict[str, str], monkeypatch, cwd: Path) -> nbformat.NotebookNode:
-    """Run notebooks/<name> in a kernel whose environment is ``env``; the executed notebook."""
+def execute(
+    name: str, env: dict[str, str], monkeypatch, cwd: Path, **parameters
+) -> nbformat.NotebookNode:
+    """Run notebooks/<name> in a kernel whose environment is ``env``; the executed notebook.
+
+    ``parameters`` replace ``NAME = value`` lines of the notebook's cells, as an analyst edits them.
+    """
     for key in [k for k in os.environ if k.startswith(("QBO_", "POSBOOKS_"))]:
         monkeypatch.delenv(key)  # a fresh machine: nothing configured but what the test sets
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     book = nbformat.read(NOTEBOOKS / name, as_version=4)
+    for cell in book.cells:
+        for key, value in parameters.items():
+            lines = cell.source.split("\n")
+            lines = [f"{key} = {value!r}" if ln.startswith(f"{key} = ") else ln for ln in lines]
+            cell.source = "\n".join(lines)
     client = NotebookClient(
         book, kernel_name="python3", timeout=120, resources={"metadata": {"path": str(cwd)}}
     )
@@ -61,7 +71,7 @@ def last_dict(lines: list[str], key: str) -> dict:
 
 def test_reconcile_notebook_on_a_fresh_home(sandbox, tmp_path, monkeypatch):
     env = {"POSBOOKS_HOME": str(tmp_path / "home"), "POSBOOKS_SANDBOX_URL": sandbox.base_url}
-    book = execute("reconcile.ipynb", env, monkeypatch, tmp_path)
+    book = execute("reconcile.ipynb", env, monkeypatch, tmp_path, SEED_LOCAL_SANDBOX=True)
     lines = printed(book)
     assert any(ln.startswith("Company: Nasi & Co Restaurant Group (sandbox)") for ln in lines)
     counts = last_dict(lines, "matched")
@@ -77,6 +87,16 @@ def test_reconcile_notebook_on_a_fresh_home(sandbox, tmp_path, monkeypatch):
     kinds = {o.get("data", {}).keys().__contains__("application/vnd.plotly.v1+json")
              for c in book.cells for o in c.get("outputs", [])}  # fmt: skip
     assert True in kinds  # the charts rendered as plotly figures
+
+
+def test_reconcile_notebook_sends_nothing_unless_asked(sandbox, tmp_path, monkeypatch):
+    sandbox.admin("reset", {})
+    env = {"POSBOOKS_HOME": str(tmp_path / "home"), "POSBOOKS_SANDBOX_URL": sandbox.base_url}
+    book = execute("reconcile.ipynb", env, monkeypatch, tmp_path)
+    lines = printed(book)
+    assert "Nothing sent (SEED_LOCAL_SANDBOX is False, or not the local sandbox)." in lines
+    assert last_dict(lines, "not_sent") == {"not_sent": 9}
+    assert sandbox.admin("state")["entities"][sandbox.realm_id].get("JournalEntry", 0) == 0
 
 
 def test_explore_notebook_figures_are_the_previews(tmp_path, monkeypatch):
