@@ -88,6 +88,15 @@ def _require_sign_in() -> None:
 
 _require_sign_in()
 
+pages = [
+    st.Page("pages/connect.py", title="Connect", icon=":material/link:", default=True),
+    st.Page("pages/mapping.py", title="Mapping", icon=":material/account_tree:"),
+    st.Page("pages/preview_send.py", title="Preview & Send", icon=":material/send:"),
+    st.Page("pages/history.py", title="History", icon=":material/history:"),
+]
+# the navigation's titles from the first paint (after the sign-in gate, which has its own), before the sandbox starts behind a spinner
+page = st.navigation(pages)
+
 
 @st.cache_resource(show_spinner="Starting the local QuickBooks sandbox ...")
 def _workbench(fingerprint: tuple) -> services.Workbench:
@@ -109,10 +118,4 @@ if "state" in params or "error" in params:
     st.session_state["connect_result"] = services.finish_connect(workbench, params)
     st.query_params.clear()
 
-pages = [
-    st.Page("pages/connect.py", title="Connect", icon=":material/link:", default=True),
-    st.Page("pages/mapping.py", title="Mapping", icon=":material/account_tree:"),
-    st.Page("pages/preview_send.py", title="Preview & Send", icon=":material/send:"),
-    st.Page("pages/history.py", title="History", icon=":material/history:"),
-]
-st.navigation(pages).run()
+page.run()

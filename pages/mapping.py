@@ -220,6 +220,7 @@ edited = st.data_editor(
             options=um.account_choices(settings), required=True, width=180
         ),
         "Suggested": st.column_config.TextColumn(help="What posbooks suggests for this row"),
+        "Status": st.column_config.TextColumn(width="large"),  # a problem read in full
     },
 )
 new_draft = um.with_accounts_table(draft, settings, keys, edited.to_dict("records"))
