@@ -22,7 +22,7 @@ rows = uh.history_rows(services.history(wb), services.document_link_maker(wb))
 
 def show_ledger() -> None:
     """The ledger table with its filters and the most recent document."""
-    c1, c2, c3, c4 = st.columns(4)
+    c1, c2, c3, c4 = st.columns([1, 1, 1, 1.6])  # a whole date range fits at 1280 px
     outlets = c1.multiselect("Outlet", sorted({r["Outlet"] for r in rows}))
     types = c2.multiselect("Type", sorted({r["Type"] for r in rows}))
     statuses = c3.multiselect("Status", sorted({r["Status"] for r in rows}))
@@ -117,7 +117,7 @@ if not rows:
         help="posbooks looked once for this session; look again after a change in QuickBooks.",
     )
 
-r1, r2, r3, r4 = st.columns([2, 1, 1, 3])
+r1, r2, r3, r4 = st.columns([1.6, 1.4, 1.4, 3])  # whole dates at 1280 px
 rec_type = r1.radio(
     "Documents", ["Journal Entry", "Sales Receipt"], horizontal=True, key="rec_type",
     index=int(first_type == "receipt"),
