@@ -260,8 +260,11 @@ for entry in result.entries[:SHOWN]:
         ok, check = up.entry_check(entry)
         icon = ":material/check_circle:" if ok else ":material/error:"
         st.markdown(f"{icon} {md_escape(check)}")
+        if problems := up.grouped_problems(entry.issues):  # one list, not a wall of boxes
+            st.error(problems)
         for issue in entry.issues:
-            (st.error if issue.blocking else st.caption)(md_escape(issue.message))
+            if not issue.blocking:
+                st.caption(md_escape(issue.message))
 
 with st.expander("Tie-out to POS totals"):
     st.dataframe(

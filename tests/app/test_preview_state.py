@@ -116,3 +116,18 @@ def test_preview_says_when_mapping_has_unsaved_changes(connected):
     at.switch_page("pages/preview_send.py").run()
     assert "changes that are not saved" in texts(at)
     assert "saved mapping, version 1" in texts(at)
+
+
+def test_a_partly_mapped_preview_lists_each_documents_problems_in_one_box(workbench_env):
+    from posbooks.core.model import Ref
+    from posbooks.drafts.mapping import save_mapping
+    from posbooks.state.store import open_store
+
+    only_food = services.Mapping(accounts={("sales", "Food"): Ref("41", "Sales - Food")})
+    save_mapping(open_store(load_config()), only_food)
+    at = open_page("preview_send")
+    documents = [e for e in at.expander if "Journal Entry" in e.label]
+    boxes = [e.value.replace("\\", "") for e in at.error]
+    assert len(documents) == 3 and len(boxes) == 3, boxes  # one problem box per document
+    assert all(b.startswith("**") and "problems stop this document:**" in b for b in boxes)
+    assert all("Payment - Cash" in b for b in boxes)

@@ -278,3 +278,15 @@ def send_summary(outcomes, entries, doc_type: str, date_from, date_to, currency:
 def with_currency(amount: Decimal, currency: str) -> str:
     """``MYR 15,932.00`` (just the amount when the currency is not known yet)."""
     return f"{currency} {money(amount)}".strip()
+
+
+def grouped_problems(issues: Iterable[Issue]) -> str:
+    """A document's blocking issues as one Markdown message (names escaped), "" when none."""
+    from posbooks.app.format import md_escape
+
+    blocking = [i.message for i in issues if i.blocking]
+    if len(blocking) <= 1:
+        return md_escape(blocking[0]) if blocking else ""
+    return f"**{len(blocking)} problems stop this document:**\n\n" + "\n".join(
+        f"- {md_escape(m)}" for m in blocking
+    )
