@@ -14,11 +14,17 @@ wb: services.Workbench = st.session_state["workbench"]
 st.title("Connect to QuickBooks")
 
 result = st.session_state.pop("connect_result", None)
-if result is not None:
-    (st.success if result.ok else st.error)(md_escape(result.message))
-
 status = services.connection(wb)
 now = datetime.now(UTC)
+healthy = status.connected and not status.reconnect_needed
+if result is not None and not result.ok and healthy:
+    # an old or already used sign-in link, opened while connected: nothing is wrong
+    st.info(
+        "This sign-in link was old or already used, so nothing changed: posbooks is still "
+        f"connected to {md_escape(status.company_name or status.realm_id)}."
+    )
+elif result is not None:
+    (st.success if result.ok else st.error)(md_escape(result.message))
 
 
 def _code(text: str) -> str:
@@ -34,9 +40,10 @@ if wb.config.is_local:
         f"`{_code(login.get('username', ''))}` / `{_code(login.get('password', ''))}`."
     )
 
-if status.connected and not status.reconnect_needed:
+if healthy:
     if result is None or not result.ok:  # the callback's own message already said so
         st.success(f"Connected to **{md_escape(status.company_name or status.realm_id)}**.")
+    st.page_link("pages/mapping.py", label="Next: Mapping", icon=":material/arrow_forward:")
 elif status.reconnect_needed:
     st.error(
         "QuickBooks no longer accepts this connection (the authorization expired or was "
@@ -81,9 +88,11 @@ if not status.connected or status.reconnect_needed:
         unsafe_allow_html=True,
     )
     st.caption(
+        "Connected in the new tab? This page updates by itself within a few seconds; you "
+        "can close the other tab. "
         "If QuickBooks said no: choosing Cancel on its consent page connects nothing; "
         "a link older than 10 minutes or used twice is refused: click Connect again. "
-        "A connection QuickBooks revoked (invalid_grant) needs a fresh Connect."
+        "A connection QuickBooks revoked needs a fresh Connect."
     )
 else:
     with st.expander("Disconnect"):
@@ -103,3 +112,14 @@ else:
                     True, "Disconnected. Connect again whenever you are ready."
                 )
                 st.rerun()
+
+
+if not healthy:
+
+    @st.fragment(run_every="3s")
+    def _wait_for_connection() -> None:
+        """Connect opens QuickBooks in a new tab: this tab follows once it connected."""
+        if services.connection(wb).connected:
+            st.rerun()  # the whole page: Connected, and Next: Mapping
+
+    _wait_for_connection()

@@ -49,7 +49,7 @@ def test_bad_state_is_refused_and_nothing_is_connected(workbench_env):
     assert "Not connected" in texts(at)
 
 
-def test_a_reused_code_is_refused(workbench_env):
+def test_a_reused_code_is_refused_and_said_calmly_while_connected(workbench_env):
     url = new_session().run().get("link_button")[0].proto.url
     params = callback_params(url, workbench_env)
     first = new_session()
@@ -59,9 +59,12 @@ def test_a_reused_code_is_refused(workbench_env):
         second.query_params[key] = value
     first.run()
     assert first.success
-    second.run()  # the same callback again, e.g. a reload or a replay
+    assert "Next: Mapping" in str(first.get("page_link")[0].proto)  # Connect leads on
+    second.run()  # the same callback again, e.g. a reload or the browser's history
     assert not second.exception
-    assert second.error
+    # refused (nothing changed), but the bookkeeper is connected: information, not an error
+    assert not second.error, texts(second)
+    assert "old or already used, so nothing changed" in texts(second)
 
 
 def test_declined_consent_says_so_in_plain_words(workbench_env):
