@@ -291,6 +291,9 @@ if last_request == request:  # only for what is shown now
         summary_line += f" [See them in QuickBooks' {link[0]}]({link[1]})"
     ok_docs = [s for s in last_sent if s.ok]
     (st.success if ok_docs and len(ok_docs) == len(last_sent) else st.warning)(summary_line)
+    waited = ss.get("last_send_waits")
+    if waited and waited[0] == request:
+        st.caption(up.waited_message(waited[1], waited[2]))
     with st.expander(f"Each document ({len(last_sent)})", expanded=False):
         for sent in ok_docs:
             o = sent.outcome
@@ -343,11 +346,20 @@ elif pending_send is not None and pv.can_send:
                 ),
             )
 
+    busy, waits = st.empty(), []
+
+    def _waiting(seconds: float, attempt: int, attempts: int, why: str) -> None:
+        waits.append(seconds)  # shown now, and summed under the result
+        ss["last_send_waits"] = (request, len(waits), sum(waits))
+        busy.warning(up.waiting_message(seconds, attempt, attempts, why))
+
+    ss.pop("last_send_waits", None)
     try:
         with st.spinner("Sending to QuickBooks ..."):
             sent = services.send_period(
-                wb, summary, date_from, date_to, outlets, doc_type, progress=_progress
-            )
+                wb, summary, date_from, date_to, outlets, doc_type, progress=_progress,
+                waiting=_waiting,
+            )  # fmt: skip
             ss["last_send"] = (request, sent, None)
     except services.SendStopped as exc:  # keep what was done before QuickBooks said no
         ss["last_send"] = (request, exc.sent, str(exc))

@@ -668,10 +668,20 @@ def send_period(
     doc_type: str,
     *,
     progress: Callable[[int, int, PostOutcome], None] | None = None,
+    waiting: Callable[[float, int, int, str], None] | None = None,
 ) -> list[SentDocument]:
-    """Post the period to QuickBooks, exactly once per day, outlet and document."""
+    """Post the period to QuickBooks, exactly once per day, outlet and document.
+
+    ``waiting(seconds, attempt, attempts, why)`` is told before each wait between tries
+    while QuickBooks is busy, so a page can say what it waits for.
+    """
+    import dataclasses
+
     from posbooks.posting import plan as posting
+    from posbooks.posting.outcome import RetryPolicy
     from posbooks.qbo.errors import QboError
+
+    policy = dataclasses.replace(RetryPolicy.from_env(), on_wait=waiting)
 
     try:
         outcomes = posting.post_range(
@@ -683,6 +693,7 @@ def send_period(
             outlets=list(outlets) or None,
             doc_type=doc_type,
             progress=progress,
+            policy=policy,
         )
     except posting.PosDataRejected as exc:
         raise WorkbenchError(f"The POS export was rejected, nothing was sent: {exc}") from None

@@ -131,3 +131,25 @@ def test_a_partly_mapped_preview_lists_each_documents_problems_in_one_box(workbe
     assert len(documents) == 3 and len(boxes) == 3, boxes  # one problem box per document
     assert all(b.startswith("**") and "problems stop this document:**" in b for b in boxes)
     assert all("Payment - Cash" in b for b in boxes)
+
+
+def test_a_busy_quickbooks_is_waited_for_and_said(connected, monkeypatch):
+    monkeypatch.setenv("POSBOOKS_RETRY_BASE_MS", "50")
+    _map_with_suggestions()
+    # QuickBooks answers 503 twice, then takes the entry
+    connected.admin("faults", {"kind": "http_503", "count": 2, "path": "journalentry|batch"})
+    at = open_page("preview_send")
+    at.multiselect[0].set_value(["KLCC"]).run()
+    _send_button(at).click().run()
+    assert not at.exception
+    assert at.success[0].value.startswith("Sent 1 journal entry"), texts(at)
+    waited = [c.value for c in at.caption if c.value.startswith("QuickBooks was busy")]
+    assert len(waited) == 1 and "over 2 retries; nothing was sent twice." in waited[0], texts(at)
+
+
+def test_the_wait_message_names_the_attempt():
+    from posbooks.app.preview import waiting_message
+
+    assert waiting_message(4.2, 2, 6, "HTTP 503") == (
+        "QuickBooks is busy, retrying in 4 s, attempt 2 of 6 (HTTP 503)."
+    )

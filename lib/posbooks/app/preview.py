@@ -290,3 +290,21 @@ def grouped_problems(issues: Iterable[Issue]) -> str:
     return f"**{len(blocking)} problems stop this document:**\n\n" + "\n".join(
         f"- {md_escape(m)}" for m in blocking
     )
+
+
+def waiting_message(seconds: float, attempt: int, attempts: int, why: str = "") -> str:
+    """``QuickBooks is busy, retrying in 4 s, attempt 2 of 6 (HTTP 503).``"""
+    from posbooks.app.format import md_escape
+
+    when = f"{seconds:.0f} s" if seconds >= 1 else f"{seconds:.1f} s"
+    reason = f" ({md_escape(why)})" if why else ""
+    return f"QuickBooks is busy, retrying in {when}, attempt {attempt} of {attempts}{reason}."
+
+
+def waited_message(retries: int, seconds: float) -> str:
+    """What the waits of a send came to, under its result."""
+    tries = "1 retry" if retries == 1 else f"{retries} retries"
+    return (
+        f"QuickBooks was busy: posbooks waited {seconds:.1f} s in all over {tries}; "
+        "nothing was sent twice."
+    )

@@ -226,7 +226,7 @@ class SendRun:
         pending, last_error = list(docs), ""
         for attempt in range(self.policy.attempts):
             if attempt:
-                time.sleep(self.policy.backoff(attempt - 1))
+                self.policy.pause(attempt - 1, last_error)  # the page shows the wait
                 self._claim(pending)  # renew the lease
             try:
                 found = self._lookup(pending)
@@ -362,7 +362,7 @@ class SendRun:
         last_error = ""
         for attempt in range(self.policy.attempts):
             if attempt:
-                time.sleep(self.policy.backoff(attempt - 1))
+                self.policy.pause(attempt - 1, last_error)
             try:
                 current = self.gateway.read(doc.entity, qbo_id)
                 if current is None:

@@ -11,8 +11,10 @@ import dataclasses
 import hashlib
 import os
 import random
+import time
 import uuid
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date
 
 
@@ -60,6 +62,8 @@ class RetryPolicy:
     lease_seconds: float = 120.0
     wait_for_others_seconds: float = 300.0
     http_timeout: float = 30.0
+    # told before each wait between tries: (seconds, the try about to come, of how many, why)
+    on_wait: Callable[[float, int, int, str], None] | None = field(default=None, compare=False)
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> RetryPolicy:
@@ -73,6 +77,13 @@ class RetryPolicy:
         if env.get("POSBOOKS_HTTP_TIMEOUT"):
             changes["http_timeout"] = float(env["POSBOOKS_HTTP_TIMEOUT"])
         return dataclasses.replace(cls(), **changes)
+
+    def pause(self, attempt: int, reason: str = "") -> None:
+        """Wait before try ``attempt + 1`` (0-based ``attempt`` retries so far), saying so."""
+        seconds = self.backoff(attempt)
+        if self.on_wait is not None:
+            self.on_wait(seconds, attempt + 2, self.attempts, reason)
+        time.sleep(seconds)
 
     def backoff(self, attempt: int) -> float:
         """Exponential backoff with full jitter between half and all of the step."""
