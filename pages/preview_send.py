@@ -12,7 +12,7 @@ from posbooks.app import columns as uc
 from posbooks.app import mapping as um
 from posbooks.app import preview as up
 from posbooks.app import state as keep_state
-from posbooks.app.format import chart_label, date_label, md_escape, money
+from posbooks.app.format import chart_label, date_label, md_escape
 
 if "workbench" not in st.session_state:  # a bookmarked page opened before app.py first ran
     st.switch_page("app.py")
@@ -205,7 +205,8 @@ result = pv.result
 days = up.period_figures(result)
 m1, m2, m3, m4 = st.columns(4)
 m1.metric("Documents", f"{days['documents']:,}")
-m2.metric("POS sales", money(days["sales"]))
+currency = services.company_currency(wb)  # the company's, on every amount shown
+m2.metric("POS sales", up.with_currency(days["sales"], currency))
 m3.metric("Balanced", "yes" if days["balanced"] else "NO")
 m4.metric("Tie-out to POS", "all equal" if days["tied"] else "DIFFERENCES")
 
@@ -237,7 +238,7 @@ if len(result.entries) > SHOWN:
     )
 for entry in result.entries[:SHOWN]:
     mark = pv.posted_mark(entry)
-    title = md_escape(up.entry_title(entry, mark))
+    title = md_escape(up.entry_title(entry, mark, currency))
     with st.expander(title, expanded=not many):
         if mark == "unchanged":
             st.info("Already in QuickBooks, unchanged: Send leaves it as it is.")

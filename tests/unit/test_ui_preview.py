@@ -100,6 +100,7 @@ def test_sales_receipt_rows_show_items_quantities_and_deposit_account():
     assert rows[-1]["Item"] == "Deposit to: Undeposited Funds"
     assert entry_check(receipt) == (True, "Adds up: lines 95.00, receipt total 95.00.")
     assert "Sales Receipt (Cash) · 95.00" in entry_title(receipt)
+    assert "Sales Receipt (Cash) · MYR 95.00" in entry_title(receipt, currency="MYR")
 
 
 def test_tie_out_rows_and_period_figures():
@@ -109,6 +110,7 @@ def test_tie_out_rows_and_period_figures():
     )
     result = Result((JOURNAL,), (), ties)
     rows = tieout_rows(result)
+    assert rows[0]["Day"] == "Fri 20 Nov 2026"
     assert rows[0]["Ties"] == "yes"
     assert rows[1]["Ties"] == "NO, off by -0.01"
     figures = period_figures(result)

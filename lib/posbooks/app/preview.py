@@ -44,12 +44,14 @@ def paid_by(entry: ReceiptDraft) -> str:
     return entry.payment_method
 
 
-def entry_title(entry: JournalDraft | ReceiptDraft, posted: str | None = None) -> str:
+def entry_title(
+    entry: JournalDraft | ReceiptDraft, posted: str | None = None, currency: str = ""
+) -> str:
     """``KLCC · Tue 24 Nov 2026 · Journal Entry · 3,210.40`` (+ already-posted mark)."""
     if isinstance(entry, ReceiptDraft):
-        what = f"Sales Receipt ({entry.payment_method}) · {money(entry.total)}"
+        what = f"Sales Receipt ({entry.payment_method}) · {with_currency(entry.total, currency)}"
     else:
-        what = f"Journal Entry · {money(entry.total_debits)}"
+        what = f"Journal Entry · {with_currency(entry.total_debits, currency)}"
     mark = {
         "unchanged": " · already in QuickBooks (unchanged)",
         "changed": " · already in QuickBooks, CHANGED since posted",
@@ -128,7 +130,7 @@ def tieout_rows(result) -> list[dict[str, str]]:
     """POS total vs entry total per (day, outlet, POS amount)."""
     return [
         {
-            "Day": t.business_date.isoformat(),
+            "Day": date_label(t.business_date),  # one human date format on every page
             "Outlet": t.outlet,
             "POS amount": row_label(t.source, t.key),
             "POS total": money(t.pos_total),
