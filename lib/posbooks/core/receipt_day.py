@@ -79,7 +79,7 @@ def day_sales_receipt(totals: DayTotals, mapping: Mapping) -> list[ReceiptDraft]
                 "negative, book it as a Refund Receipt or send the day as a journal entry",
             )
         )
-    if mapping.tax_codes:  # tax by code needs each receipt's TxnTaxDetail: not built here yet
+    if mapping.tax_codes or mapping.sales_tax_code is not None:  # TxnTaxDetail: not built yet
         issues.append(
             Issue(
                 "day_receipt_tax_codes",
