@@ -17,7 +17,9 @@ wb: services.Workbench = st.session_state["workbench"]
 st.title("History")
 st.caption("Every document posbooks sent, from its own ledger. Newest first.")
 
-rows = uh.history_rows(services.history(wb), services.document_link_maker(wb))
+rows = uh.history_rows(
+    services.history(wb), services.document_link_maker(wb), services.company_currency(wb)
+)
 
 
 def show_ledger() -> None:
@@ -32,7 +34,7 @@ def show_ledger() -> None:
     )
     shown = uh.filter_rows(rows, outlets=outlets, types=types, statuses=statuses, period=period)
 
-    latest = rows[0]
+    latest = (shown or rows)[0]  # the most recent of what the filters show
     st.markdown(
         f"Most recent: **{md_escape(latest['Type'])} {md_escape(latest['DocNumber'])}** for "
         f"{md_escape(latest['Outlet'])} on {latest['Business date']:%a %d %b %Y} "
@@ -43,6 +45,8 @@ def show_ledger() -> None:
         hide_index=True,
         width="stretch",
         column_config={
+            "Type": st.column_config.TextColumn(width=190),  # "Sales Receipt (Visa/Master)"
+            "DocNumber": st.column_config.TextColumn(width=150),  # 20 characters, whole
             "Status": st.column_config.TextColumn(width=200),  # the longest status, whole
             "Open": st.column_config.LinkColumn("Open", display_text="Open in QuickBooks"),
         },

@@ -90,7 +90,7 @@ def test_a_hand_made_entry_under_our_docnumber_is_a_failed_day_in_history_then_s
     assert row["Message"] == refused.message
     out, err = home.cli("history").communicate(timeout=60)
     [line] = [ln for ln in out.splitlines() if bangsar in ln]
-    assert " failed " in line and f"did not write (Id {typed['Id']})" in line, err
+    assert STATUS_WORDS["not_sent"] in line and f"did not write (Id {typed['Id']})" in line, err
 
     # reconcile sees the typed entry holding the number: a conflict to resolve in QuickBooks
     check = reconcile(home.config, home.store, sources=[home.pos_file], date_from=DAY1).find(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import replace
+from decimal import Decimal
 
 from posbooks.drafts.mapping import current_mapping, save_mapping
 from posbooks.qbo import auth
@@ -44,7 +45,10 @@ def test_send_a_day_as_json_then_see_it_in_history(cli, home: Home):
         (o["doc_number"], "posted", o["qbo_id"]) for o in sent
     }
     status, out, _ = cli("history")
-    assert "PB261102-" in out and "posted" in out
+    assert "PB261102-" in out and "in QuickBooks" in out  # the web page's words
+    bangsar = next(ln for ln in out.splitlines() if "Bangsar" in ln and "PB261102-" in ln)
+    total = Decimal(next(h for h in history if h["doc_number"] in bangsar)["total"])
+    assert total > 0 and f" {total:,.2f} " in bangsar
 
     status, out, _ = cli("send", "--date", str(DAY1), "--source", str(home.pos_file))
     assert status == 0
@@ -261,7 +265,7 @@ def test_history_says_why_a_document_failed(cli, home: Home):
     assert status == 1 and "failed" in out
     status, out, _ = cli("history")
     (row,) = [ln for ln in out.splitlines() if "PB261102-BAN-J" in ln]
-    assert "failed" in row and "QuickBooks refused PB261102-BAN-J" in row
+    assert "refused by QuickBooks" in row and "QuickBooks refused PB261102-BAN-J" in row
 
 
 def test_a_day_sent_as_journal_is_not_sent_again_as_receipts(cli, home: Home):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
@@ -30,6 +30,7 @@ class Row:
     updated_at: str
     message: str = ""
     attempts: int = 1
+    payload: dict | None = None  # what posbooks sent (QuickBooks JSON)
 
 
 LEDGER = [
@@ -66,6 +67,20 @@ def link(doc_type, qbo_id):
 def plain(markdown: str) -> str:
     """Markdown as read on the page: without its escapes."""
     return markdown.replace("\\", "")
+
+
+def test_each_document_shows_the_total_sent_in_the_company_currency():
+    sent = {"Line": [
+        {"Amount": "106.00", "DetailType": "JournalEntryLineDetail",
+         "JournalEntryLineDetail": {"PostingType": "Debit", "AccountRef": {"value": "1"}}},
+        {"Amount": "1006.00", "DetailType": "JournalEntryLineDetail",
+         "JournalEntryLineDetail": {"PostingType": "Debit", "AccountRef": {"value": "2"}}},
+        {"Amount": "1112.00", "DetailType": "JournalEntryLineDetail",
+         "JournalEntryLineDetail": {"PostingType": "Credit", "AccountRef": {"value": "3"}}},
+    ]}  # fmt: skip
+    rows = history_rows([replace(LEDGER[0], payload=sent), LEDGER[1]], link, "MYR")
+    assert [r["Total (MYR)"] for r in rows] == ["1,112.00", "—"]  # nothing handed over: no total
+    assert list(rows[0]).index("Total (MYR)") == list(rows[0]).index("DocNumber") + 1
 
 
 def test_rows_in_words_with_a_link_only_when_quickbooks_holds_the_document():

@@ -7,32 +7,19 @@ from datetime import date
 
 from posbooks.app.format import md_escape, money
 from posbooks.core.reconcile import DocumentCheck
-from posbooks.core.render import document_type
-
-STATUS_WORDS = {
-    "posted": "in QuickBooks",
-    "sending": "sending (outcome not yet known)",
-    "failed": "refused by QuickBooks",
-    "not_sent": "not sent: posbooks stopped it",  # why: listed under the table
-}
-
-
-def status_words(row) -> str:
-    """A ledger row's status as the bookkeeper reads it: who refused, posbooks or QuickBooks.
-
-    A ``failed`` row that was never handed to QuickBooks (no attempt, no Id) is one posbooks
-    refused to send, e.g. its DocNumber was taken there; QuickBooks refused nothing.
-    """
-    if row.status == "failed" and not row.attempts and not row.qbo_id:
-        return STATUS_WORDS["not_sent"]
-    return STATUS_WORDS.get(row.status, row.status)
-
+from posbooks.core.render import (  # noqa: F401 - STATUS_WORDS: the page's words, tested
+    STATUS_WORDS,
+    document_type,
+    sent_total,
+    status_words,
+)
 
 LinkMaker = Callable[[str, str | None], str | None]
 
 
-def history_rows(ledger: Iterable, link: LinkMaker) -> list[dict]:
-    """One row per document posbooks sent: day, outlet, type, number, status, link."""
+def history_rows(ledger: Iterable, link: LinkMaker, currency: str = "") -> list[dict]:
+    """One row per document posbooks sent: day, outlet, type, number, total, status, link."""
+    total_label = f"Total ({currency})" if currency else "Total"
     rows = []
     for r in ledger:
         rows.append(
@@ -41,6 +28,7 @@ def history_rows(ledger: Iterable, link: LinkMaker) -> list[dict]:
                 "Outlet": r.outlet,
                 "Type": document_type(r.doc_type, r.doc_key),
                 "DocNumber": r.doc_number,
+                total_label: sent_total(r),
                 "Status": status_words(r),
                 "Open": link(r.doc_type, r.qbo_id) if r.status == "posted" else None,
                 "QuickBooks Id": r.qbo_id or "",

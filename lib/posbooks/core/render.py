@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from posbooks.core.model import CENT, Issue, JournalDraft, ReceiptDraft, Ref
+from posbooks.core.reconcile import document_total, lines_from_qbo
 from posbooks.core.tieout import TieOut
 
 DOC_LABELS = {"journal": "Journal Entry", "receipt": "Sales Receipt", "refund": "Refund Receipt"}
@@ -144,3 +145,34 @@ def preview_text(
         out += tie_out_text(tie_outs)
     out += issue_lines(issues, indent="")
     return "\n".join(out) + "\n"
+
+
+STATUS_WORDS = {
+    "posted": "in QuickBooks",
+    "sending": "sending (outcome not yet known)",
+    "failed": "refused by QuickBooks",
+    "not_sent": "not sent: posbooks stopped it",  # why: listed under the table
+}
+
+
+def status_words(row) -> str:
+    """A ledger row's status as the bookkeeper reads it: who refused, posbooks or QuickBooks.
+
+    A ``failed`` row that was never handed to QuickBooks (no attempt, no Id) is one posbooks
+    refused to send, e.g. its DocNumber was taken there; QuickBooks refused nothing.
+    """
+    if row.status == "failed" and not row.attempts and not row.qbo_id:
+        return STATUS_WORDS["not_sent"]
+    return STATUS_WORDS.get(row.status, row.status)
+
+
+def sent_amount(row) -> Decimal | None:
+    """The total of what posbooks sent for a ledger row (a journal's debits, a receipt's
+    takings); None when it holds no payload (never handed over)."""
+    return document_total(lines_from_qbo(row.payload)) if row.payload else None
+
+
+def sent_total(row) -> str:
+    """``sent_amount`` as the bookkeeper reads it, or "—"."""
+    total = sent_amount(row)
+    return money(total) if total is not None else "—"

@@ -23,7 +23,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print the ledger rows."""
+    from posbooks.core.render import document_type, sent_amount, sent_total, status_words
     from posbooks.posting.ledger import ledger_rows
+    from posbooks.qbo.settings import current_settings
     from posbooks.state.config import load_config
     from posbooks.state.store import open_store
 
@@ -46,6 +48,8 @@ def run(args: argparse.Namespace) -> int:
                         "business_date": r.business_date.isoformat(),
                         "outlet": r.outlet,
                         **{k: getattr(r, k) for k in keys},
+                        "total": str(amount) if (amount := sent_amount(r)) is not None else None,
+                        "status_words": status_words(r),
                     }  # fmt: skip
                     for r in rows
                 ],
@@ -58,13 +62,17 @@ def run(args: argparse.Namespace) -> int:
         filtered = args.date or args.to or args.type
         print("Nothing sent matches these filters." if filtered else "Nothing sent yet.")
         return 0
-    print(f"{'Date':<10}  {'Outlet':<12}  {'Document':<22}  {'Status':<8}  {'DocNumber':<21}  "
-          "QuickBooks Id  Updated")  # fmt: skip
+    currency = (
+        (settings.preferences.home_currency or "") if (settings := current_settings(store)) else ""
+    )
+    total = f"Total {currency}".strip()
+    print(f"{'Date':<10}  {'Outlet':<12}  {'Document':<27}  {'DocNumber':<21}  {total:>14}  "
+          f"{'Status':<30}  QuickBooks Id  Updated")  # fmt: skip
     for r in rows:
-        doc = "Journal entry" if r.doc_type == "journal" else f"Receipt {r.doc_key}"
         print(
-            f"{r.business_date!s:<10}  {r.outlet:<12}  {doc:<22}  {r.status:<8}  "
-            f"{r.doc_number:<21}  {r.qbo_id or '':<13}  {r.updated_at[:19]}"
+            f"{r.business_date!s:<10}  {r.outlet:<12}  {document_type(r.doc_type, r.doc_key):<27}  "
+            f"{r.doc_number:<21}  {sent_total(r):>14}  {status_words(r):<30}  "
+            f"{r.qbo_id or '—':<13}  {r.updated_at[:19]}"
             + (f"  {r.message}" if r.status != "posted" and r.message else "")  # why not posted
         )
     return 0
