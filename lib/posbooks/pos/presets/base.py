@@ -328,3 +328,27 @@ def line(
         "pos_file": pos_file, "pos_row": pos_row, "pos_column": pos_column,
     }  # fmt: skip
     return ", ".join(f"{values[c]} AS {quote(c)}" for c in LINE_COLUMNS)
+
+
+def select_lines(source: str, where: str, **columns: str) -> str:
+    """SELECT of canonical lines (see ``line``) from ``source``."""
+    return f"SELECT {line(**columns)} FROM {source} {where}"
+
+
+def problem_rows(con: duckdb.DuckDBPyConnection, sql: str, column: str) -> list[Problem]:
+    """Problems from a query of (pos_file, source_row, message), at most a file's worth."""
+    found = con.execute(f"{sql} ORDER BY 1, 2 LIMIT {MAX_PROBLEMS_PER_FILE}").fetchall()
+    return [Problem(f, r, column, " ".join(m.split())) for f, r, m in found]
+
+
+def union_view(con: duckdb.DuckDBPyConnection, table: str, parts: list[str]) -> str:
+    """One temporary view ``table`` over the typed files of a kind (columns matched by name)."""
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS {' UNION ALL BY NAME '.join(parts)}")
+    return table
+
+
+def no_outlet_column(file_name: str, column: str) -> Problem:
+    """An export with no location column and no outlet name in the source options."""
+    return Problem(file_name, 1, None, (
+        f"the file has no {column} column: set the outlet name in the source options "
+        "(posbooks mapping source --outlet NAME)"))  # fmt: skip

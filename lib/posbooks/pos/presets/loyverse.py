@@ -17,11 +17,14 @@ from posbooks.pos.presets.base import (
     Match,
     SourceOptions,
     identify_by_kinds,
-    line,
+    no_outlet_column,
+    problem_rows,
+    select_lines,
     type_columns,
+    union_view,
 )
 from posbooks.pos.presets.files import PosFile, load
-from posbooks.pos.problems import MAX_PROBLEMS_PER_FILE, Problem
+from posbooks.pos.problems import Problem
 
 name = "loyverse"
 title = "Loyverse export"
@@ -82,23 +85,10 @@ def _read_kind(con, files, kind: str, options: SourceOptions) -> tuple[str | Non
         problems += typed.problems
         parts.append(f"SELECT *, {literal(f.name)} AS pos_file FROM {quote(typed.name)}")
         if f.column("Store") is None and not options.outlet:
-            problems.append(Problem(f.name, 1, None, (
-                "the file has no Store column: set the outlet name in the source options "
-                "(posbooks mapping source --outlet NAME)")))  # fmt: skip
+            problems.append(no_outlet_column(f.name, "Store"))
     if not parts:
         return None, problems, orders
-    table = f"loyverse_{kind}"
-    con.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS {' UNION ALL BY NAME '.join(parts)}")
-    return table, problems, orders
-
-
-def _rows(con, sql: str, column: str) -> list[Problem]:
-    found = con.execute(f"{sql} ORDER BY 1, 2 LIMIT {MAX_PROBLEMS_PER_FILE}").fetchall()
-    return [Problem(f, r, column, " ".join(m.split())) for f, r, m in found]
-
-
-def _select(source: str, where: str, **columns: str) -> str:
-    return f"SELECT {line(**columns)} FROM {source} {where}"
+    return union_view(con, f"loyverse_{kind}", parts), problems, orders
 
 
 def extract(con: duckdb.DuckDBPyConnection, match: Match, options: SourceOptions) -> Extraction:
@@ -129,26 +119,26 @@ def extract(con: duckdb.DuckDBPyConnection, match: Match, options: SourceOptions
     items, receipts = tables["items"] is not None, tables["receipts"] is not None
     checks: list[Problem] = []
     for kind in (k for k, t in tables.items() if t is not None):
-        checks += _rows(con, f"""SELECT pos_file, source_row, 'Store is empty on receipt ' ||
+        checks += problem_rows(con, f"""SELECT pos_file, source_row, 'Store is empty on receipt ' ||
             coalesce(receipt, '?') || ': set the outlet name in the source options'
             FROM loyverse_{kind}_k WHERE outlet IS NULL""", "Store")  # fmt: skip
-        checks += _rows(con, f"""SELECT pos_file, source_row, 'Receipt number is empty'
+        checks += problem_rows(con, f"""SELECT pos_file, source_row, 'Receipt number is empty'
             FROM loyverse_{kind}_k WHERE receipt IS NULL""", "Receipt number")  # fmt: skip
     if receipts:
         split = ("receipt {} was paid with several payment types ({}) and Loyverse does not "
                  "export how much each took: choose a split rule (posbooks mapping source "
                  "--split-tender clearing --clearing-method NAME) or enter it by hand")  # fmt: skip
         if options.split_tender == "refuse":
-            checks += _rows(con, f"""SELECT pos_file, source_row, format({literal(split)}, receipt,
+            checks += problem_rows(con, f"""SELECT pos_file, source_row, format({literal(split)}, receipt,
                 payment_type) FROM loyverse_receipts_k WHERE NOT voided
                 AND contains(payment_type, ',')""", "Payment type")  # fmt: skip
         if items:
-            checks += _rows(con, """SELECT i.pos_file, min(i.source_row), format('receipt {} ({})
+            checks += problem_rows(con, """SELECT i.pos_file, min(i.source_row), format('receipt {} ({})
                 is in Receipts by item but not in Receipts: export both for the same period',
                 i.receipt, i.business_date) FROM loyverse_items_k i ANTI JOIN loyverse_receipts_k r
                 USING (outlet, receipt) GROUP BY i.pos_file, i.receipt, i.business_date""",
                 "Receipt number")  # fmt: skip
-            checks += _rows(con, """SELECT r.pos_file, r.source_row, format('receipt {}: its items''
+            checks += problem_rows(con, """SELECT r.pos_file, r.source_row, format('receipt {}: its items''
                 Net sales add up to {} but Receipts says {}', r.receipt, CAST(CAST(i.net AS DECIMAL(18,2)) AS VARCHAR), CAST(CAST(r.net AS DECIMAL(18,2)) AS VARCHAR))
                 FROM loyverse_receipts_k r JOIN (SELECT outlet, receipt, sum(net) AS net FROM
                 loyverse_items_k GROUP BY ALL) i USING (outlet, receipt)
@@ -160,7 +150,7 @@ def extract(con: duckdb.DuckDBPyConnection, match: Match, options: SourceOptions
                 total - net - CASE WHEN taxes <> 0 AND abs(total - net) < abs(total - net - taxes)
                                    THEN 0 ELSE taxes END AS rounding
             FROM loyverse_receipts_k""")
-        checks += _rows(con, f"""SELECT pos_file, source_row, format('receipt {{}}: Total collected
+        checks += problem_rows(con, f"""SELECT pos_file, source_row, format('receipt {{}}: Total collected
             {{}} is neither Net sales ({{}}) nor Net sales + Taxes ({{}}), and the difference is not
             cash rounding', receipt, CAST(CAST(total AS DECIMAL(18,2)) AS VARCHAR), CAST(CAST(net AS DECIMAL(18,2)) AS VARCHAR),
             CAST(CAST(net + taxes AS DECIMAL(18,2)) AS VARCHAR)) FROM loyverse_receipts_r
@@ -183,10 +173,10 @@ def extract(con: duckdb.DuckDBPyConnection, match: Match, options: SourceOptions
         kept = "loyverse_items_t"
         selects += [
             # Tax included in prices comes out of the sale it was included in.
-            _select(kept, "", line_type="item", category=category, item=item, quantity="qty",
+            select_lines(kept, "", line_type="item", category=category, item=item, quantity="qty",
                     amount="gross - CASE WHEN tax_included THEN taxes ELSE 0 END",
                     pos_column=literal("Gross sales"), **common),
-            _select(kept, "WHERE discounts <> 0", line_type="discount", category=category,
+            select_lines(kept, "WHERE discounts <> 0", line_type="discount", category=category,
                     item=item, amount="-discounts", pos_column=literal("Discounts"), **common),
         ]  # fmt: skip
     if receipts:
@@ -195,27 +185,27 @@ def extract(con: duckdb.DuckDBPyConnection, match: Match, options: SourceOptions
                   f" ELSE coalesce(payment_type, {clearing}) END")  # fmt: skip
         if not items:
             selects += [
-                _select(r, "", line_type="item", category=literal(UNCATEGORISED),
+                select_lines(r, "", line_type="item", category=literal(UNCATEGORISED),
                         amount="gross - CASE WHEN tax_included THEN taxes ELSE 0 END",
                         pos_column=literal("Gross sales"), **common),
-                _select(r, "WHERE discounts <> 0", line_type="discount", amount="-discounts",
+                select_lines(r, "WHERE discounts <> 0", line_type="discount", amount="-discounts",
                         pos_column=literal("Discounts"), **common),
             ]  # fmt: skip
         selects += [
-            _select(r, "WHERE taxes <> 0", line_type="tax", amount="taxes", tax_code=tax_code,
+            select_lines(r, "WHERE taxes <> 0", line_type="tax", amount="taxes", tax_code=tax_code,
                     pos_column=literal("Taxes"), **common),
-            _select(r, "WHERE rounding <> 0", line_type="rounding", amount="rounding",
+            select_lines(r, "WHERE rounding <> 0", line_type="rounding", amount="rounding",
                     pos_column=literal("Total collected"), **common),
-            _select(r, "", line_type="payment", amount="total", payment_method=method,
+            select_lines(r, "", line_type="payment", amount="total", payment_method=method,
                     pos_column=literal("Payment type"), **common),
         ]  # fmt: skip
         label, source, measure = "Total collected", r, "total"
     else:
         kept = "loyverse_items_k"
         selects += [
-            _select(kept, "WHERE taxes <> 0", line_type="tax", amount="taxes", tax_code=tax_code,
+            select_lines(kept, "WHERE taxes <> 0", line_type="tax", amount="taxes", tax_code=tax_code,
                     pos_column=literal("Taxes"), **common),
-            _select(kept, "GROUP BY business_date, outlet, receipt, voided", line_type="payment",
+            select_lines(kept, "GROUP BY business_date, outlet, receipt, voided", line_type="payment",
                     amount="sum(net + taxes)", payment_method=clearing,
                     pos_column=literal("Net sales"), business_date="business_date",
                     outlet="outlet", receipt_no="receipt", pos_file="min(pos_file)",

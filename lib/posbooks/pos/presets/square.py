@@ -18,8 +18,9 @@ from posbooks.pos.presets.base import (
     Match,
     SourceOptions,
     identify_by_kinds,
-    line,
+    select_lines,
     type_columns,
+    union_view,
 )
 from posbooks.pos.presets.files import PosFile, load
 from posbooks.pos.problems import MAX_PROBLEMS_PER_FILE, Problem
@@ -118,9 +119,7 @@ def _read_kind(
             )  # fmt: skip
     if not parts:
         return None, problems, names
-    table = f"square_{kind}"
-    con.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS {' UNION ALL BY NAME '.join(parts)}")
-    return table, problems, names
+    return union_view(con, f"square_{kind}", parts), problems, names
 
 
 def _keyed(table: str, options: SourceOptions) -> str:
@@ -133,11 +132,6 @@ def _keyed(table: str, options: SourceOptions) -> str:
                {options.business_date_sql("closed")} AS business_date, {outlet} AS outlet
         FROM {table} WHERE NOT misfit
     """
-
-
-def _select(source: str, where: str, **columns: str) -> str:
-    """SELECT of canonical lines (see ``line``) from ``source``."""
-    return f"SELECT {line(**columns)} FROM {source} {where}"
 
 
 def _row_problems(con, sql: str, template: str, column: str) -> list[Problem]:
@@ -201,18 +195,18 @@ def extract(con: duckdb.DuckDBPyConnection, match: Match, options: SourceOptions
                       pos_file="pos_file", pos_row="source_row", closed_at="closed")  # fmt: skip
         not_gift = "WHERE NOT gift_card" if txns is not None else "WHERE true"
         kept = "square_items_kept"
-        selects.append(_select(kept, not_gift, line_type="item", amount="gross",
+        selects.append(select_lines(kept, not_gift, line_type="item", amount="gross",
                                category=category, item="item", quantity="qty",
                                pos_column=literal("Gross Sales"), **common))  # fmt: skip
-        selects.append(_select(kept, f"{not_gift} AND discount <> 0", line_type="discount",
+        selects.append(select_lines(kept, f"{not_gift} AND discount <> 0", line_type="discount",
                                amount="discount", category=category, item="item",
                                pos_column=literal("Discounts"), **common))  # fmt: skip
         if txns is None:
-            selects.append(_select(kept, "WHERE tax <> 0", line_type="tax", amount="tax",
+            selects.append(select_lines(kept, "WHERE tax <> 0", line_type="tax", amount="tax",
                                    tax_code=tax_code, pos_column=literal("Tax"), **common))  # fmt: skip
             clearing = literal(options.clearing_method or "")
             selects.append(
-                _select(
+                select_lines(
                     kept,
                     "GROUP BY business_date, outlet, receipt_no",
                     line_type="payment",
@@ -246,10 +240,10 @@ def extract(con: duckdb.DuckDBPyConnection, match: Match, options: SourceOptions
         else:
             no_items = ""
         t = "square_txns_k t"
-        selects.append(_select(t, no_items or "WHERE true", line_type="item", amount="gross",
+        selects.append(select_lines(t, no_items or "WHERE true", line_type="item", amount="gross",
                                category=literal(UNCATEGORISED),
                                pos_column=literal("Gross Sales"), **common))  # fmt: skip
-        selects.append(_select(t, f"{no_items or 'WHERE true'} AND discounts <> 0",
+        selects.append(select_lines(t, f"{no_items or 'WHERE true'} AND discounts <> 0",
                                line_type="discount", amount="discounts",
                                pos_column=literal("Discounts"), **common))  # fmt: skip
         for line_type, column, header, extra in (
@@ -269,7 +263,7 @@ def extract(con: duckdb.DuckDBPyConnection, match: Match, options: SourceOptions
                 {"payment_method": "coalesce(other_type, 'Other')"},
             ),
         ):
-            selects.append(_select("square_txns_rounded", f"WHERE {column} <> 0",
+            selects.append(select_lines("square_txns_rounded", f"WHERE {column} <> 0",
                                    line_type=line_type, amount=column,
                                    pos_column=literal(header), **common, **extra))  # fmt: skip
     if checks:

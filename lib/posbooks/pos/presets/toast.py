@@ -19,11 +19,14 @@ from posbooks.pos.presets.base import (
     Match,
     SourceOptions,
     identify_by_kinds,
-    line,
+    no_outlet_column,
+    problem_rows,
+    select_lines,
     type_columns,
+    union_view,
 )
 from posbooks.pos.presets.files import PosFile, load
-from posbooks.pos.problems import MAX_PROBLEMS_PER_FILE, Problem
+from posbooks.pos.problems import Problem
 
 name = "toast"
 title = "Toast export"
@@ -104,24 +107,10 @@ def _read_kind(con, files, kind: str, options: SourceOptions) -> tuple[str | Non
             damaged = True
         parts.append(f"SELECT *, {literal(f.name)} AS pos_file FROM {quote(typed.name)}")
         if f.column("Location") is None and not options.outlet:
-            problems.append(Problem(f.name, 1, None, (
-                "the file has no Location column: set the outlet name in the source options "
-                "(posbooks mapping source --outlet NAME)")))  # fmt: skip
+            problems.append(no_outlet_column(f.name, "Location"))
     if not parts:
         return None, problems, damaged
-    table = f"toast_{kind}"
-    con.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS {' UNION ALL BY NAME '.join(parts)}")
-    return table, problems, damaged
-
-
-def _rows(con, sql: str, column: str) -> list[Problem]:
-    """Problems from a query of (pos_file, source_row, message)."""
-    found = con.execute(f"{sql} ORDER BY 1, 2 LIMIT {MAX_PROBLEMS_PER_FILE}").fetchall()
-    return [Problem(f, r, column, " ".join(m.split())) for f, r, m in found]
-
-
-def _select(source: str, where: str, **columns: str) -> str:
-    return f"SELECT {line(**columns)} FROM {source} {where}"
+    return union_view(con, f"toast_{kind}", parts), problems, damaged
 
 
 def extract(con: duckdb.DuckDBPyConnection, match: Match, options: SourceOptions) -> Extraction:
@@ -155,19 +144,19 @@ def extract(con: duckdb.DuckDBPyConnection, match: Match, options: SourceOptions
                 {outlet} AS outlet, {key} AS order_key FROM (SELECT *,
                 {options.business_date_sql("ordered")} AS business_date FROM {table}
                 WHERE NOT misfit)""")
-    checks = _rows(
+    checks = problem_rows(
         con,
         """SELECT pos_file, source_row, 'Order # is empty' FROM toast_items_k
                           WHERE order_no IS NULL""",
         "Order #",
     )
-    checks += _rows(con, """SELECT pos_file, source_row, 'Location is empty: set the outlet name
+    checks += problem_rows(con, """SELECT pos_file, source_row, 'Location is empty: set the outlet name
                            in the source options' FROM toast_items_k WHERE outlet IS NULL""",
                     "Location")  # fmt: skip
     has_orders = tables["orders"] is not None
     notes = []
     if has_orders:
-        checks += _rows(con, f"""SELECT pos_file, min(source_row), format('order {{}} ({{}}) is listed
+        checks += problem_rows(con, f"""SELECT pos_file, min(source_row), format('order {{}} ({{}}) is listed
             {{}} times{damaged and ' (Order Id is damaged, so orders are told apart by date and Order #)' or ''}',
             order_no, business_date, count(*)) FROM toast_orders_k GROUP BY pos_file, order_key,
             order_no, business_date HAVING count(*) > 1""", "Order #")  # fmt: skip
@@ -179,7 +168,7 @@ def extract(con: duckdb.DuckDBPyConnection, match: Match, options: SourceOptions
                               "toast_orders_in").fetchall()  # fmt: skip
         if outside:
             notes.append("OrderDetails days without ItemSelectionDetails are left out")
-        checks += _rows(
+        checks += problem_rows(
             con,
             """SELECT i.pos_file, min(i.source_row), format('order {} ({}) is in
             ItemSelectionDetails but not in OrderDetails: export both for the same days',
@@ -201,14 +190,14 @@ def extract(con: duckdb.DuckDBPyConnection, match: Match, options: SourceOptions
     tax_code = options.tax_code_sql("outlet")
     kept = "toast_items_kept"
     selects = [
-        _select(kept, "WHERE NOT coalesce(deferred, false)", line_type="item", amount="gross",
+        select_lines(kept, "WHERE NOT coalesce(deferred, false)", line_type="item", amount="gross",
                 category=category, item="menu_item", quantity="qty",
                 pos_column=literal("Gross Price"), **common),
-        _select(kept, "WHERE NOT coalesce(deferred, false) AND net <> gross",
+        select_lines(kept, "WHERE NOT coalesce(deferred, false) AND net <> gross",
                 line_type="discount", amount="net - gross", category=category, item="menu_item",
                 pos_column=literal("Net Price"), **common),
         # Deferred items are gift cards sold: a liability, booked at what was charged.
-        _select(kept, "WHERE coalesce(deferred, false)", line_type="item", amount="net",
+        select_lines(kept, "WHERE coalesce(deferred, false)", line_type="item", amount="net",
                 category=literal(GIFT_CARDS_SOLD), item="menu_item", quantity="qty",
                 pos_column=literal("Net Price"), **common),
     ]  # fmt: skip
@@ -224,21 +213,21 @@ def extract(con: duckdb.DuckDBPyConnection, match: Match, options: SourceOptions
         selects += [
             # An order's Amount above its items' Net Price is a service charge no item shows
             # (below it: a check-level discount).
-            _select(orders, "WHERE NOT no_items AND amount > items_net", line_type="service_charge",
+            select_lines(orders, "WHERE NOT no_items AND amount > items_net", line_type="service_charge",
                     amount="amount - items_net", pos_column=literal("Amount"), **common),
-            _select(orders, "WHERE NOT no_items AND amount < items_net", line_type="discount",
+            select_lines(orders, "WHERE NOT no_items AND amount < items_net", line_type="discount",
                     amount="amount - items_net", pos_column=literal("Amount"), **common),
-            _select(orders, "WHERE no_items AND amount <> 0", line_type="item", amount="amount",
+            select_lines(orders, "WHERE no_items AND amount <> 0", line_type="item", amount="amount",
                     category=literal(UNCATEGORISED), pos_column=literal("Amount"), **common),
-            _select(orders, "WHERE tax <> 0", line_type="tax", amount="tax", tax_code=tax_code,
+            select_lines(orders, "WHERE tax <> 0", line_type="tax", amount="tax", tax_code=tax_code,
                     pos_column=literal("Tax"), **common),
-            _select(orders, "WHERE tip <> 0", line_type="tip", amount="tip",
+            select_lines(orders, "WHERE tip <> 0", line_type="tip", amount="tip",
                     pos_column=literal("Tip"), **common),
-            _select(orders, "WHERE gratuity <> 0", line_type=gratuity, amount="gratuity",
+            select_lines(orders, "WHERE gratuity <> 0", line_type=gratuity, amount="gratuity",
                     pos_column=literal("Gratuity"), **common),
         ]  # fmt: skip
         if tables["payments"] is None:
-            selects.append(_select(orders, "WHERE total <> 0", line_type="payment",
+            selects.append(select_lines(orders, "WHERE total <> 0", line_type="payment",
                                    amount="amount + tax + tip + gratuity", payment_method=clearing,
                                    pos_column=literal("Total"), **common))  # fmt: skip
         label, own_source, measure = "Total", orders, "total"
@@ -249,9 +238,9 @@ def extract(con: duckdb.DuckDBPyConnection, match: Match, options: SourceOptions
             FROM toast_items_kept GROUP BY ALL""")
         orders = "toast_items_orders"
         selects += [
-            _select(orders, "WHERE tax <> 0", line_type="tax", amount="tax", tax_code=tax_code,
+            select_lines(orders, "WHERE tax <> 0", line_type="tax", amount="tax", tax_code=tax_code,
                     pos_column=literal("Tax"), **common),
-            _select(orders, "", line_type="payment", amount="net + tax", payment_method=clearing,
+            select_lines(orders, "", line_type="payment", amount="net + tax", payment_method=clearing,
                     pos_column=literal("Net Price"), **common),
         ]  # fmt: skip
         label, own_source, measure = "Net Price + Tax", orders, "net + tax"
@@ -262,15 +251,15 @@ def extract(con: duckdb.DuckDBPyConnection, match: Match, options: SourceOptions
             WHERE upper(coalesce(p.status, '')) = 'CAPTURED'""")
         pays = "toast_payments_kept"
         selects += [
-            _select(pays, "WHERE amount + tip + gratuity <> 0", line_type="payment",
+            select_lines(pays, "WHERE amount + tip + gratuity <> 0", line_type="payment",
                     amount="amount + tip + gratuity", payment_method="method",
                     pos_column=literal("Amount"), **common),
             # A refund given back on a payment: the sale is reduced, and so is the tender.
-            _select(pays, "WHERE refund <> 0", line_type="item", amount="-abs(refund)",
+            select_lines(pays, "WHERE refund <> 0", line_type="item", amount="-abs(refund)",
                     category=literal("Refunds"), pos_column=literal("Refund Amount"), **common),
-            _select(pays, "WHERE refund_tip <> 0", line_type="tip", amount="-abs(refund_tip)",
+            select_lines(pays, "WHERE refund_tip <> 0", line_type="tip", amount="-abs(refund_tip)",
                     pos_column=literal("Refund Tip Amount"), **common),
-            _select(pays, "WHERE refund + refund_tip <> 0", line_type="payment",
+            select_lines(pays, "WHERE refund + refund_tip <> 0", line_type="payment",
                     amount="-abs(refund) - abs(refund_tip)", payment_method="method",
                     pos_column=literal("Refund Amount"), **common),
         ]  # fmt: skip
