@@ -74,7 +74,7 @@ def test_statuses_charts_csv_and_sending_the_day_never_sent(sent):
 
     # the drill-down opens on what needs attention: Bangsar, with no sent or QuickBooks lines
     lines = at.dataframe[2].value
-    assert set(lines["Sent"]) == {""} and set(lines["QuickBooks now"]) == {""}
+    assert set(lines["Sent"]) == {"—"} and set(lines["QuickBooks now"]) == {"—"}
     bangsar = table.set_index("Outlet").loc["Bangsar", "DocNumber"]
     at = choose(at, bangsar, "send")
     assert f"{bangsar}: created" in texts(at)

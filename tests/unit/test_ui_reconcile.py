@@ -38,9 +38,9 @@ def test_badges_escape_and_count_in_status_order():
     assert text == ":green-badge[Matched: 2] :red-badge[Deleted in QuickBooks: 1]"
 
 
-def test_document_rows_show_money_and_blanks_where_a_source_has_nothing():
+def test_document_rows_show_money_and_a_dash_where_a_source_has_nothing():
     [row] = document_rows([check("not_sent", sent=None, qbo=None, pos="1234.5")])
-    assert (row["POS now"], row["Sent"], row["QuickBooks now"]) == ("1,234.50", "", "")
+    assert (row["POS now"], row["Sent"], row["QuickBooks now"]) == ("1,234.50", "—", "—")
     assert row["Status"] == "Not sent" and row["Type"] == "Journal Entry"
     [receipt] = document_rows([check(doc_type="receipt")])
     assert receipt["Type"] == "Sales Receipt (Cash)"

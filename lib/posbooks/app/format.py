@@ -62,6 +62,14 @@ def money(amount: Decimal | int | None, *, blank_zero: bool = False) -> str:
     return f"{value:,.2f}"
 
 
+EMPTY = "—"  # a value that is not there, in every table (never a blank or a bullet)
+
+
+def amount_or_dash(amount: Decimal | int | None) -> str:
+    """``money`` for a table cell: ``—`` where a source has no such amount."""
+    return EMPTY if amount is None else money(amount)
+
+
 def plural(count: int, noun: str) -> str:
     """``1 day``, ``3 days``."""
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"

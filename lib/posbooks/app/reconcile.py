@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import date
 
-from posbooks.app.format import money
+from posbooks.app.format import EMPTY, amount_or_dash
 from posbooks.core.reconcile import GOOD, STATUS_LABELS, STATUSES, DocumentCheck
 from posbooks.core.render import document_type
 
@@ -69,9 +69,9 @@ def document_rows(checks: Iterable[DocumentCheck]) -> list[dict]:
             "Type": _doc_label(c),
             "DocNumber": c.doc_number,
             "Status": c.label,
-            "POS now": money(c.pos_total),
-            "Sent": money(c.sent_total),
-            "QuickBooks now": money(c.qbo_total),
+            "POS now": amount_or_dash(c.pos_total),
+            "Sent": amount_or_dash(c.sent_total),
+            "QuickBooks now": amount_or_dash(c.qbo_total),
             "Lines differing": len(c.differences),
             "Message": c.message,
         }
@@ -99,14 +99,14 @@ def line_rows(check: DocumentCheck) -> list[dict]:
     for ln in sorted(check.lines, key=lambda ln: not ln.differs):  # what differs on top
         row = {
             "Account": ln.account,
-            "Class": ln.class_,
-            "Location": ln.location,
-            "POS now": money(ln.pos),
-            "Sent": money(ln.sent),
-            "QuickBooks now": money(ln.qbo),
+            "Class": ln.class_ or EMPTY,
+            "Location": ln.location or EMPTY,
+            "POS now": amount_or_dash(ln.pos),
+            "Sent": amount_or_dash(ln.sent),
+            "QuickBooks now": amount_or_dash(ln.qbo),
         }
         if check.adjustments:
-            row["QuickBooks with adjustments"] = money(ln.adjusted)
+            row["QuickBooks with adjustments"] = amount_or_dash(ln.adjusted)
         row["Differs"] = ln.differs
         rows.append(row)
     return rows
