@@ -9,7 +9,7 @@ from posbooks import services
 from posbooks.app import history as uh
 from posbooks.app import preview as up
 from posbooks.app import reconcile as ur
-from posbooks.app.format import md_escape
+from posbooks.app.format import for_people, md_escape
 
 if "workbench" not in st.session_state:  # a bookmarked page opened before app.py first ran
     st.switch_page("app.py")
@@ -204,7 +204,11 @@ chosen = st.selectbox(
     key="rec_document",
 )  # fmt: skip
 check = by_number[chosen]
-st.markdown(f"{ur.badge(check.status)} {md_escape(check.message)}")
+main, details = for_people(check.message)
+st.markdown(f"{ur.badge(check.status)} {md_escape(main)}")
+if details:
+    with st.expander("Details"):
+        st.markdown(md_escape(details))
 lines = pd.DataFrame(ur.line_rows(check))
 if len(lines):
     st.dataframe(

@@ -147,3 +147,24 @@ def test_chart_labels_show_markup_as_text():
         '&lt;a href="http://evil.example"&gt;x&lt;/a&gt; &amp; &lt;b&gt;'
     )
     assert chart_label(None) == ""
+
+
+def test_technical_words_go_into_the_details_fold_not_the_main_text():
+    from posbooks.app.format import for_people
+
+    main, details = for_people(
+        "Edited in QuickBooks (SyncToken 0 -> 1): Sales - Food: sent 100.00, now 110.00 (+10.00)"
+    )
+    assert main == "Edited in QuickBooks: Sales - Food: sent 100.00, now 110.00 (+10.00)"
+    assert details == "(SyncToken 0 -> 1)"
+    main, details = for_people(
+        "Bangsar 2026-11-02 was already sent as a journal entry (PB261102-BAN-J); sending "
+        "sales receipts too would book its sales twice. Delete it in QuickBooks first, then "
+        "send with `posbooks send --allow-both-types`."
+    )
+    assert "`" not in main and main.endswith("would book its sales twice.")
+    assert details.startswith("Delete it in QuickBooks first")
+    assert for_people("POS, ledger and QuickBooks agree.") == (
+        "POS, ledger and QuickBooks agree.",
+        "",
+    )

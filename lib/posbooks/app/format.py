@@ -70,6 +70,23 @@ def amount_or_dash(amount: Decimal | int | None) -> str:
     return EMPTY if amount is None else money(amount)
 
 
+_TECHNICAL_ASIDE = re.compile(r"\s*\((?:[^()]*\b(?:SyncToken|invalid_grant)\b[^()]*)\)")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z`])")
+
+
+def for_people(message: str) -> tuple[str, str]:
+    """A message split for a page: the main text in plain words, and what goes into a
+    details fold (SyncTokens, ``invalid_grant``, sentences naming CLI commands in backticks).
+    """
+    asides = [m.group(0).strip() for m in _TECHNICAL_ASIDE.finditer(message)]
+    text = _TECHNICAL_ASIDE.sub("", message)
+    kept, folded = [], list(asides)
+    for sentence in _SENTENCE.split(text):
+        technical = "`" in sentence or "SyncToken" in sentence or "invalid_grant" in sentence
+        (folded if technical and kept else kept).append(sentence)
+    return " ".join(kept).strip(), " ".join(folded).strip()
+
+
 def plural(count: int, noun: str) -> str:
     """``1 day``, ``3 days``."""
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"

@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import date
 
-from posbooks.app.format import EMPTY, amount_or_dash
+from posbooks.app.format import EMPTY, amount_or_dash, for_people
 from posbooks.core.reconcile import GOOD, STATUS_LABELS, STATUSES, DocumentCheck
 from posbooks.core.render import document_type
 
@@ -73,7 +73,7 @@ def document_rows(checks: Iterable[DocumentCheck]) -> list[dict]:
             "Sent": amount_or_dash(c.sent_total),
             "QuickBooks now": amount_or_dash(c.qbo_total),
             "Lines differing": len(c.differences),
-            "Message": c.message,
+            "Message": for_people(c.message)[0],
         }
         for c in checks
     ]
