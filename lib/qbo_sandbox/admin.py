@@ -10,6 +10,7 @@ browser sends cross-origin only after a CORS preflight the sandbox never answers
 
 from __future__ import annotations
 
+import dataclasses
 import ipaddress
 from datetime import date
 from urllib.parse import urlsplit
@@ -192,6 +193,30 @@ class ResetHandler(AdminHandler):
         self.write_json(
             {"reset": True, "realm_ids": sorted(self.state.books), "company": self.state.company}
         )
+
+
+class RedirectUriHandler(AdminHandler):
+    """POST {"client_id", "redirect_uri"}: allow one more redirect URI for a registered app.
+
+    Only loopback URIs (http://127.x, localhost, [::1]): an app on another local port (a
+    second workbench) can connect to a sandbox someone else started, and nothing else can.
+    """
+
+    def post(self) -> None:
+        data = self.payload()
+        client = self.state.oauth.clients.get(str(data.get("client_id", "")))
+        uri = str(data.get("redirect_uri", ""))
+        parts = urlsplit(uri)
+        if client is None:
+            raise tornado.web.HTTPError(404, reason="no such client_id")
+        if parts.scheme not in ("http", "https") or not is_loopback_host(parts.netloc):
+            raise tornado.web.HTTPError(400, reason="only loopback redirect URIs can be added")
+        if uri not in client.redirect_uris:
+            registration = dataclasses.replace(client, redirect_uris=(*client.redirect_uris, uri))
+            self.state.oauth.register([registration])
+            self.state.changed()
+        self.write_json({"client_id": client.client_id, "redirect_uris":
+                         list(self.state.oauth.clients[client.client_id].redirect_uris)})  # fmt: skip
 
 
 class StateHandler(AdminHandler):

@@ -64,6 +64,7 @@ def build_application(state: SandboxState) -> tornado.web.Application:
         (r"/_sandbox/clock", admin.ClockHandler, s),
         (r"/_sandbox/reset", admin.ResetHandler, s),
         (r"/_sandbox/state", admin.StateHandler, s),
+        (r"/_sandbox/redirect_uris", admin.RedirectUriHandler, s),
         (r"/_sandbox/limits", admin.LimitsHandler, s),
     ]
     return tornado.web.Application(

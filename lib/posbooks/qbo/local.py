@@ -147,6 +147,7 @@ def ensure_local_sandbox(config: Config, *, timeout: float = 20.0) -> SandboxInf
     base = config.sandbox_url.rstrip("/")
     allow_insecure_transport(base)
     if _answers(base):
+        _allow_redirect(config, base)
         return _info(config, started=False)
     if not is_loopback(base):
         raise SandboxUnavailable(
@@ -158,6 +159,22 @@ def ensure_local_sandbox(config: Config, *, timeout: float = 20.0) -> SandboxInf
         if _answers(base):  # another process started it while we waited for the lock
             return _info(config, started=False)
         return _start_detached(config, base, timeout)
+
+
+def _allow_redirect(config: Config, base: str) -> None:
+    """A sandbox started by someone else (the CLI, another workbench) knows the redirect URIs
+    of its start, not this app's on another port: ask it to allow ours (loopback only), so
+    Connect does not end on "redirect_uri is not registered"."""
+    if not (config.redirect_uri and is_loopback(base) and is_loopback(config.redirect_uri)):
+        return
+    try:
+        requests.post(
+            base + "/_sandbox/redirect_uris",
+            json={"client_id": config.client_id, "redirect_uri": config.redirect_uri},
+            timeout=2.0,
+        )
+    except requests.RequestException:
+        pass  # an older sandbox: Connect then says which redirect it refused
 
 
 def _start_detached(config: Config, base: str, timeout: float) -> SandboxInfo:
