@@ -179,3 +179,31 @@ def test_the_preview_of_a_tax_by_code_mapping_ties_and_shows_quickbooks_tax(comp
             ln for e in entries for ln in e["lines"] if ln.get("tax_code") or ln["source"] == "tax"
         ]
         assert taxed
+
+
+def test_malaysia_one_receipt_a_day_carries_tax_codes_and_ties_to_the_pos(company_home):
+    """The vendor's form (one receipt per outlet and day, to Undeposited Funds) in a company
+    taxing by code: every line coded, the POS tax as TxnTaxDetail, to the cent."""
+    home = company_home("my")
+    map_tax_codes(home, SST)
+    settings = current_settings(home.store)
+    funds = next(a for a in settings.accounts if a.account_subtype == "UndepositedFunds")
+    mapping = replace(current_mapping(home.store), receipt_grouping="per_day",
+                      day_deposit=Ref(funds.id, funds.name))  # fmt: skip
+    save_mapping(home.store, mapping, note="one receipt a day")
+
+    [sent] = home.send(DAY2, outlets=["Bangsar"], doc_type="receipt")
+    assert sent.status == "created", sent.message
+    [receipt] = documents_in_quickbooks(home.handle, "receipt")
+    assert receipt["GlobalTaxCalculation"] == "TaxExcluded"
+    items = [ln["SalesItemLineDetail"] for ln in receipt["Line"]
+             if ln["DetailType"] == "SalesItemLineDetail"]  # fmt: skip
+    assert items and all(d.get("TaxCodeRef") for d in items)
+    assert not any(d["ItemRef"]["name"].startswith("SST") for d in items)  # no tax Item line
+    assert Decimal(str(receipt["TxnTaxDetail"]["TotalTax"])) == pos_tax(home, home.pos_file,
+                                                                        "Bangsar")  # fmt: skip
+    [again] = home.send(DAY2, outlets=["Bangsar"], doc_type="receipt")
+    assert again.status == "unchanged"
+    checked = reconcile(home.config, home.store, sources=[home.pos_file], date_from=DAY2,
+                        doc_type="receipt", outlets=["Bangsar"])  # fmt: skip
+    assert [c.status for c in checked.documents] == ["matched"]

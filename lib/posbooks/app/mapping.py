@@ -666,9 +666,6 @@ def with_day_defaults(mapping: Mapping, settings: QboSettings | None, *, first: 
     creates in every company) as the day's deposit account when none is chosen."""
     if first:
         mapping = replace(mapping, receipt_grouping=PER_DAY)
-    taxed = settings is not None and settings.preferences.using_sales_tax
-    if taxed and not mapping.version:  # the day's receipt does not carry tax codes yet
-        mapping = replace(mapping, receipt_grouping=PER_METHOD)
     if mapping.day_deposit is None and settings is not None:
         found = next((a for a in settings.accounts if a.active and a.name == UNDEPOSITED), None)
         if found is not None:

@@ -29,6 +29,7 @@ from posbooks.core.receipts import (
     _row_look,
     one_class_per_transaction,
     receipts_for_company,
+    with_tax_codes,
 )
 
 PER_DAY = "per_day"
@@ -79,14 +80,8 @@ def day_sales_receipt(totals: DayTotals, mapping: Mapping) -> list[ReceiptDraft]
                 "negative, book it as a Refund Receipt or send the day as a journal entry",
             )
         )
-    if mapping.tax_codes or mapping.sales_tax_code is not None:  # TxnTaxDetail: not built yet
-        issues.append(
-            Issue(
-                "day_receipt_tax_codes",
-                f"{where}: one receipt a day does not take tax by tax code yet; send one "
-                "receipt per payment method (Mapping page) or a journal entry",
-            )
-        )
+    lines, taxes, tax_issues = with_tax_codes(where, lines, mapping)  # as per method
+    issues.extend(tax_issues)
     if not mapping.accounts and not mapping.items:
         issues.append(Issue("no_mapping", f"{where}: nothing mapped yet; lines show POS types"))
     else:
@@ -117,5 +112,6 @@ def day_sales_receipt(totals: DayTotals, mapping: Mapping) -> list[ReceiptDraft]
             location=mapping.locations.get(totals.outlet),
             issues=tuple(issues),
             payments=tuple(payments),
+            taxes=tuple(taxes),
         )
     ]

@@ -168,23 +168,8 @@ def _draft(
     if total < 0 and method:  # paid out more than taken: a Refund Receipt of the excess
         doc_type, total = "refund", -total
         lines = [replace(ln, amount=-ln.amount, unit_price=-ln.unit_price) for ln in lines]
-    taxes: list[tuple[str, Decimal]] = []
-    if by_code(mapping):  # QuickBooks books the tax from TxnTaxDetail and the lines' codes
-        taxes = [(ln.key or "", ln.amount) for ln in lines if ln.source == "tax"]
-        lines = [
-            replace(ln, tax_code=qbo_tax_code_for(mapping, ln.source, ln.key))
-            for ln in lines
-            if ln.source != "tax"
-        ]
-        issues.extend(_tax_code_issues(where, lines, taxes, mapping))
-    elif mapping.sales_tax_code is not None:  # US: TAX/NON lines, the POS tax as TotalTax
-        taxes = [(ln.key or "", ln.amount) for ln in lines if ln.source == "tax"]
-        lines = [
-            replace(ln, tax_code=us_line_code(mapping, ln.source, ln.key))
-            for ln in lines
-            if ln.source != "tax"
-        ]
-        issues.extend(_untaxed_tax_issues(where, lines, taxes, mapping))
+    lines, taxes, tax_issues = with_tax_codes(where, lines, mapping)
+    issues.extend(tax_issues)
     if not mapping.accounts and not mapping.items:
         issues.append(Issue("no_mapping", f"{where}: nothing mapped yet; lines show POS types"))
     else:
@@ -210,6 +195,28 @@ def _draft(
         doc_type=doc_type,
         taxes=tuple(taxes),
     )
+
+
+def with_tax_codes(
+    where: str, lines: list[ReceiptLine], mapping: Mapping
+) -> tuple[list[ReceiptLine], list[tuple[str, Decimal]], list[Issue]]:
+    """A receipt's lines as a company taxing by code takes them: no tax lines, a tax code
+    on every line, and the POS tax per POS code (sent as TxnTaxDetail, so QuickBooks keeps
+    the POS amounts). US sales tax: TAX/NON line codes, the POS tax as TotalTax. Otherwise
+    the lines as they are (tax on its own Item line). Shared by both receipt groupings."""
+    if by_code(mapping):  # QuickBooks books the tax from TxnTaxDetail and the lines' codes
+        code_for, check = qbo_tax_code_for, _tax_code_issues
+    elif mapping.sales_tax_code is not None:
+        code_for, check = us_line_code, _untaxed_tax_issues
+    else:
+        return lines, [], []
+    taxes = [(ln.key or "", ln.amount) for ln in lines if ln.source == "tax"]
+    coded = [
+        replace(ln, tax_code=code_for(mapping, ln.source, ln.key))
+        for ln in lines
+        if ln.source != "tax"
+    ]
+    return coded, taxes, check(where, coded, taxes, mapping)
 
 
 def _tax_code_issues(
