@@ -211,75 +211,7 @@ m2.metric(f"POS sales ({currency})" if currency else "POS sales", money(days["sa
 m3.metric("Balanced", "yes" if days["balanced"] else "NO")
 m4.metric("Tie-out to POS", "all equal" if days["tied"] else "DIFFERENCES")
 
-if pv.sales:
-    chart = pd.DataFrame(
-        [
-            {"Outlet": chart_label(o), "Category": chart_label(c), "Sales": float(a)}
-            for o, c, a in pv.sales
-        ]  # float for the chart only
-    )
-    fig = px.bar(
-        chart,
-        x="Outlet",
-        y="Sales",
-        color="Category",
-        barmode="stack",
-        title=f"Sales by outlet and category, {up.period_title(date_from, date_to)}",
-    )
-    st.plotly_chart(fig, width="stretch")
-
-# --- the documents -----------------------------------------------------------------------
-RIGHT = {c: st.column_config.TextColumn(alignment="right") for c in up.NUMBER_COLUMNS}
-many = len(result.entries) > 6
-SHOWN = 62  # a month of two outlets; the figures above always cover the whole period
-if len(result.entries) > SHOWN:
-    st.caption(
-        f"Showing the first {SHOWN} of {len(result.entries):,} documents; pick fewer days or "
-        "outlets to see the others."
-    )
-for entry in result.entries[:SHOWN]:
-    mark = pv.posted_mark(entry)
-    title = md_escape(up.entry_title(entry, mark, currency))
-    with st.expander(title, expanded=not many):
-        if mark == "unchanged":
-            st.info("Already in QuickBooks, unchanged: Send leaves it as it is.")
-        elif mark == "changed":
-            st.warning(
-                "Already in QuickBooks, but the POS data or the mapping changed since "
-                "it was sent. Send will not post it twice; see History."
-            )
-        if refusal := pv.last_refusal(entry):
-            st.warning("Not in QuickBooks: the last send failed. " + md_escape(refusal))
-        if (why := pv.skip_reason(entry)) and not entry.blocked:
-            st.warning("Send skips it: " + md_escape(why))
-        st.dataframe(
-            pd.DataFrame(up.entry_rows(entry)),
-            hide_index=True,
-            width="stretch",
-            height="content",
-            column_config=RIGHT,
-        )
-        ok, check = up.entry_check(entry)
-        icon = ":material/check_circle:" if ok else ":material/error:"
-        st.markdown(f"{icon} {md_escape(check)}")
-        if problems := up.grouped_problems(entry.issues):  # one list, not a wall of boxes
-            st.error(problems)
-        for issue in entry.issues:
-            if not issue.blocking:
-                st.caption(md_escape(issue.message))
-
-with st.expander("Tie-out to POS totals"):
-    st.dataframe(
-        pd.DataFrame(up.tieout_rows(result)), hide_index=True, width="stretch", column_config=RIGHT
-    )
-    if export_rows := up.export_tie_rows(result):
-        st.caption("Each day against the POS export's own total:")
-        st.dataframe(pd.DataFrame(export_rows), hide_index=True, width="stretch")
-for issue in up.period_issues(result):
-    (st.error if issue.blocking else st.info)(md_escape(issue.message))
-
-# --- send ---------------------------------------------------------------------------------
-st.divider()
+# --- send: near the top, under the period's figures (the documents follow) ---------------
 last_request, last_sent, stopped = st.session_state.get("last_send", (None, [], None))
 if last_request == request:  # only for what is shown now
     if stopped:
@@ -372,6 +304,74 @@ elif pending_send is not None and pv.can_send:
         st.rerun()  # redraw the preview with the new "already in QuickBooks" marks
     if bar is not None:
         bar.empty()
+
+
+if pv.sales:
+    chart = pd.DataFrame(
+        [
+            {"Outlet": chart_label(o), "Category": chart_label(c), "Sales": float(a)}
+            for o, c, a in pv.sales
+        ]  # float for the chart only
+    )
+    fig = px.bar(
+        chart,
+        x="Outlet",
+        y="Sales",
+        color="Category",
+        barmode="stack",
+        title=f"Sales by outlet and category, {up.period_title(date_from, date_to)}",
+    )
+    st.plotly_chart(fig, width="stretch")
+
+# --- the documents -----------------------------------------------------------------------
+RIGHT = {c: st.column_config.TextColumn(alignment="right") for c in up.NUMBER_COLUMNS}
+many = len(result.entries) > 6
+SHOWN = 62  # a month of two outlets; the figures above always cover the whole period
+if len(result.entries) > SHOWN:
+    st.caption(
+        f"Showing the first {SHOWN} of {len(result.entries):,} documents; pick fewer days or "
+        "outlets to see the others."
+    )
+for entry in result.entries[:SHOWN]:
+    mark = pv.posted_mark(entry)
+    title = md_escape(up.entry_title(entry, mark, currency))
+    with st.expander(title, expanded=not many):
+        if mark == "unchanged":
+            st.info("Already in QuickBooks, unchanged: Send leaves it as it is.")
+        elif mark == "changed":
+            st.warning(
+                "Already in QuickBooks, but the POS data or the mapping changed since "
+                "it was sent. Send will not post it twice; see History."
+            )
+        if refusal := pv.last_refusal(entry):
+            st.warning("Not in QuickBooks: the last send failed. " + md_escape(refusal))
+        if (why := pv.skip_reason(entry)) and not entry.blocked:
+            st.warning("Send skips it: " + md_escape(why))
+        st.dataframe(
+            pd.DataFrame(up.entry_rows(entry)),
+            hide_index=True,
+            width="stretch",
+            height="content",
+            column_config=RIGHT,
+        )
+        ok, check = up.entry_check(entry)
+        icon = ":material/check_circle:" if ok else ":material/error:"
+        st.markdown(f"{icon} {md_escape(check)}")
+        if problems := up.grouped_problems(entry.issues):  # one list, not a wall of boxes
+            st.error(problems)
+        for issue in entry.issues:
+            if not issue.blocking:
+                st.caption(md_escape(issue.message))
+
+with st.expander("Tie-out to POS totals"):
+    st.dataframe(
+        pd.DataFrame(up.tieout_rows(result)), hide_index=True, width="stretch", column_config=RIGHT
+    )
+    if export_rows := up.export_tie_rows(result):
+        st.caption("Each day against the POS export's own total:")
+        st.dataframe(pd.DataFrame(export_rows), hide_index=True, width="stretch")
+for issue in up.period_issues(result):
+    (st.error if issue.blocking else st.info)(md_escape(issue.message))
 
 st.caption(
     f"Business days in this data: {date_label(summary.first_day)} to "
