@@ -60,3 +60,18 @@ def test_a_look_up_never_answered_is_failed_and_a_sending_row_stays_sending(tmp_
     ledger.record_unknown(store, REALM, bangsar(), "reply lost; send again")
     [row] = ledger.ledger_rows(store)
     assert (row.status, row.message) == ("sending", "reply lost; send again")
+
+
+def test_an_outcome_says_its_status_once():
+    from datetime import date
+
+    from posbooks.posting.outcome import PostOutcome
+
+    def said(status: str, message: str) -> str:
+        return PostOutcome(date(2026, 11, 2), "Bangsar", "journal", status, "PB261102-BAN-J",
+                           "7", message).summary  # fmt: skip
+
+    assert said("created", "created in QuickBooks") == "PB261102-BAN-J: created in QuickBooks"
+    assert said("updated", "restored what posbooks sent") == (
+        "PB261102-BAN-J: updated, restored what posbooks sent"
+    )

@@ -38,6 +38,19 @@ class PostOutcome:
     message: str
     doc_key: str = ""  # the payment method of a sales receipt
 
+    @property
+    def summary(self) -> str:
+        """``PB...: created in QuickBooks`` / ``PB...: failed, <why>``: the status once."""
+        said = self.message.startswith(self.status)
+        what = (
+            self.message
+            if said
+            else f"{self.status}, {self.message}"
+            if self.message
+            else self.status
+        )
+        return f"{self.doc_number}: {what}"
+
     def to_json(self) -> dict:
         """The ``posbooks send --format json`` shape of this outcome."""
         return {

@@ -282,7 +282,7 @@ def apply_action(wb, check: DocumentCheck, action: str, *, source, who: str = ""
             stopped = why_not_sent(outcomes)
             if stopped:  # shown as an error, not as a success that says "failed"
                 raise ReconcileError(stopped)
-            return "; ".join(f"{o.doc_number}: {o.status}, {o.message}" for o in outcomes) or (
+            return "; ".join(o.summary for o in outcomes) or (
                 f"{check.doc_number}: nothing was sent"
             )
         if action == "adjust":

@@ -117,7 +117,7 @@ def run(args: argparse.Namespace) -> int:
                 if act.why_not_sent(outcomes):  # refused like --adjust and --accept: exit 2
                     raise rec.ReconcileError(act.why_not_sent(outcomes))
                 for o in outcomes:
-                    print(f"{o.doc_number}: {o.status}, {o.message}", file=sys.stderr)
+                    print(o.summary, file=sys.stderr)
             elif args.adjust:
                 adj = act.post_adjustment(config, store, check, reason=args.why)
                 print(f"{adj.doc_number}: posted (QuickBooks Id {adj.qbo_id})", file=sys.stderr)
