@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import requests
 
 import posbooks
+from posbooks.core.docnumbers import CodeError  # noqa: F401 - the CLI's outlet-codes catches it
 from posbooks.core.errors import WorkbenchError
 from posbooks.core.mapping_rules import (  # noqa: F401 - TRACK_*, DAY_*: Mapping page wording
     DAY_DEPOSIT_UNMAPPED,
@@ -31,17 +32,7 @@ from posbooks.core.mapping_rules import (  # noqa: F401 - TRACK_*, DAY_*: Mappin
 from posbooks.core.model import DayTotals, Issue, JournalDraft, Mapping, ReceiptDraft
 from posbooks.core.qbo_settings import QboSettings
 from posbooks.core.render import DOC_LABELS
-from posbooks.drafts import mapping as mapping_mod
-from posbooks.drafts.preview import PreviewResult, preview
-from posbooks.drafts.source_profile import (
-    SourceProfile,
-    current_source_profile,
-    open_sources,
-    save_source_profile,
-)
-from posbooks.pos import Problem, open_exports
 from posbooks.qbo import auth
-from posbooks.qbo import connect as qbo_connect
 from posbooks.qbo.errors import RECONNECT, plain_quickbooks_errors
 from posbooks.qbo.links import qbo_document_url
 from posbooks.state import uploads
@@ -50,10 +41,15 @@ from posbooks.state.store import Store, StoreError, open_store
 
 if TYPE_CHECKING:
     from posbooks.core.reconcile import DocumentCheck
+    from posbooks.drafts.preview import PreviewResult
+    from posbooks.drafts.source_profile import SourceProfile
+    from posbooks.pos import Problem
     from posbooks.posting.outcome import PostOutcome
     from posbooks.reconcile.gather import Reconciliation
 
 ConnectionStatus = auth.ConnectionStatus
+AuthorizationFailed = auth.AuthorizationFailed
+redirect_parameters = auth.redirect_parameters  # code, state, realmId, error of a redirect URL
 
 
 class StartupError(WorkbenchError):
@@ -118,9 +114,9 @@ def connection(wb: Workbench) -> ConnectionStatus:
     return auth.connection_status(wb.config, wb.store)
 
 
-def connect_url(wb: Workbench) -> str:
+def connect_url(wb: Workbench, redirect_uri: str | None = None) -> str:
     """A fresh authorization URL (client id, redirect, scope, state: never the secret)."""
-    return auth.start_authorization(wb.config, wb.store)
+    return auth.start_authorization(wb.config, wb.store, redirect_uri)
 
 
 @dataclass(frozen=True)
@@ -137,6 +133,8 @@ _CONSENT_ERRORS = {
 
 def finish_connect(wb: Workbench, params: dict[str, str]) -> ConnectResult:
     """Complete the OAuth callback from its query parameters (code, state, realmId or error)."""
+    from posbooks.qbo import connect as qbo_connect
+
     error = params.get("error")
     code, state, realm = params.get("code"), params.get("state"), params.get("realmId")
     if not state:
@@ -188,6 +186,8 @@ def current_settings(wb: Workbench) -> QboSettings | None:
 
 def saved_mapping(wb: Workbench) -> Mapping:
     """The latest saved mapping (empty when none)."""
+    from posbooks.drafts import mapping as mapping_mod
+
     return mapping_mod.current_mapping(wb.store)
 
 
@@ -219,6 +219,8 @@ def mapping_issues(
 
 def save_mapping(wb: Workbench, mapping: Mapping, *, note: str = "") -> Mapping:
     """Save ``mapping`` as a new version."""
+    from posbooks.drafts import mapping as mapping_mod
+
     return mapping_mod.save_mapping(wb.store, mapping, note=note or "saved in the workbench")
 
 
@@ -267,6 +269,8 @@ def save_uploads(wb: Workbench, files: Sequence[tuple[str, bytes]]) -> DataSourc
 
 
 def _upload_source(wb: Workbench, upload: uploads.Upload) -> DataSource:
+    from posbooks.drafts.source_profile import current_source_profile
+
     return DataSource(
         tuple(f.path for f in upload.files), upload.names, "Uploaded POS exports",
         current_source_profile(wb.store), upload.id,
@@ -294,6 +298,8 @@ def delete_upload(wb: Workbench, upload_id: str) -> bool:
 
 def source_profile(wb: Workbench) -> SourceProfile:
     """How this home reads POS exports (preset and options; defaults when none saved)."""
+    from posbooks.drafts.source_profile import current_source_profile
+
     return current_source_profile(wb.store)
 
 
@@ -308,6 +314,8 @@ def with_current_profile(wb: Workbench, source: DataSource) -> DataSource:
     """``source`` read with the profile saved now (after the bookkeeper changed it)."""
     import dataclasses
 
+    from posbooks.drafts.source_profile import current_source_profile
+
     if source.label != "Uploaded POS exports":
         return source
     return dataclasses.replace(source, profile=current_source_profile(wb.store))
@@ -317,6 +325,12 @@ def save_source_options(wb: Workbench, preset: str | None, **options) -> SourceP
     """Save the source profile with ``options`` changed (``SourceOptions`` field names);
     ``ValueError`` says which option is wrong."""
     import dataclasses
+
+    from posbooks.drafts.source_profile import (
+        SourceProfile,
+        current_source_profile,
+        save_source_profile,
+    )
 
     current = current_source_profile(wb.store)
     changed = dataclasses.replace(current.options, **options)
@@ -385,6 +399,7 @@ def unmapped_files(wb: Workbench, source: DataSource) -> list[UnmappedFile]:
     them (the saved one, when it fits, comes with each to start from)."""
     import dataclasses
 
+    from posbooks.drafts.source_profile import current_source_profile
     from posbooks.pos.presets.sources import unrecognised_files
 
     if source.label != "Uploaded POS exports":
@@ -422,6 +437,8 @@ def _trial_options(wb: Workbench, columns: dict[str, str], line_type_values: dic
                    outlet: str | None, clearing_method: str | None, name: str):  # fmt: skip
     import dataclasses
 
+    from posbooks.drafts.source_profile import SourceProfile, current_source_profile
+
     current = current_source_profile(wb.store)
     options = dataclasses.replace(
         current.options, columns=tuple(columns.items()),
@@ -445,6 +462,7 @@ def preview_column_mapping(
 ) -> ColumnMappingPreview:
     """The first ``limit`` lines ``files`` of ``source`` give with this column mapping, and
     every problem (file, row, column), without saving anything."""
+    from posbooks.drafts.source_profile import open_sources
     from posbooks.pos.presets.generic import check_columns
     from posbooks.pos.presets.sources import first_lines
 
@@ -474,6 +492,7 @@ def save_column_mapping(
 ) -> SourceProfile:
     """Save the column mapping in the source profile: the next upload of a file with the
     same header is read through it. ``ValueError`` says what is wrong with it."""
+    from posbooks.drafts.source_profile import save_source_profile
     from posbooks.pos.presets.generic import check_columns
 
     if wrong := check_columns(columns):
@@ -487,6 +506,10 @@ _DAYS_SQL = "SELECT min(business_date), max(business_date) FROM {lines}"
 
 def summarize_source(source: DataSource) -> SourceSummary:
     """Validate the files and list their days, outlets and POS amount kinds."""
+    from posbooks.drafts import mapping as mapping_mod
+    from posbooks.drafts.source_profile import open_sources
+    from posbooks.pos import Problem
+
     missing = [n for p, n in zip(source.paths, source.names, strict=True) if not p.exists()]
     if missing:
         return SourceSummary(
@@ -563,6 +586,8 @@ def preview_period(
 
     Posted marks come from a dry run of the posting engine over the local ledger (no network).
     """
+    from posbooks.drafts.preview import preview
+    from posbooks.drafts.source_profile import current_source_profile
     from posbooks.posting import plan as posting
 
     settings = current_settings(wb)
@@ -804,7 +829,6 @@ def outlet_codes(wb: Workbench, summary: SourceSummary | None = None) -> list[Ou
 
 def set_outlet_code(wb: Workbench, outlet: str, code: str) -> str:
     """Give ``outlet`` its own code before its first send; WorkbenchError saying why not."""
-    from posbooks.core.docnumbers import CodeError
     from posbooks.posting.numbering import set_outlet_code as set_code
 
     try:
@@ -851,6 +875,8 @@ def notebook_workbench(*, demo_mapping: bool = True):
     import dataclasses
 
     from posbooks.drafts.mapping import current_mapping, pos_keys, save_mapping, suggest_mapping
+    from posbooks.pos import open_exports
+    from posbooks.qbo import connect as qbo_connect
     from posbooks.qbo import local
     from posbooks.qbo.settings import current_settings, refresh_settings
     from posbooks.state.config import load_config
@@ -902,8 +928,142 @@ def found_in_quickbooks(wb: Workbench, date_from: date, date_to: date) -> list:
 # --- history --------------------------------------------------------------------------
 
 
-def history(wb: Workbench) -> list:
-    """The posting ledger, newest first."""
+def history(
+    wb: Workbench,
+    *,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    doc_type: str | None = None,
+) -> list:
+    """The posting ledger, newest first (optionally only these dates and document type)."""
     from posbooks.posting.ledger import ledger_rows
 
-    return list(ledger_rows(wb.store))
+    return list(ledger_rows(wb.store, date_from=date_from, date_to=date_to, doc_type=doc_type))
+
+
+# --- the command line (posbooks.cli) ------------------------------------------------
+# The commands keep their own wording and exit statuses; these are the pieces they call.
+# Each imports what it uses when called, so `posbooks --help` loads no heavy library.
+
+
+def local_workbench() -> Workbench:
+    """The configuration and store as they are: no sandbox started, no network."""
+    config = load_config()
+    return Workbench(config, open_store(config))
+
+
+def command_workbench(
+    *,
+    start_sandbox: bool = True,
+    sandbox_started: Callable[[Config, str], None] | None = None,
+) -> Workbench:
+    """A command's configuration and store, with secrets redacted from the logs; the local
+    sandbox started first when it is used (``sandbox_started`` told its address if so)."""
+    from posbooks.qbo.local import ensure_local_sandbox
+    from posbooks.qbo.redaction import install_log_redaction
+
+    install_log_redaction()
+    config = load_config()
+    if config.is_local and start_sandbox:
+        info = ensure_local_sandbox(config)
+        if info.started and sandbox_started is not None:
+            sandbox_started(config, info.base_url)
+    return Workbench(config, open_store(config))
+
+
+def command_errors() -> tuple[type[Exception], ...]:
+    """Failures a bookkeeper can act on: a command prints them as one message, no traceback."""
+    from posbooks.qbo.auth import AuthorizationFailed, ReconnectNeeded
+    from posbooks.qbo.errors import QboError
+    from posbooks.qbo.local import SandboxUnavailable
+    from posbooks.state.crypto import CryptoError
+
+    return (ConfigError, StoreError, CryptoError, SandboxUnavailable, AuthorizationFailed,
+            ReconnectNeeded, QboError)  # fmt: skip
+
+
+def redact(text: str) -> str:
+    """``text`` with tokens, secrets and authorization codes masked."""
+    from posbooks.qbo.redaction import redact as mask
+
+    return mask(text)
+
+
+def utc_now():
+    """Now, in UTC (what token expiry times are compared with)."""
+    from posbooks.state.store import utc_now as now
+
+    return now()
+
+
+def fetch_settings(wb: Workbench) -> QboSettings:
+    """Fetch and store the company's settings, QuickBooks' own errors raised as they are."""
+    from posbooks.qbo import settings as qbo_settings
+
+    return qbo_settings.refresh_settings(wb.config, wb.store)
+
+
+def settings_json(settings: QboSettings) -> dict:
+    """The settings as plain JSON data."""
+    from posbooks.qbo.settings import settings_to_json
+
+    return settings_to_json(settings)
+
+
+def is_loopback(url: str) -> bool:
+    """True when ``url`` points at this machine."""
+    from posbooks.qbo.local import is_loopback as local
+
+    return local(url)
+
+
+def auto_approve(wb: Workbench) -> ConnectionStatus:
+    """Connect to the LOCAL sandbox by signing in and consenting through its own pages."""
+    from posbooks.qbo import connect as qbo_connect
+
+    return qbo_connect.auto_approve(wb.config, wb.store)
+
+
+def complete_connect(wb: Workbench, redirect_url: str, redirect_uri: str) -> ConnectionStatus:
+    """Finish connecting from the address QuickBooks sent the browser back to; QuickBooks'
+    refusals raised as they are (``AuthorizationFailed``)."""
+    from posbooks.qbo import connect as qbo_connect
+
+    params = auth.redirect_parameters(redirect_url)
+    return qbo_connect.complete_authorization(
+        wb.config,
+        wb.store,
+        code=params.get("code", ""),
+        state=params.get("state", ""),
+        realm_id=params.get("realmId", ""),
+        redirect_uri=redirect_uri,
+        error=params.get("error"),
+    )
+
+
+def default_source() -> Path:
+    """The repository's sample POS export."""
+    from posbooks.drafts.preview import default_source as sample
+
+    return sample()
+
+
+def assign_outlet_codes(wb: Workbench, sources: Sequence[Path]) -> None:
+    """Give every outlet of the POS exports ``sources`` its DocNumber code (kept once given);
+    raises ``ExportRejected`` naming file/row/column when the exports are bad."""
+    from posbooks.drafts.mapping import pos_keys
+    from posbooks.posting.numbering import doc_numbers
+    from posbooks.posting.plan import open_pos_exports
+
+    _, outlets = pos_keys(open_pos_exports(sources, wb.store))
+    doc_numbers(wb.store, sorted(outlets))
+
+
+def __getattr__(name: str):
+    """Exception classes a command catches, imported only when it asks for them (PEP 562):
+    ``posbooks.pos`` loads DuckDB, which `posbooks --help` must not."""
+    if name == "ExportRejected":
+        from posbooks.pos import ExportRejected
+
+        return ExportRejected
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
