@@ -21,6 +21,7 @@ import requests
 import posbooks
 from posbooks.core.docnumbers import CodeError  # noqa: F401 - the CLI's outlet-codes catches it
 from posbooks.core.errors import WorkbenchError
+from posbooks.core.mapping_json import MappingFormatError  # noqa: F401 - the CLI catches it
 from posbooks.core.mapping_rules import (  # noqa: F401 - TRACK_*, DAY_*: Mapping page wording
     DAY_DEPOSIT_UNMAPPED,
     TRACK_CLASSES_STEPS,
@@ -1057,6 +1058,69 @@ def assign_outlet_codes(wb: Workbench, sources: Sequence[Path]) -> None:
 
     _, outlets = pos_keys(open_pos_exports(sources, wb.store))
     doc_numbers(wb.store, sorted(outlets))
+
+
+def saved_home_mapping() -> tuple[Mapping, SourceProfile, Path] | None:
+    """The mapping to send (as last saved, with the current settings), the source profile and
+    the home they were read from; None when there is no home yet (a preview never creates
+    one) or it cannot be read."""
+    from posbooks.drafts.mapping import current_mapping
+    from posbooks.drafts.source_profile import current_source_profile
+    from posbooks.qbo.settings import current_settings as settings_of
+    from posbooks.state.store import DB_NAME
+
+    try:
+        config = load_config()
+        if not (config.home / DB_NAME).is_file():
+            return None
+        store = open_store(config)
+        try:
+            mapping = mapping_to_send(current_mapping(store), settings_of(store))
+            profile = current_source_profile(store)
+        finally:
+            store.close()
+    except (ConfigError, StoreError):
+        return None
+    return mapping, profile, config.home
+
+
+def mapping_file(path: str | Path) -> Mapping:
+    """A mapping from a JSON file; ``MappingFormatError`` names the file and the problem."""
+    from posbooks.drafts.preview import load_mapping
+
+    return load_mapping(path)
+
+
+def preview_drafts(
+    paths: Sequence[str | Path],
+    date_from: date,
+    date_to: date,
+    outlets: Sequence[str] | None,
+    doc_type: str,
+    mapping: Mapping | None,
+    *,
+    preset: str | None = None,
+    profile: SourceProfile | None = None,
+) -> PreviewResult:
+    """Open the POS exports (``ExportRejected`` naming file/row/column) and build the drafts."""
+    from posbooks.drafts.preview import preview
+
+    return preview(paths, date_from, date_to, outlets, doc_type, mapping,
+                   preset=preset, profile=profile)  # fmt: skip
+
+
+def preview_text(result: PreviewResult) -> str:
+    """The preview as text: each draft with debits and credits, the tie-out, issues."""
+    from posbooks.drafts.preview import preview_table
+
+    return preview_table(result)
+
+
+def preview_json(result: PreviewResult) -> dict:
+    """The preview as JSON data, amounts as decimal strings."""
+    from posbooks.drafts.preview import preview_to_json
+
+    return preview_to_json(result)
 
 
 def __getattr__(name: str):
