@@ -34,10 +34,12 @@ from posbooks.core.model import DayTotals, Issue, JournalDraft, Mapping, Receipt
 from posbooks.core.qbo_settings import QboSettings
 from posbooks.core.render import DOC_LABELS
 from posbooks.qbo import auth
-from posbooks.qbo.errors import RECONNECT, plain_quickbooks_errors
+from posbooks.qbo.errors import RECONNECT, QboError, plain_quickbooks_errors
 from posbooks.qbo.links import qbo_document_url
+from posbooks.qbo.local import SandboxUnavailable  # noqa: F401 - the CLI catches it
 from posbooks.state import uploads
 from posbooks.state.config import Config, ConfigError, load_config
+from posbooks.state.crypto import CryptoError  # noqa: F401 - the CLI catches it
 from posbooks.state.store import Store, StoreError, open_store
 
 if TYPE_CHECKING:
@@ -50,6 +52,7 @@ if TYPE_CHECKING:
 
 ConnectionStatus = auth.ConnectionStatus
 AuthorizationFailed = auth.AuthorizationFailed
+ReconnectNeeded = auth.ReconnectNeeded
 redirect_parameters = auth.redirect_parameters  # code, state, realmId, error of a redirect URL
 
 
@@ -166,7 +169,6 @@ def disconnect(wb: Workbench) -> ConnectionStatus:
 def refresh_settings(wb: Workbench) -> QboSettings:
     """Fetch accounts, classes, locations, items and preferences from QuickBooks now."""
     from posbooks.qbo import settings as qbo_settings
-    from posbooks.qbo.errors import QboError
 
     try:
         return qbo_settings.refresh_settings(wb.config, wb.store)
@@ -705,7 +707,6 @@ def send_period(
 
     from posbooks.posting import plan as posting
     from posbooks.posting.outcome import RetryPolicy
-    from posbooks.qbo.errors import QboError
 
     policy = dataclasses.replace(RetryPolicy.from_env(), on_wait=waiting)
 
@@ -947,10 +948,16 @@ def history(
 # Each imports what it uses when called, so `posbooks --help` loads no heavy library.
 
 
-def local_workbench() -> Workbench:
-    """The configuration and store as they are: no sandbox started, no network."""
-    config = load_config()
+def local_workbench(config: Config | None = None) -> Workbench:
+    """The configuration (``config``, else the home's) and store as they are: no sandbox
+    started, no network."""
+    config = config or load_config()
     return Workbench(config, open_store(config))
+
+
+def home_config() -> Config:
+    """The configuration: home, QuickBooks app and environment (``ConfigError`` when wrong)."""
+    return load_config()
 
 
 def command_workbench(
@@ -975,9 +982,6 @@ def command_workbench(
 def command_errors() -> tuple[type[Exception], ...]:
     """Failures a bookkeeper can act on: a command prints them as one message, no traceback."""
     from posbooks.qbo.auth import AuthorizationFailed, ReconnectNeeded
-    from posbooks.qbo.errors import QboError
-    from posbooks.qbo.local import SandboxUnavailable
-    from posbooks.state.crypto import CryptoError
 
     return (ConfigError, StoreError, CryptoError, SandboxUnavailable, AuthorizationFailed,
             ReconnectNeeded, QboError)  # fmt: skip
@@ -1123,6 +1127,62 @@ def preview_json(result: PreviewResult) -> dict:
     return preview_to_json(result)
 
 
+def start_local_sandbox(config: Config) -> bool:
+    """Make sure the local sandbox runs (``SandboxUnavailable`` if it cannot); True when this
+    call started it."""
+    from posbooks.qbo.local import ensure_local_sandbox
+
+    return ensure_local_sandbox(config).started
+
+
+def post_period(
+    wb: Workbench,
+    *,
+    sources: Sequence[Path],
+    date_from: date,
+    date_to: date,
+    outlets: Sequence[str] | None = None,
+    doc_type: str = "journal",
+    replace: bool = False,
+    dry_run: bool = False,
+    allow_both_types: bool = False,
+    progress: Callable[[int, int, PostOutcome], None] | None = None,
+) -> list[PostOutcome]:
+    """Send a period's documents, QuickBooks' and the POS data's refusals raised as they are
+    (``PosDataRejected``, ``DuplicateDocNumbers``, ``ReconnectNeeded``, ``QboError``...)."""
+    from posbooks.posting.plan import post_range
+
+    return post_range(
+        wb.config,
+        wb.store,
+        sources=sources,
+        date_from=date_from,
+        date_to=date_to,
+        outlets=outlets,
+        doc_type=doc_type,
+        replace=replace,
+        dry_run=dry_run,
+        allow_both_types=allow_both_types,
+        progress=progress,
+    )
+
+
+def period_notes(
+    wb: Workbench,
+    sources: Sequence[Path],
+    date_from: date,
+    date_to: date,
+    outlets: Sequence[str] | None,
+    seen_outlets: set[str],
+) -> list[str]:
+    """Why a period gave no document for some outlet (read with the home's source profile)."""
+    from posbooks.drafts.preview import period_notes as notes
+    from posbooks.drafts.source_profile import current_source_profile
+
+    profile = current_source_profile(wb.store)
+    return notes(sources, date_from, date_to, outlets, seen_outlets, profile=profile)
+
+
 def __getattr__(name: str):
     """Exception classes a command catches, imported only when it asks for them (PEP 562):
     ``posbooks.pos`` loads DuckDB, which `posbooks --help` must not."""
@@ -1130,4 +1190,12 @@ def __getattr__(name: str):
         from posbooks.pos import ExportRejected
 
         return ExportRejected
+    if name == "PosDataRejected":
+        from posbooks.posting.plan import PosDataRejected
+
+        return PosDataRejected
+    if name == "DuplicateDocNumbers":
+        from posbooks.posting.plan import DuplicateDocNumbers
+
+        return DuplicateDocNumbers
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
