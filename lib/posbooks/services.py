@@ -1183,6 +1183,55 @@ def period_notes(
     return notes(sources, date_from, date_to, outlets, seen_outlets, profile=profile)
 
 
+def reconcile_documents(
+    wb: Workbench,
+    sources: Sequence[Path],
+    date_from: date,
+    date_to: date,
+    outlets: Sequence[str] | None,
+    doc_type: str,
+) -> Reconciliation:
+    """POS now vs sent vs QuickBooks now for a period, refusals raised as they are
+    (``ExportRejected``, ``ReconcileError``, ``ReconnectNeeded``, ``QboError``)."""
+    from posbooks.reconcile.gather import reconcile
+
+    return reconcile(wb.config, wb.store, sources=sources, date_from=date_from,
+                     date_to=date_to, outlets=outlets, doc_type=doc_type)  # fmt: skip
+
+
+def send_again(wb: Workbench, check: DocumentCheck, sources: Sequence[Path]) -> list[PostOutcome]:
+    """Send a document again as the POS data has it now (``ReconcileError`` when it stopped,
+    saying why)."""
+    from posbooks.reconcile import actions
+    from posbooks.reconcile.gather import ReconcileError
+
+    outcomes = actions.send_again(wb.config, wb.store, check, sources=sources)
+    if actions.why_not_sent(outcomes):
+        raise ReconcileError(actions.why_not_sent(outcomes))
+    return outcomes
+
+
+def post_adjustment(wb: Workbench, check: DocumentCheck, reason: str):
+    """Post a journal entry for the difference between the POS and QuickBooks."""
+    from posbooks.reconcile.actions import post_adjustment as post
+
+    return post(wb.config, wb.store, check, reason=reason)
+
+
+def accept_as_is(wb: Workbench, check: DocumentCheck, who: str, why: str) -> None:
+    """Record that ``who`` accepts the difference, saying ``why``."""
+    from posbooks.reconcile.actions import accept_as_is as accept
+
+    accept(wb.config, wb.store, check, who=who, why=why)
+
+
+def reconcile_json(result: Reconciliation) -> dict:
+    """The reconciliation as JSON data."""
+    from posbooks.reconcile.gather import to_json
+
+    return to_json(result)
+
+
 def __getattr__(name: str):
     """Exception classes a command catches, imported only when it asks for them (PEP 562):
     ``posbooks.pos`` loads DuckDB, which `posbooks --help` must not."""
@@ -1190,6 +1239,10 @@ def __getattr__(name: str):
         from posbooks.pos import ExportRejected
 
         return ExportRejected
+    if name == "ReconcileError":
+        from posbooks.reconcile.gather import ReconcileError
+
+        return ReconcileError
     if name == "PosDataRejected":
         from posbooks.posting.plan import PosDataRejected
 
