@@ -1135,6 +1135,14 @@ def start_local_sandbox(config: Config) -> bool:
     return ensure_local_sandbox(config).started
 
 
+def stop_local_sandbox(config: Config) -> bool:
+    """Stop the sandbox posbooks started in the background for this home; False when none
+    was running."""
+    from posbooks.qbo.local import stop_local_sandbox as stop
+
+    return stop(config)
+
+
 def post_period(
     wb: Workbench,
     *,
@@ -1232,6 +1240,70 @@ def reconcile_json(result: Reconciliation) -> dict:
     return to_json(result)
 
 
+def mapping_context(
+    wb: Workbench, sources: Sequence[Path] | None
+) -> tuple[QboSettings | None, Mapping, set, set[str]]:
+    """The settings, the saved mapping, and the POS keys and outlets of the exports
+    ``sources`` (the sample when None); ``PosDataRejected`` naming file/row/column."""
+    from posbooks.drafts.mapping import current_mapping, default_sources, pos_keys
+    from posbooks.posting.plan import open_pos_exports
+    from posbooks.qbo.settings import current_settings as settings_of
+
+    exports = open_pos_exports(sources or default_sources(), wb.store)
+    keys, outlets = pos_keys(exports)
+    return settings_of(wb.store), current_mapping(wb.store), keys, outlets
+
+
+def mapping_rows(keys, settings: QboSettings | None, mapping: Mapping, *, doc_type: str,
+                 suggestion: Mapping | None = None) -> list:  # fmt: skip
+    """The account rows to confirm: saved choices, else suggestions, else unmapped."""
+    from posbooks.drafts.mapping import mapping_rows as rows
+
+    return rows(keys, settings, mapping, doc_type=doc_type, suggestion=suggestion)
+
+
+def export_mapping(wb: Workbench) -> dict:
+    """The saved mapping as JSON data (``posbooks mapping export``)."""
+    from posbooks.drafts.mapping import export_mapping as export
+
+    return export(wb.store)
+
+
+def import_mapping(wb: Workbench, data: dict, *, note: str) -> Mapping:
+    """Save a mapping from JSON data as a new version (``MappingFormatError`` saying why not)."""
+    from posbooks.drafts.mapping import import_mapping as load
+
+    return load(wb.store, data, note=note)
+
+
+def save_profile(wb: Workbench, profile: SourceProfile) -> SourceProfile:
+    """Save how this home reads POS exports as a new version."""
+    from posbooks.drafts.source_profile import save_source_profile
+
+    return save_source_profile(wb.store, profile)
+
+
+def column_mapping_problems(columns: dict[str, str]) -> list[str]:
+    """What is wrong with a generic export's column mapping, in words (empty: usable)."""
+    from posbooks.pos.presets.generic import check_columns
+
+    return check_columns(columns)
+
+
+def profile_exports(paths: Sequence[Path], profile: SourceProfile):
+    """The exports opened with ``profile``: what was recognised and every problem."""
+    from posbooks.drafts.source_profile import open_sources
+
+    return open_sources(paths, profile=profile)
+
+
+def profile_first_lines(paths: Sequence[Path], profile: SourceProfile) -> list[tuple]:
+    """The first canonical lines the files give with ``profile``."""
+    from posbooks.pos.presets.sources import first_lines
+
+    return first_lines(paths, preset=profile.preset, options=profile.options)
+
+
 def __getattr__(name: str):
     """Exception classes a command catches, imported only when it asks for them (PEP 562):
     ``posbooks.pos`` loads DuckDB, which `posbooks --help` must not."""
@@ -1239,6 +1311,10 @@ def __getattr__(name: str):
         from posbooks.pos import ExportRejected
 
         return ExportRejected
+    if name == "SourceProfile":
+        from posbooks.drafts.source_profile import SourceProfile
+
+        return SourceProfile
     if name == "ReconcileError":
         from posbooks.reconcile.gather import ReconcileError
 
