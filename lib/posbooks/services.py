@@ -19,9 +19,7 @@ from typing import TYPE_CHECKING
 import requests
 
 import posbooks
-from posbooks.core.docnumbers import CodeError  # noqa: F401 - the CLI's outlet-codes catches it
 from posbooks.core.errors import WorkbenchError
-from posbooks.core.mapping_json import MappingFormatError  # noqa: F401 - the CLI catches it
 from posbooks.core.mapping_rules import (  # noqa: F401 - TRACK_*, DAY_*: Mapping page wording
     DAY_DEPOSIT_UNMAPPED,
     TRACK_CLASSES_STEPS,
@@ -831,6 +829,7 @@ def outlet_codes(wb: Workbench, summary: SourceSummary | None = None) -> list[Ou
 
 def set_outlet_code(wb: Workbench, outlet: str, code: str) -> str:
     """Give ``outlet`` its own code before its first send; WorkbenchError saying why not."""
+    from posbooks.core.docnumbers import CodeError
     from posbooks.posting.numbering import set_outlet_code as set_code
 
     try:
@@ -1305,8 +1304,17 @@ def profile_first_lines(paths: Sequence[Path], profile: SourceProfile) -> list[t
 
 
 def __getattr__(name: str):
-    """Exception classes a command catches, imported only when it asks for them (PEP 562):
-    ``posbooks.pos`` loads DuckDB, which `posbooks --help` must not."""
+    """Exception classes (and SourceProfile) a command uses, imported only when it asks for
+    them (PEP 562): ``posbooks.pos`` loads DuckDB, which `posbooks --help` must not, and
+    `posbooks status` needs none of them."""
+    if name == "CodeError":
+        from posbooks.core.docnumbers import CodeError
+
+        return CodeError
+    if name == "MappingFormatError":
+        from posbooks.core.mapping_json import MappingFormatError
+
+        return MappingFormatError
     if name == "ExportRejected":
         from posbooks.pos import ExportRejected
 
