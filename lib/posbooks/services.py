@@ -31,29 +31,27 @@ from posbooks.core.mapping_rules import (  # noqa: F401 - TRACK_*, DAY_*: Mappin
 from posbooks.core.model import DayTotals, Issue, JournalDraft, Mapping, ReceiptDraft
 from posbooks.core.qbo_settings import QboSettings
 from posbooks.core.render import DOC_LABELS
-from posbooks.drafts import mapping as mapping_mod
-from posbooks.drafts.preview import PreviewResult, preview
-from posbooks.drafts.source_profile import (
-    SourceProfile,
-    current_source_profile,
-    open_sources,
-    save_source_profile,
-)
-from posbooks.pos import Problem, open_exports
 from posbooks.qbo import auth
-from posbooks.qbo import connect as qbo_connect
-from posbooks.qbo.errors import RECONNECT, plain_quickbooks_errors
+from posbooks.qbo.errors import RECONNECT, QboError, plain_quickbooks_errors
 from posbooks.qbo.links import qbo_document_url
+from posbooks.qbo.local import SandboxUnavailable  # noqa: F401 - the CLI catches it
 from posbooks.state import uploads
 from posbooks.state.config import Config, ConfigError, load_config
+from posbooks.state.crypto import CryptoError  # noqa: F401 - the CLI catches it
 from posbooks.state.store import Store, StoreError, open_store
 
 if TYPE_CHECKING:
     from posbooks.core.reconcile import DocumentCheck
+    from posbooks.drafts.preview import PreviewResult
+    from posbooks.drafts.source_profile import SourceProfile
+    from posbooks.pos import Problem
     from posbooks.posting.outcome import PostOutcome
     from posbooks.reconcile.gather import Reconciliation
 
 ConnectionStatus = auth.ConnectionStatus
+AuthorizationFailed = auth.AuthorizationFailed
+ReconnectNeeded = auth.ReconnectNeeded
+redirect_parameters = auth.redirect_parameters  # code, state, realmId, error of a redirect URL
 
 
 class StartupError(WorkbenchError):
@@ -118,9 +116,9 @@ def connection(wb: Workbench) -> ConnectionStatus:
     return auth.connection_status(wb.config, wb.store)
 
 
-def connect_url(wb: Workbench) -> str:
+def connect_url(wb: Workbench, redirect_uri: str | None = None) -> str:
     """A fresh authorization URL (client id, redirect, scope, state: never the secret)."""
-    return auth.start_authorization(wb.config, wb.store)
+    return auth.start_authorization(wb.config, wb.store, redirect_uri)
 
 
 @dataclass(frozen=True)
@@ -137,6 +135,8 @@ _CONSENT_ERRORS = {
 
 def finish_connect(wb: Workbench, params: dict[str, str]) -> ConnectResult:
     """Complete the OAuth callback from its query parameters (code, state, realmId or error)."""
+    from posbooks.qbo import connect as qbo_connect
+
     error = params.get("error")
     code, state, realm = params.get("code"), params.get("state"), params.get("realmId")
     if not state:
@@ -167,7 +167,6 @@ def disconnect(wb: Workbench) -> ConnectionStatus:
 def refresh_settings(wb: Workbench) -> QboSettings:
     """Fetch accounts, classes, locations, items and preferences from QuickBooks now."""
     from posbooks.qbo import settings as qbo_settings
-    from posbooks.qbo.errors import QboError
 
     try:
         return qbo_settings.refresh_settings(wb.config, wb.store)
@@ -188,6 +187,8 @@ def current_settings(wb: Workbench) -> QboSettings | None:
 
 def saved_mapping(wb: Workbench) -> Mapping:
     """The latest saved mapping (empty when none)."""
+    from posbooks.drafts import mapping as mapping_mod
+
     return mapping_mod.current_mapping(wb.store)
 
 
@@ -219,6 +220,8 @@ def mapping_issues(
 
 def save_mapping(wb: Workbench, mapping: Mapping, *, note: str = "") -> Mapping:
     """Save ``mapping`` as a new version."""
+    from posbooks.drafts import mapping as mapping_mod
+
     return mapping_mod.save_mapping(wb.store, mapping, note=note or "saved in the workbench")
 
 
@@ -267,6 +270,8 @@ def save_uploads(wb: Workbench, files: Sequence[tuple[str, bytes]]) -> DataSourc
 
 
 def _upload_source(wb: Workbench, upload: uploads.Upload) -> DataSource:
+    from posbooks.drafts.source_profile import current_source_profile
+
     return DataSource(
         tuple(f.path for f in upload.files), upload.names, "Uploaded POS exports",
         current_source_profile(wb.store), upload.id,
@@ -294,6 +299,8 @@ def delete_upload(wb: Workbench, upload_id: str) -> bool:
 
 def source_profile(wb: Workbench) -> SourceProfile:
     """How this home reads POS exports (preset and options; defaults when none saved)."""
+    from posbooks.drafts.source_profile import current_source_profile
+
     return current_source_profile(wb.store)
 
 
@@ -308,6 +315,8 @@ def with_current_profile(wb: Workbench, source: DataSource) -> DataSource:
     """``source`` read with the profile saved now (after the bookkeeper changed it)."""
     import dataclasses
 
+    from posbooks.drafts.source_profile import current_source_profile
+
     if source.label != "Uploaded POS exports":
         return source
     return dataclasses.replace(source, profile=current_source_profile(wb.store))
@@ -317,6 +326,12 @@ def save_source_options(wb: Workbench, preset: str | None, **options) -> SourceP
     """Save the source profile with ``options`` changed (``SourceOptions`` field names);
     ``ValueError`` says which option is wrong."""
     import dataclasses
+
+    from posbooks.drafts.source_profile import (
+        SourceProfile,
+        current_source_profile,
+        save_source_profile,
+    )
 
     current = current_source_profile(wb.store)
     changed = dataclasses.replace(current.options, **options)
@@ -385,6 +400,7 @@ def unmapped_files(wb: Workbench, source: DataSource) -> list[UnmappedFile]:
     them (the saved one, when it fits, comes with each to start from)."""
     import dataclasses
 
+    from posbooks.drafts.source_profile import current_source_profile
     from posbooks.pos.presets.sources import unrecognised_files
 
     if source.label != "Uploaded POS exports":
@@ -422,6 +438,8 @@ def _trial_options(wb: Workbench, columns: dict[str, str], line_type_values: dic
                    outlet: str | None, clearing_method: str | None, name: str):  # fmt: skip
     import dataclasses
 
+    from posbooks.drafts.source_profile import SourceProfile, current_source_profile
+
     current = current_source_profile(wb.store)
     options = dataclasses.replace(
         current.options, columns=tuple(columns.items()),
@@ -445,6 +463,7 @@ def preview_column_mapping(
 ) -> ColumnMappingPreview:
     """The first ``limit`` lines ``files`` of ``source`` give with this column mapping, and
     every problem (file, row, column), without saving anything."""
+    from posbooks.drafts.source_profile import open_sources
     from posbooks.pos.presets.generic import check_columns
     from posbooks.pos.presets.sources import first_lines
 
@@ -474,6 +493,7 @@ def save_column_mapping(
 ) -> SourceProfile:
     """Save the column mapping in the source profile: the next upload of a file with the
     same header is read through it. ``ValueError`` says what is wrong with it."""
+    from posbooks.drafts.source_profile import save_source_profile
     from posbooks.pos.presets.generic import check_columns
 
     if wrong := check_columns(columns):
@@ -487,6 +507,10 @@ _DAYS_SQL = "SELECT min(business_date), max(business_date) FROM {lines}"
 
 def summarize_source(source: DataSource) -> SourceSummary:
     """Validate the files and list their days, outlets and POS amount kinds."""
+    from posbooks.drafts import mapping as mapping_mod
+    from posbooks.drafts.source_profile import open_sources
+    from posbooks.pos import Problem
+
     missing = [n for p, n in zip(source.paths, source.names, strict=True) if not p.exists()]
     if missing:
         return SourceSummary(
@@ -563,6 +587,8 @@ def preview_period(
 
     Posted marks come from a dry run of the posting engine over the local ledger (no network).
     """
+    from posbooks.drafts.preview import preview
+    from posbooks.drafts.source_profile import current_source_profile
     from posbooks.posting import plan as posting
 
     settings = current_settings(wb)
@@ -679,7 +705,6 @@ def send_period(
 
     from posbooks.posting import plan as posting
     from posbooks.posting.outcome import RetryPolicy
-    from posbooks.qbo.errors import QboError
 
     policy = dataclasses.replace(RetryPolicy.from_env(), on_wait=waiting)
 
@@ -851,6 +876,8 @@ def notebook_workbench(*, demo_mapping: bool = True):
     import dataclasses
 
     from posbooks.drafts.mapping import current_mapping, pos_keys, save_mapping, suggest_mapping
+    from posbooks.pos import open_exports
+    from posbooks.qbo import connect as qbo_connect
     from posbooks.qbo import local
     from posbooks.qbo.settings import current_settings, refresh_settings
     from posbooks.state.config import load_config
@@ -902,8 +929,410 @@ def found_in_quickbooks(wb: Workbench, date_from: date, date_to: date) -> list:
 # --- history --------------------------------------------------------------------------
 
 
-def history(wb: Workbench) -> list:
-    """The posting ledger, newest first."""
+def history(
+    wb: Workbench,
+    *,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    doc_type: str | None = None,
+) -> list:
+    """The posting ledger, newest first (optionally only these dates and document type)."""
     from posbooks.posting.ledger import ledger_rows
 
-    return list(ledger_rows(wb.store))
+    return list(ledger_rows(wb.store, date_from=date_from, date_to=date_to, doc_type=doc_type))
+
+
+# --- the command line (posbooks.cli) ------------------------------------------------
+# The commands keep their own wording and exit statuses; these are the pieces they call.
+# Each imports what it uses when called, so `posbooks --help` loads no heavy library.
+
+
+def local_workbench(config: Config | None = None) -> Workbench:
+    """The configuration (``config``, else the home's) and store as they are: no sandbox
+    started, no network."""
+    config = config or load_config()
+    return Workbench(config, open_store(config))
+
+
+def home_config() -> Config:
+    """The configuration: home, QuickBooks app and environment (``ConfigError`` when wrong)."""
+    return load_config()
+
+
+def command_workbench(
+    *,
+    start_sandbox: bool = True,
+    sandbox_started: Callable[[Config, str], None] | None = None,
+) -> Workbench:
+    """A command's configuration and store, with secrets redacted from the logs; the local
+    sandbox started first when it is used (``sandbox_started`` told its address if so)."""
+    from posbooks.qbo.local import ensure_local_sandbox
+    from posbooks.qbo.redaction import install_log_redaction
+
+    install_log_redaction()
+    config = load_config()
+    if config.is_local and start_sandbox:
+        info = ensure_local_sandbox(config)
+        if info.started and sandbox_started is not None:
+            sandbox_started(config, info.base_url)
+    return Workbench(config, open_store(config))
+
+
+def command_errors() -> tuple[type[Exception], ...]:
+    """Failures a bookkeeper can act on: a command prints them as one message, no traceback."""
+    from posbooks.qbo.auth import AuthorizationFailed, ReconnectNeeded
+
+    return (ConfigError, StoreError, CryptoError, SandboxUnavailable, AuthorizationFailed,
+            ReconnectNeeded, QboError)  # fmt: skip
+
+
+def redact(text: str) -> str:
+    """``text`` with tokens, secrets and authorization codes masked."""
+    from posbooks.qbo.redaction import redact as mask
+
+    return mask(text)
+
+
+def utc_now():
+    """Now, in UTC (what token expiry times are compared with)."""
+    from posbooks.state.store import utc_now as now
+
+    return now()
+
+
+def fetch_settings(wb: Workbench) -> QboSettings:
+    """Fetch and store the company's settings, QuickBooks' own errors raised as they are."""
+    from posbooks.qbo import settings as qbo_settings
+
+    return qbo_settings.refresh_settings(wb.config, wb.store)
+
+
+def settings_json(settings: QboSettings) -> dict:
+    """The settings as plain JSON data."""
+    from posbooks.qbo.settings import settings_to_json
+
+    return settings_to_json(settings)
+
+
+def is_loopback(url: str) -> bool:
+    """True when ``url`` points at this machine."""
+    from posbooks.qbo.local import is_loopback as local
+
+    return local(url)
+
+
+def auto_approve(wb: Workbench) -> ConnectionStatus:
+    """Connect to the LOCAL sandbox by signing in and consenting through its own pages."""
+    from posbooks.qbo import connect as qbo_connect
+
+    return qbo_connect.auto_approve(wb.config, wb.store)
+
+
+def complete_connect(wb: Workbench, redirect_url: str, redirect_uri: str) -> ConnectionStatus:
+    """Finish connecting from the address QuickBooks sent the browser back to; QuickBooks'
+    refusals raised as they are (``AuthorizationFailed``)."""
+    from posbooks.qbo import connect as qbo_connect
+
+    params = auth.redirect_parameters(redirect_url)
+    return qbo_connect.complete_authorization(
+        wb.config,
+        wb.store,
+        code=params.get("code", ""),
+        state=params.get("state", ""),
+        realm_id=params.get("realmId", ""),
+        redirect_uri=redirect_uri,
+        error=params.get("error"),
+    )
+
+
+def default_source() -> Path:
+    """The repository's sample POS export."""
+    from posbooks.drafts.preview import default_source as sample
+
+    return sample()
+
+
+def assign_outlet_codes(wb: Workbench, sources: Sequence[Path]) -> None:
+    """Give every outlet of the POS exports ``sources`` its DocNumber code (kept once given);
+    raises ``ExportRejected`` naming file/row/column when the exports are bad."""
+    from posbooks.drafts.mapping import pos_keys
+    from posbooks.posting.numbering import doc_numbers
+    from posbooks.posting.plan import open_pos_exports
+
+    _, outlets = pos_keys(open_pos_exports(sources, wb.store))
+    doc_numbers(wb.store, sorted(outlets))
+
+
+def saved_home_mapping() -> tuple[Mapping, SourceProfile, Path] | None:
+    """The mapping to send (as last saved, with the current settings), the source profile and
+    the home they were read from; None when there is no home yet (a preview never creates
+    one) or it cannot be read."""
+    from posbooks.drafts.mapping import current_mapping
+    from posbooks.drafts.source_profile import current_source_profile
+    from posbooks.qbo.settings import current_settings as settings_of
+    from posbooks.state.store import DB_NAME
+
+    try:
+        config = load_config()
+        if not (config.home / DB_NAME).is_file():
+            return None
+        store = open_store(config)
+        try:
+            mapping = mapping_to_send(current_mapping(store), settings_of(store))
+            profile = current_source_profile(store)
+        finally:
+            store.close()
+    except (ConfigError, StoreError):
+        return None
+    return mapping, profile, config.home
+
+
+def mapping_file(path: str | Path) -> Mapping:
+    """A mapping from a JSON file; ``MappingFormatError`` names the file and the problem."""
+    from posbooks.drafts.preview import load_mapping
+
+    return load_mapping(path)
+
+
+def preview_drafts(
+    paths: Sequence[str | Path],
+    date_from: date,
+    date_to: date,
+    outlets: Sequence[str] | None,
+    doc_type: str,
+    mapping: Mapping | None,
+    *,
+    preset: str | None = None,
+    profile: SourceProfile | None = None,
+) -> PreviewResult:
+    """Open the POS exports (``ExportRejected`` naming file/row/column) and build the drafts."""
+    from posbooks.drafts.preview import preview
+
+    return preview(paths, date_from, date_to, outlets, doc_type, mapping,
+                   preset=preset, profile=profile)  # fmt: skip
+
+
+def preview_text(result: PreviewResult) -> str:
+    """The preview as text: each draft with debits and credits, the tie-out, issues."""
+    from posbooks.drafts.preview import preview_table
+
+    return preview_table(result)
+
+
+def preview_json(result: PreviewResult) -> dict:
+    """The preview as JSON data, amounts as decimal strings."""
+    from posbooks.drafts.preview import preview_to_json
+
+    return preview_to_json(result)
+
+
+def start_local_sandbox(config: Config) -> bool:
+    """Make sure the local sandbox runs (``SandboxUnavailable`` if it cannot); True when this
+    call started it."""
+    from posbooks.qbo.local import ensure_local_sandbox
+
+    return ensure_local_sandbox(config).started
+
+
+def stop_local_sandbox(config: Config) -> bool:
+    """Stop the sandbox posbooks started in the background for this home; False when none
+    was running."""
+    from posbooks.qbo.local import stop_local_sandbox as stop
+
+    return stop(config)
+
+
+def post_period(
+    wb: Workbench,
+    *,
+    sources: Sequence[Path],
+    date_from: date,
+    date_to: date,
+    outlets: Sequence[str] | None = None,
+    doc_type: str = "journal",
+    replace: bool = False,
+    dry_run: bool = False,
+    allow_both_types: bool = False,
+    progress: Callable[[int, int, PostOutcome], None] | None = None,
+) -> list[PostOutcome]:
+    """Send a period's documents, QuickBooks' and the POS data's refusals raised as they are
+    (``PosDataRejected``, ``DuplicateDocNumbers``, ``ReconnectNeeded``, ``QboError``...)."""
+    from posbooks.posting.plan import post_range
+
+    return post_range(
+        wb.config,
+        wb.store,
+        sources=sources,
+        date_from=date_from,
+        date_to=date_to,
+        outlets=outlets,
+        doc_type=doc_type,
+        replace=replace,
+        dry_run=dry_run,
+        allow_both_types=allow_both_types,
+        progress=progress,
+    )
+
+
+def period_notes(
+    wb: Workbench,
+    sources: Sequence[Path],
+    date_from: date,
+    date_to: date,
+    outlets: Sequence[str] | None,
+    seen_outlets: set[str],
+) -> list[str]:
+    """Why a period gave no document for some outlet (read with the home's source profile)."""
+    from posbooks.drafts.preview import period_notes as notes
+    from posbooks.drafts.source_profile import current_source_profile
+
+    profile = current_source_profile(wb.store)
+    return notes(sources, date_from, date_to, outlets, seen_outlets, profile=profile)
+
+
+def reconcile_documents(
+    wb: Workbench,
+    sources: Sequence[Path],
+    date_from: date,
+    date_to: date,
+    outlets: Sequence[str] | None,
+    doc_type: str,
+) -> Reconciliation:
+    """POS now vs sent vs QuickBooks now for a period, refusals raised as they are
+    (``ExportRejected``, ``ReconcileError``, ``ReconnectNeeded``, ``QboError``)."""
+    from posbooks.reconcile.gather import reconcile
+
+    return reconcile(wb.config, wb.store, sources=sources, date_from=date_from,
+                     date_to=date_to, outlets=outlets, doc_type=doc_type)  # fmt: skip
+
+
+def send_again(wb: Workbench, check: DocumentCheck, sources: Sequence[Path]) -> list[PostOutcome]:
+    """Send a document again as the POS data has it now (``ReconcileError`` when it stopped,
+    saying why)."""
+    from posbooks.reconcile import actions
+    from posbooks.reconcile.gather import ReconcileError
+
+    outcomes = actions.send_again(wb.config, wb.store, check, sources=sources)
+    if actions.why_not_sent(outcomes):
+        raise ReconcileError(actions.why_not_sent(outcomes))
+    return outcomes
+
+
+def post_adjustment(wb: Workbench, check: DocumentCheck, reason: str):
+    """Post a journal entry for the difference between the POS and QuickBooks."""
+    from posbooks.reconcile.actions import post_adjustment as post
+
+    return post(wb.config, wb.store, check, reason=reason)
+
+
+def accept_as_is(wb: Workbench, check: DocumentCheck, who: str, why: str) -> None:
+    """Record that ``who`` accepts the difference, saying ``why``."""
+    from posbooks.reconcile.actions import accept_as_is as accept
+
+    accept(wb.config, wb.store, check, who=who, why=why)
+
+
+def reconcile_json(result: Reconciliation) -> dict:
+    """The reconciliation as JSON data."""
+    from posbooks.reconcile.gather import to_json
+
+    return to_json(result)
+
+
+def mapping_context(
+    wb: Workbench, sources: Sequence[Path] | None
+) -> tuple[QboSettings | None, Mapping, set, set[str]]:
+    """The settings, the saved mapping, and the POS keys and outlets of the exports
+    ``sources`` (the sample when None); ``PosDataRejected`` naming file/row/column."""
+    from posbooks.drafts.mapping import current_mapping, default_sources, pos_keys
+    from posbooks.posting.plan import open_pos_exports
+    from posbooks.qbo.settings import current_settings as settings_of
+
+    exports = open_pos_exports(sources or default_sources(), wb.store)
+    keys, outlets = pos_keys(exports)
+    return settings_of(wb.store), current_mapping(wb.store), keys, outlets
+
+
+def mapping_rows(keys, settings: QboSettings | None, mapping: Mapping, *, doc_type: str,
+                 suggestion: Mapping | None = None) -> list:  # fmt: skip
+    """The account rows to confirm: saved choices, else suggestions, else unmapped."""
+    from posbooks.drafts.mapping import mapping_rows as rows
+
+    return rows(keys, settings, mapping, doc_type=doc_type, suggestion=suggestion)
+
+
+def export_mapping(wb: Workbench) -> dict:
+    """The saved mapping as JSON data (``posbooks mapping export``)."""
+    from posbooks.drafts.mapping import export_mapping as export
+
+    return export(wb.store)
+
+
+def import_mapping(wb: Workbench, data: dict, *, note: str) -> Mapping:
+    """Save a mapping from JSON data as a new version (``MappingFormatError`` saying why not)."""
+    from posbooks.drafts.mapping import import_mapping as load
+
+    return load(wb.store, data, note=note)
+
+
+def save_profile(wb: Workbench, profile: SourceProfile) -> SourceProfile:
+    """Save how this home reads POS exports as a new version."""
+    from posbooks.drafts.source_profile import save_source_profile
+
+    return save_source_profile(wb.store, profile)
+
+
+def column_mapping_problems(columns: dict[str, str]) -> list[str]:
+    """What is wrong with a generic export's column mapping, in words (empty: usable)."""
+    from posbooks.pos.presets.generic import check_columns
+
+    return check_columns(columns)
+
+
+def profile_exports(paths: Sequence[Path], profile: SourceProfile):
+    """The exports opened with ``profile``: what was recognised and every problem."""
+    from posbooks.drafts.source_profile import open_sources
+
+    return open_sources(paths, profile=profile)
+
+
+def profile_first_lines(paths: Sequence[Path], profile: SourceProfile) -> list[tuple]:
+    """The first canonical lines the files give with ``profile``."""
+    from posbooks.pos.presets.sources import first_lines
+
+    return first_lines(paths, preset=profile.preset, options=profile.options)
+
+
+def __getattr__(name: str):
+    """Exception classes (and SourceProfile) a command uses, imported only when it asks for
+    them (PEP 562): ``posbooks.pos`` loads DuckDB, which `posbooks --help` must not, and
+    `posbooks status` needs none of them."""
+    if name == "CodeError":
+        from posbooks.core.docnumbers import CodeError
+
+        return CodeError
+    if name == "MappingFormatError":
+        from posbooks.core.mapping_json import MappingFormatError
+
+        return MappingFormatError
+    if name == "ExportRejected":
+        from posbooks.pos import ExportRejected
+
+        return ExportRejected
+    if name == "SourceProfile":
+        from posbooks.drafts.source_profile import SourceProfile
+
+        return SourceProfile
+    if name == "ReconcileError":
+        from posbooks.reconcile.gather import ReconcileError
+
+        return ReconcileError
+    if name == "PosDataRejected":
+        from posbooks.posting.plan import PosDataRejected
+
+        return PosDataRejected
+    if name == "DuplicateDocNumbers":
+        from posbooks.posting.plan import DuplicateDocNumbers
+
+        return DuplicateDocNumbers
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

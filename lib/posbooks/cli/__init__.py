@@ -17,7 +17,6 @@ import sys
 from posbooks import __version__
 from posbooks.cli import commands
 from posbooks.cli.output import printable_output
-from posbooks.state.store import StoreError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -47,14 +46,20 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Interrupted.", file=sys.stderr)
         return 130
-    except StoreError as exc:  # any command: the state database's sentence, no traceback
-        print(f"posbooks {args.command}: {exc}", file=sys.stderr)
-        return 1
     except BrokenPipeError:
         # the reader stopped reading (`posbooks history | head`): not an error to report;
         # point stdout at /dev/null so the interpreter's final flush does not raise again
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141  # 128 + SIGPIPE, as a shell reports a command whose pipe closed
+    except Exception as exc:
+        # imported only now: posbooks.services takes a while to load, `--help` needs none of it
+        from posbooks.services import StoreError
+
+        if not isinstance(exc, StoreError):
+            raise
+        # any command: the state database's sentence, no traceback
+        print(f"posbooks {args.command}: {exc}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -10,37 +10,24 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # imported when a command runs: `posbooks --help` loads none of them
-    from posbooks.state.config import Config
-    from posbooks.state.store import Store
+    from posbooks.services import Config, Workbench
 
 
 def expected_errors() -> tuple[type[Exception], ...]:
     """Failures a bookkeeper can act on: printed as one message, exit status 1, no traceback."""
-    from posbooks.qbo.auth import AuthorizationFailed, ReconnectNeeded
-    from posbooks.qbo.errors import QboError
-    from posbooks.qbo.local import SandboxUnavailable
-    from posbooks.state.config import ConfigError
-    from posbooks.state.crypto import CryptoError
-    from posbooks.state.store import StoreError
+    from posbooks import services
 
-    return (ConfigError, StoreError, CryptoError, SandboxUnavailable, AuthorizationFailed,
-            ReconnectNeeded, QboError)  # fmt: skip
+    return services.command_errors()
 
 
-def open_home(*, start_sandbox: bool = True) -> tuple[Config, Store]:
+def open_home(*, start_sandbox: bool = True) -> Workbench:
     """The configuration and store; the local sandbox started first when it is used."""
-    from posbooks.qbo.local import ensure_local_sandbox
-    from posbooks.qbo.redaction import install_log_redaction
-    from posbooks.state.config import load_config
-    from posbooks.state.store import open_store
+    from posbooks import services
 
-    install_log_redaction()
-    config = load_config()
-    if config.is_local and start_sandbox:
-        info = ensure_local_sandbox(config)
-        if info.started:
-            print(sandbox_started(config, info.base_url), file=sys.stderr)
-    return config, open_store(config)
+    def tell(config: Config, base_url: str) -> None:
+        print(sandbox_started(config, base_url), file=sys.stderr)
+
+    return services.command_workbench(start_sandbox=start_sandbox, sandbox_started=tell)
 
 
 def sandbox_started(config: Config, base_url: str) -> str:
@@ -59,7 +46,7 @@ def reports_errors(run: Callable[[argparse.Namespace], int]) -> Callable[[argpar
     def wrapper(args: argparse.Namespace) -> int:
         import requests
 
-        from posbooks.qbo.redaction import redact
+        from posbooks.services import redact
 
         try:
             return run(args)

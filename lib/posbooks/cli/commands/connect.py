@@ -52,7 +52,7 @@ class _Callback(BaseHTTPRequestHandler):
     timeout = 2.0
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's naming
-        from posbooks.qbo.auth import redirect_parameters
+        from posbooks.services import redirect_parameters
 
         expected = self.server.expected_path  # type: ignore[attr-defined]
         if urlsplit(self.path).path != expected:
@@ -77,7 +77,7 @@ class _Callback(BaseHTTPRequestHandler):
 
 
 def _listen(redirect_uri: str) -> HTTPServer:
-    from posbooks.qbo.auth import AuthorizationFailed
+    from posbooks.services import AuthorizationFailed
 
     parts = urlsplit(redirect_uri)
     try:
@@ -93,7 +93,7 @@ def _listen(redirect_uri: str) -> HTTPServer:
 
 
 def _wait_for_redirect(server: HTTPServer, timeout: float) -> str:
-    from posbooks.qbo.auth import AuthorizationFailed
+    from posbooks.services import AuthorizationFailed
 
     deadline = time.monotonic() + timeout
     server.timeout = 0.5
@@ -111,22 +111,22 @@ def _wait_for_redirect(server: HTTPServer, timeout: float) -> str:
 @reports_errors
 def run(args: argparse.Namespace) -> int:
     """Connect, then print the connection status."""
-    from posbooks.qbo.auth import AuthorizationFailed, redirect_parameters, start_authorization
-    from posbooks.qbo.connect import auto_approve, complete_authorization
-    from posbooks.qbo.local import is_loopback
+    from posbooks import services
+    from posbooks.services import AuthorizationFailed
 
-    config, store = open_home()
+    wb = open_home()
+    config = wb.config
     if args.auto_approve:
-        status = auto_approve(config, store)
+        status = services.auto_approve(wb)
         print(status.message)
         return 0 if status.connected else 1
     redirect_uri = args.redirect_uri or (
         CLI_REDIRECT_URI if config.is_local else config.redirect_uri
     )
-    listening = is_loopback(redirect_uri)
+    listening = services.is_loopback(redirect_uri)
     server = _listen(redirect_uri) if listening else None
     try:
-        url = start_authorization(config, store, redirect_uri)
+        url = services.connect_url(wb, redirect_uri)
         print("Open this address in a browser, sign in to QuickBooks and choose Connect:")
         print(url, flush=True)
         if args.browser:
@@ -147,15 +147,6 @@ def run(args: argparse.Namespace) -> int:
     finally:
         if server is not None:
             server.server_close()
-    params = redirect_parameters(received)
-    status = complete_authorization(
-        config,
-        store,
-        code=params.get("code", ""),
-        state=params.get("state", ""),
-        realm_id=params.get("realmId", ""),
-        redirect_uri=redirect_uri,
-        error=params.get("error"),
-    )
+    status = services.complete_connect(wb, received, redirect_uri)
     print(status.message)
     return 0 if status.connected else 1

@@ -18,8 +18,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 @reports_errors
 def run(args: argparse.Namespace) -> int:
     """Revoke at QuickBooks, delete here, say what happened."""
-    from posbooks.qbo.auth import disconnect
+    from posbooks import services
 
-    config, store = open_home()
-    print(disconnect(config, store).message)
+    print(services.disconnect(open_home()).message)
     return 0

@@ -23,18 +23,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print the ledger rows."""
+    from posbooks import services
     from posbooks.core.render import document_type, sent_amount, sent_total, status_words
-    from posbooks.posting.ledger import ledger_rows
-    from posbooks.qbo.settings import current_settings
-    from posbooks.state.config import load_config
-    from posbooks.state.store import open_store
 
     period = period_or_exit_status("history", args.date, args.to, open_ended=True)
     if isinstance(period, int):
         return period
     date_from, date_to = period
-    store = open_store(load_config())
-    rows = ledger_rows(store, date_from=date_from, date_to=date_to, doc_type=args.type)
+    wb = services.local_workbench()
+    rows = services.history(wb, date_from=date_from, date_to=date_to, doc_type=args.type)
     if args.limit:
         rows = rows[: args.limit]
     if args.format == "json":
@@ -63,7 +60,9 @@ def run(args: argparse.Namespace) -> int:
         print("Nothing sent matches these filters." if filtered else "Nothing sent yet.")
         return 0
     currency = (
-        (settings.preferences.home_currency or "") if (settings := current_settings(store)) else ""
+        (settings.preferences.home_currency or "")
+        if (settings := services.current_settings(wb))
+        else ""
     )
     total = f"Total {currency}".strip()
     print(f"{'Date':<10}  {'Outlet':<12}  {'Document':<27}  {'DocNumber':<21}  {total:>14}  "

@@ -150,14 +150,11 @@ def _add_source_action(actions) -> None:
 def _source(args: argparse.Namespace) -> int:
     import dataclasses
 
-    from posbooks.drafts.source_profile import (
-        SourceProfile,
-        current_source_profile,
-        save_source_profile,
-    )
+    from posbooks import services
+    from posbooks.services import SourceProfile
 
-    _, store = _store()
-    profile = SourceProfile() if args.reset else current_source_profile(store)
+    wb = services.local_workbench()
+    profile = SourceProfile() if args.reset else services.source_profile(wb)
     changes: dict = {}
     for name in ("tax_code", "cutoff_hour", "outlet", "gratuity_as", "clearing_method",
                  "split_tender", "time_zone"):  # fmt: skip
@@ -180,9 +177,7 @@ def _source(args: argparse.Namespace) -> int:
             pairs[role.strip()] = header.strip()
         changes[name] = tuple(pairs.items())
     if "columns" in changes and changes["columns"]:
-        from posbooks.pos.presets.generic import check_columns
-
-        wrong = check_columns(dict(changes["columns"]))
+        wrong = services.column_mapping_problems(dict(changes["columns"]))
         if wrong:
             print(f"posbooks mapping source: the column mapping: {'; '.join(wrong)}",
                   file=sys.stderr)  # fmt: skip
@@ -199,7 +194,7 @@ def _source(args: argparse.Namespace) -> int:
         except ValueError as exc:
             print(f"posbooks mapping source: {exc}", file=sys.stderr)
             return 2
-        profile = save_source_profile(store, SourceProfile(preset, options))
+        profile = services.save_profile(wb, SourceProfile(preset, options))
         print(f"Saved source profile version {profile.version}.")
     print(f"Source profile: {profile.describe()}")
     if args.preview:
@@ -209,13 +204,12 @@ def _source(args: argparse.Namespace) -> int:
 
 def _preview_lines(paths: list[Path], profile) -> int:
     """The first 20 canonical lines the files give with ``profile``, then every problem."""
-    from posbooks.drafts.source_profile import open_sources
-    from posbooks.pos.presets.sources import first_lines
+    from posbooks import services
 
-    exports = open_sources(paths, profile=profile)
+    exports = services.profile_exports(paths, profile)
     for description in (r.description for r in exports.recognised):
         print(f"Recognised: {description}")
-    rows = first_lines(paths, preset=profile.preset, options=profile.options)
+    rows = services.profile_first_lines(paths, profile)
     for file, row, day, outlet, receipt, kind, key, amount in rows:
         where = f"{file} row {row}"
         print(f"  {where:<22} {day}  {outlet:<12} {receipt:<10} {kind:<14} {key:<14} {amount:>12}")
@@ -224,19 +218,13 @@ def _preview_lines(paths: list[Path], profile) -> int:
     return 1 if exports.problems else 0
 
 
-def _store():
-    from posbooks.state.config import load_config
-    from posbooks.state.store import open_store
-
-    config = load_config()
-    return config, open_store(config)
-
-
 def _export(args: argparse.Namespace) -> int:
-    from posbooks.drafts.mapping import export_mapping
+    from posbooks import services
 
-    _, store = _store()
-    text = json_text(export_mapping(store), indent=2, ensure_ascii=False) + "\n"
+    text = (
+        json_text(services.export_mapping(services.local_workbench()), indent=2, ensure_ascii=False)
+        + "\n"
+    )
     if args.output:
         args.output.write_text(text, encoding="utf-8")
         print(f"Mapping written to {args.output}", file=sys.stderr)
@@ -246,13 +234,15 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from posbooks.core.mapping_json import MappingFormatError
-    from posbooks.drafts.mapping import import_mapping
+    from posbooks import services
+    from posbooks.services import MappingFormatError
 
     try:
         data = json.loads(args.file.read_text(encoding="utf-8"))
-        _, store = _store()
-        mapping = import_mapping(store, data, note=args.note or f"imported from {args.file.name}")
+        wb = services.local_workbench()
+        mapping = services.import_mapping(
+            wb, data, note=args.note or f"imported from {args.file.name}"
+        )
     except json.JSONDecodeError as exc:  # say where, in words, not Python's "char 0"
         print(
             f"{args.file}, line {exc.lineno}: cannot import the mapping: not valid JSON "
@@ -271,25 +261,20 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _context(args: argparse.Namespace):
-    from posbooks.drafts.mapping import current_mapping, default_sources, pos_keys
-    from posbooks.posting.plan import open_pos_exports
-    from posbooks.qbo.settings import current_settings
+    from posbooks import services
 
-    config, store = _store()
-    if not args.source and not config.is_local:
+    wb = services.local_workbench()
+    if not args.source and not wb.config.is_local:
         print(
             "note: these rows come from posbooks' demo sample data; pass --source with your "
             "own POS exports to map what your tills really sell.",
             file=sys.stderr,
         )
-    exports = open_pos_exports(args.source or default_sources(), store)
-    keys, outlets = pos_keys(exports)
-    return store, current_settings(store), current_mapping(store), keys, outlets
+    return (wb, *services.mapping_context(wb, args.source))
 
 
 def _check(args: argparse.Namespace) -> int:
-    from posbooks.drafts.mapping import check_mapping
-    from posbooks.posting.plan import PosDataRejected
+    from posbooks.services import PosDataRejected, check_mapping
 
     try:
         _, settings, mapping, keys, outlets = _context(args)
@@ -326,11 +311,11 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _suggest(args: argparse.Namespace) -> int:
-    from posbooks.drafts.mapping import mapping_rows, save_mapping, suggest_mapping
-    from posbooks.posting.plan import PosDataRejected
+    from posbooks import services
+    from posbooks.services import PosDataRejected, suggest_mapping
 
     try:
-        store, settings, mapping, keys, outlets = _context(args)
+        wb, settings, mapping, keys, outlets = _context(args)
     except PosDataRejected as exc:
         print(exc, file=sys.stderr)
         return 2
@@ -342,10 +327,14 @@ def _suggest(args: argparse.Namespace) -> int:
         return 2
     suggested = suggest_mapping(keys, settings, outlets=outlets, base=mapping)
     if args.save:
-        suggested = save_mapping(store, suggested, note="suggested by posbooks mapping suggest")
-        rows = mapping_rows(keys, settings, suggested, doc_type=args.type)
+        suggested = services.save_mapping(
+            wb, suggested, note="suggested by posbooks mapping suggest"
+        )
+        rows = services.mapping_rows(keys, settings, suggested, doc_type=args.type)
     else:  # unsaved suggestions read "suggested", not "mapped": nothing is kept without --save
-        rows = mapping_rows(keys, settings, mapping, doc_type=args.type, suggestion=suggested)
+        rows = services.mapping_rows(
+            keys, settings, mapping, doc_type=args.type, suggestion=suggested
+        )
     if args.format == "json":
         print(
             json_text(

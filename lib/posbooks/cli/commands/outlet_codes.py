@@ -34,34 +34,27 @@ def printable(text: str) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Assign codes to the exports' outlets, apply --set, print the table."""
-    from posbooks.core.docnumbers import CodeError
-    from posbooks.drafts.mapping import pos_keys
-    from posbooks.drafts.preview import default_source
-    from posbooks.pos import ExportRejected
-    from posbooks.posting.numbering import doc_numbers, outlet_codes, set_outlet_code
-    from posbooks.posting.plan import open_pos_exports
-    from posbooks.state.config import ConfigError, load_config
-    from posbooks.state.store import StoreError, open_store
+    from posbooks import services
+    from posbooks.services import CodeError, ConfigError, ExportRejected, StoreError
 
     try:
-        store = open_store(load_config())
-        sources = [Path(s) for s in args.source] if args.source else [default_source()]
-        _, outlets = pos_keys(open_pos_exports(sources, store))
-        doc_numbers(store, sorted(outlets))
+        wb = services.local_workbench()
+        sources = [Path(s) for s in args.source] if args.source else [services.default_source()]
+        services.assign_outlet_codes(wb, sources)
         for choice in args.set:
             outlet, sep, code = choice.rpartition("=")
             if not sep or not outlet:
                 print(f"posbooks outlet-codes: --set takes OUTLET=CODE, not {choice!r}",
                       file=sys.stderr)  # fmt: skip
                 return 2
-            set_outlet_code(store, outlet, code)
-    except (CodeError, ConfigError, StoreError) as exc:
+            services.set_outlet_code(wb, outlet, code)
+    except (CodeError, services.WorkbenchError, ConfigError, StoreError) as exc:
         print(f"posbooks outlet-codes: {printable(str(exc))}", file=sys.stderr)
         return 2
     except ExportRejected as exc:
         print(f"posbooks outlet-codes: the POS data was rejected.\n{exc}", file=sys.stderr)
         return 2
-    rows = outlet_codes(store)
+    rows = [(c.outlet, c.code, c.locked) for c in services.outlet_codes(wb)]
     width = max([len("Outlet"), *(len(printable(o)) for o, _, _ in rows)])
     print(f"{'Outlet':<{width}}  Code   Changeable")
     for outlet, code, locked in rows:

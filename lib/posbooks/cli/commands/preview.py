@@ -12,8 +12,7 @@ from posbooks.cli.commands._presets import PRESET_NAMES
 from posbooks.cli.output import json_text
 
 if TYPE_CHECKING:
-    from posbooks.core.model import Mapping
-    from posbooks.drafts.source_profile import SourceProfile
+    from posbooks.services import Mapping, SourceProfile
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -49,31 +48,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def _saved_mapping() -> tuple[Mapping | None, SourceProfile | None]:
     """The mapping last saved in this home (what ``send`` would use), or None if none is;
     and the source profile (how POS exports are read), None when no home exists."""
-    from posbooks.drafts.mapping import current_mapping
-    from posbooks.drafts.source_profile import current_source_profile
-    from posbooks.state.config import ConfigError, load_config
-    from posbooks.state.store import DB_NAME, StoreError, open_store
+    from posbooks import services
 
-    try:
-        config = load_config()
-        if not (config.home / DB_NAME).is_file():  # a preview never creates a home
-            return None, None
-        store = open_store(config)
-        try:
-            from posbooks.core.mapping_rules import mapping_to_send
-            from posbooks.qbo.settings import current_settings
-
-            mapping = mapping_to_send(current_mapping(store), current_settings(store))
-            profile = current_source_profile(store)
-        finally:
-            store.close()
-    except (ConfigError, StoreError):
+    saved = services.saved_home_mapping()  # a preview never creates a home
+    if saved is None:
         return None, None  # previewing needs no connection: POS account types only, as before
+    mapping, profile, home = saved
     if profile.version:
         print(f"Source profile version {profile.version}: {profile.describe()}.", file=sys.stderr)
     if not mapping.version:
         return None, profile
-    print(f"Mapping version {mapping.version} saved in {config.home}.", file=sys.stderr)
+    print(f"Mapping version {mapping.version} saved in {home}.", file=sys.stderr)
     return mapping, profile
 
 
@@ -83,24 +68,22 @@ def run(args: argparse.Namespace) -> int:
     if isinstance(period, int):
         return period
     date_from, date_to = period
-    from posbooks.drafts.preview import default_source
+    from posbooks import services
 
-    paths = [Path(p) for p in args.source] if args.source else [default_source()]
+    paths = [Path(p) for p in args.source] if args.source else [services.default_source()]
     missing = [p for p in paths if not p.is_file()]
     if missing:
         hint = "" if args.source else " (the sample data: run `make sample`, or pass --source)"
         for path in missing:
             print(f"posbooks preview: {path}: no such file{hint}", file=sys.stderr)
         return 1
-    from posbooks.core.mapping_json import MappingFormatError
-    from posbooks.drafts.preview import load_mapping, preview, preview_table, preview_to_json
-    from posbooks.pos import ExportRejected
+    from posbooks.services import ExportRejected, MappingFormatError
 
     try:
         mapping, profile = _saved_mapping()
         if args.mapping:
-            mapping = load_mapping(args.mapping)
-        result = preview(paths, date_from, date_to, args.outlet, args.type, mapping,
+            mapping = services.mapping_file(args.mapping)
+        result = services.preview_drafts(paths, date_from, date_to, args.outlet, args.type, mapping,
                          preset=args.preset, profile=profile)  # fmt: skip
     except MappingFormatError as exc:
         print(f"posbooks preview: mapping {exc}", file=sys.stderr)
@@ -111,9 +94,9 @@ def run(args: argparse.Namespace) -> int:
             print(f"  {problem}", file=sys.stderr)
         return 1
     if args.format == "json":
-        print(json_text(preview_to_json(result), indent=2, ensure_ascii=False))
+        print(json_text(services.preview_json(result), indent=2, ensure_ascii=False))
     else:
-        print(preview_table(result), end="")
+        print(services.preview_text(result), end="")
     if not result.ties:
         print("posbooks preview: the drafts do not tie to the POS totals", file=sys.stderr)
         return 1

@@ -81,14 +81,14 @@ def table(result) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Reconcile; exit 0 all agree, 1 differences, 2 bad input, 3 reconnect needed."""
-    from posbooks.drafts.preview import default_source
-    from posbooks.pos import ExportRejected
-    from posbooks.qbo.auth import ReconnectNeeded
-    from posbooks.qbo.errors import QboError
-    from posbooks.reconcile import actions as act
-    from posbooks.reconcile import gather as rec
-    from posbooks.state.config import ConfigError, load_config
-    from posbooks.state.store import open_store
+    from posbooks import services
+    from posbooks.services import (
+        ConfigError,
+        ExportRejected,
+        QboError,
+        ReconcileError,
+        ReconnectNeeded,
+    )
 
     period = period_or_exit_status("reconcile", args.date, args.to)
     if isinstance(period, int):
@@ -97,41 +97,35 @@ def run(args: argparse.Namespace) -> int:
     if args.accept and not (args.by and args.why):
         print("posbooks reconcile: --accept needs --by NAME and --why TEXT", file=sys.stderr)
         return 2
-    sources = [Path(p) for p in args.source] if args.source else [default_source()]
+    sources = [Path(p) for p in args.source] if args.source else [services.default_source()]
     try:
-        config = load_config()
-        store = open_store(config)
-        if config.is_local:
-            from posbooks.qbo.local import ensure_local_sandbox
-
-            ensure_local_sandbox(config)
-        result = rec.reconcile(
-            config, store, sources=sources, date_from=date_from, date_to=date_to,
-            outlets=args.outlet, doc_type=args.type,
-        )  # fmt: skip
+        wb = services.local_workbench()
+        if wb.config.is_local:
+            services.start_local_sandbox(wb.config)
+        result = services.reconcile_documents(
+            wb, sources, date_from, date_to, args.outlet, args.type
+        )
         chosen = args.send_again or args.adjust or args.accept
         if chosen:
             check = result.find(chosen)
             if args.send_again:
-                outcomes = act.send_again(config, store, check, sources=sources)
-                if act.why_not_sent(outcomes):  # refused like --adjust and --accept: exit 2
-                    raise rec.ReconcileError(act.why_not_sent(outcomes))
+                # stopped: ReconcileError, refused like --adjust and --accept (exit 2)
+                outcomes = services.send_again(wb, check, sources)
                 for o in outcomes:
                     print(o.summary, file=sys.stderr)
             elif args.adjust:
-                adj = act.post_adjustment(config, store, check, reason=args.why)
+                adj = services.post_adjustment(wb, check, args.why)
                 print(f"{adj.doc_number}: posted (QuickBooks Id {adj.qbo_id})", file=sys.stderr)
             else:
-                act.accept_as_is(config, store, check, who=args.by, why=args.why)
+                services.accept_as_is(wb, check, args.by, args.why)
                 print(f"{chosen}: accepted as is by {args.by}", file=sys.stderr)
-            result = rec.reconcile(
-                config, store, sources=sources, date_from=date_from, date_to=date_to,
-                outlets=args.outlet, doc_type=args.type,
-            )  # fmt: skip
+            result = services.reconcile_documents(
+                wb, sources, date_from, date_to, args.outlet, args.type
+            )
     except ExportRejected as exc:
         print(f"posbooks reconcile: the POS data was rejected.\n{exc}", file=sys.stderr)
         return 2
-    except (ConfigError, rec.ReconcileError) as exc:
+    except (ConfigError, ReconcileError) as exc:
         print(f"posbooks reconcile: {exc}", file=sys.stderr)
         return 2
     except ReconnectNeeded as exc:
@@ -141,9 +135,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"posbooks reconcile: {exc}", file=sys.stderr)
         return 1
     if args.format == "json":
-        print(json_text(rec.to_json(result), indent=2, ensure_ascii=False))
+        print(json_text(services.reconcile_json(result), indent=2, ensure_ascii=False))
     elif args.format == "csv":
-        sys.stdout.write(rec.to_csv(result))
+        sys.stdout.write(services.reconcile_csv(result))
     else:
         print(table(result))
     good = {"matched", "adjusted", "accepted"}

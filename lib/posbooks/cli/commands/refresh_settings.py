@@ -21,12 +21,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 @reports_errors
 def run(args: argparse.Namespace) -> int:
     """Fetch and store the settings; print what was found."""
-    from posbooks.qbo.settings import refresh_settings, settings_to_json
+    from posbooks import services
 
-    config, store = open_home()
-    settings = refresh_settings(config, store)
+    settings = services.fetch_settings(open_home())
     if args.format == "json":
-        print(json_text(settings_to_json(settings), indent=2, ensure_ascii=False))
+        print(json_text(services.settings_json(settings), indent=2, ensure_ascii=False))
         return 0
     inactive = sum(1 for a in settings.accounts if not a.active)
     prefs = settings.preferences

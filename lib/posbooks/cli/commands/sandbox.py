@@ -90,11 +90,10 @@ def is_loopback_host(host: str) -> bool:
 
 def stop_background_sandbox() -> int:
     """Stop the sandbox ``posbooks connect``/``send`` started for this home; exit status."""
-    from posbooks.qbo.local import stop_local_sandbox
-    from posbooks.state.config import load_config
+    from posbooks import services
 
-    config = load_config()
-    if stop_local_sandbox(config):
+    config = services.home_config()
+    if services.stop_local_sandbox(config):
         print(f"Stopped the local QuickBooks sandbox of {config.home} (its company is kept).")
         return 0
     print(f"No sandbox started by posbooks is running for {config.home}.", file=sys.stderr)

@@ -95,22 +95,25 @@ def _table(outcomes) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Send; exit 1 when anything failed or was blocked, 2 on bad input, 3 to reconnect."""
-    from posbooks.drafts.preview import default_source
-    from posbooks.posting.plan import DuplicateDocNumbers, PosDataRejected, post_range
-    from posbooks.qbo.auth import ReconnectNeeded
-    from posbooks.qbo.errors import QboError
-    from posbooks.qbo.local import SandboxUnavailable
-    from posbooks.state.config import ConfigError, load_config
-    from posbooks.state.crypto import CryptoError
-    from posbooks.state.store import StoreError, open_store
+    from posbooks import services
+    from posbooks.services import (
+        ConfigError,
+        CryptoError,
+        DuplicateDocNumbers,
+        PosDataRejected,
+        QboError,
+        ReconnectNeeded,
+        SandboxUnavailable,
+        StoreError,
+    )
 
     period = period_or_exit_status("send", args.date, args.to)
     if isinstance(period, int):
         return period
     date_from, date_to = period
-    sources = [Path(p) for p in args.source] if args.source else [default_source()]
+    sources = [Path(p) for p in args.source] if args.source else [services.default_source()]
     try:
-        config = load_config()
+        config = services.home_config()
         if not config.is_local and not args.source:
             print(
                 "posbooks send: name the POS exports with --source FILE... when sending to "
@@ -119,17 +122,14 @@ def run(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return 2
-        store = open_store(config)
+        wb = services.local_workbench(config)
         if config.is_local and not args.dry_run:
-            from posbooks.qbo.local import ensure_local_sandbox
-
-            if ensure_local_sandbox(config).started:
+            if services.start_local_sandbox(config):
                 from posbooks.cli.commands._connection import sandbox_started
 
                 print(sandbox_started(config, config.sandbox_url), file=sys.stderr)
-        outcomes = post_range(
-            config,
-            store,
+        outcomes = services.post_period(
+            wb,
             sources=sources,
             date_from=date_from,
             date_to=date_to,
@@ -159,12 +159,8 @@ def run(args: argparse.Namespace) -> int:
         return 1
     _print_outcomes(outcomes, args.format)
     if not outcomes or (args.outlet and set(args.outlet) - {o.outlet for o in outcomes}):
-        from posbooks.drafts.preview import period_notes
-        from posbooks.drafts.source_profile import current_source_profile
-
         seen = {o.outlet for o in outcomes}
-        profile = current_source_profile(store)
-        for note in period_notes(sources, date_from, date_to, args.outlet, seen, profile=profile):
+        for note in services.period_notes(wb, sources, date_from, date_to, args.outlet, seen):
             print(f"note: {note}", file=sys.stderr)
     return 1 if any(o.status in FAILING for o in outcomes) else 0
 

@@ -23,13 +23,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 @reports_errors
 def run(args: argparse.Namespace) -> int:
     """Print the connection status (no network call)."""
-    from posbooks.qbo.auth import connection_status
-    from posbooks.qbo.settings import current_settings
-    from posbooks.state.store import utc_now
+    from posbooks import services
 
-    config, store = open_home(start_sandbox=False)
-    status = connection_status(config, store)
-    settings = current_settings(store)
+    wb = open_home(start_sandbox=False)
+    config = wb.config
+    status = services.connection(wb)
+    settings = services.current_settings(wb)
     if args.format == "json":
         data = status.to_json()
         data["settings_fetched_at"] = (
@@ -50,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
         )
     if status.connected:
         expires = status.access_expires_at
-        health = "valid until" if expires and expires > utc_now() else "expired at"
+        health = "valid until" if expires and expires > services.utc_now() else "expired at"
         lines.append(f"Access token:  {health} {when(expires)} (renewed automatically)")
         lines.append(
             f"Connection:    valid until {when(status.refresh_expires_at, date_only=True)}"
