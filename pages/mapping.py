@@ -122,6 +122,26 @@ def flagged(frame: pd.DataFrame, rows: pd.Series, columns: list[str]):
     return frame.style.apply(lambda _column: marks, subset=columns)
 
 
+def mapping_grid(data, key: str, fixed: list[str], choice: str, options: list[str],
+                 suggested_help: str, width: int | str = "medium"):  # fmt: skip
+    """One mapping table: the POS rows fixed, a QuickBooks choice per row, what posbooks
+    suggests and the row's status (read in full)."""
+    return st.data_editor(
+        data,
+        key=key,
+        hide_index=True,
+        height="content",
+        num_rows="fixed",
+        width="stretch",
+        disabled=[*fixed, "Suggested", "Status"],
+        column_config={
+            choice: st.column_config.SelectboxColumn(options=options, required=True, width=width),
+            "Suggested": st.column_config.TextColumn(help=suggested_help),
+            "Status": st.column_config.TextColumn(width="large"),  # a problem read in full
+        },
+    )
+
+
 def _replace_draft(mapping) -> None:
     st.session_state["mapping_draft"] = mapping
     st.session_state["mapping_gen"] += 1  # a fresh grid: old cell edits must not reapply
@@ -207,22 +227,10 @@ st.caption(
 rows = um.account_rows(keys, draft, suggestion, issues)
 frame = pd.DataFrame(rows)
 styled = flagged(frame, frame["Status"].map(um.needs_attention), ["POS amount", "Status"])
-edited = st.data_editor(
-    styled,
-    key=f"accounts_{gen}",
-    hide_index=True,
-    height="content",
-    num_rows="fixed",
-    width="stretch",
-    disabled=["Kind", "POS amount", "Suggested", "Status"],
-    column_config={
-        "QuickBooks account": st.column_config.SelectboxColumn(
-            options=um.account_choices(settings), required=True, width=180
-        ),
-        "Suggested": st.column_config.TextColumn(help="What posbooks suggests for this row"),
-        "Status": st.column_config.TextColumn(width="large"),  # a problem read in full
-    },
-)
+edited = mapping_grid(
+    styled, f"accounts_{gen}", ["Kind", "POS amount"], "QuickBooks account",
+    um.account_choices(settings), "What posbooks suggests for this row", width=180,
+)  # fmt: skip
 new_draft = um.with_accounts_table(draft, settings, keys, edited.to_dict("records"))
 
 st.subheader("Sales receipts")
@@ -290,25 +298,12 @@ st.caption(
 deposit_rows = um.deposit_rows(keys, draft, suggestion, receipt_issues)
 deposits_frame = pd.DataFrame(deposit_rows)
 bad_deposit = deposits_frame["Status"].map(um.needs_attention)
-edited_deposits = st.data_editor(
-    flagged(deposits_frame, bad_deposit, ["Payment method", "Status"]),
-    key=f"deposits_{gen}",
-    hide_index=True,
-    height="content",
-    num_rows="fixed",
-    width="stretch",
-    disabled=["Payment method", "Suggested", "Status"],
-    column_config={
-        "Deposit account": st.column_config.SelectboxColumn(
-            options=um.deposit_choices(settings), required=True, width=180
-        ),
-        "Suggested": st.column_config.TextColumn(
-            help="Its own deposit account when the journal account cannot take a receipt "
-            "deposit, else the journal account suggested above"
-        ),
-        "Status": st.column_config.TextColumn(width="large"),
-    },
-)
+edited_deposits = mapping_grid(
+    flagged(deposits_frame, bad_deposit, ["Payment method", "Status"]), f"deposits_{gen}",
+    ["Payment method"], "Deposit account", um.deposit_choices(settings),
+    "Its own deposit account when the journal account cannot take a receipt deposit, else "
+    "the journal account suggested above", width=180,
+)  # fmt: skip
 new_draft = um.with_deposits_table(new_draft, settings, keys, edited_deposits.to_dict("records"))
 
 with st.container(border=True):
@@ -391,22 +386,10 @@ else:
     )
     item_frame = pd.DataFrame(um.item_rows(keys, draft, suggestion, receipt_issues))
     bad_item = item_frame["Status"].map(um.needs_attention)
-    edited_items = st.data_editor(
-        flagged(item_frame, bad_item, ["POS amount", "Status"]),
-        key=f"Item_{gen}",
-        hide_index=True,
-        height="content",
-        num_rows="fixed",
-        width="stretch",
-        disabled=["POS amount", "Suggested", "Status"],
-        column_config={
-            "Item": st.column_config.SelectboxColumn(
-                options=um.item_choices(settings), required=True, width="medium"
-            ),
-            "Suggested": st.column_config.TextColumn(help="The Item posbooks suggests by name"),
-            "Status": st.column_config.TextColumn(width="large"),
-        },
-    )
+    edited_items = mapping_grid(
+        flagged(item_frame, bad_item, ["POS amount", "Status"]), f"Item_{gen}", ["POS amount"],
+        "Item", um.item_choices(settings), "The Item posbooks suggests by name",
+    )  # fmt: skip
     items = um.refs_from_rows(
         edited_items.to_dict("records"), settings.items, "Item", "POS amount",
         um.item_keys(keys), um.item_label,
@@ -476,22 +459,11 @@ if settings is not None and services.taxes_by_code(wb):
     )
     tax_frame = pd.DataFrame(um.tax_code_rows(keys, draft, suggestion, issues + receipt_issues))
     bad_tax = tax_frame["Status"].map(um.needs_attention)
-    edited_tax = st.data_editor(
-        flagged(tax_frame, bad_tax, ["POS tax code", "Status"]),
-        key=f"tax_codes_{gen}",
-        hide_index=True,
-        height="content",
-        num_rows="fixed",
-        width="stretch",
-        disabled=["POS tax code", "Suggested", "Status"],
-        column_config={
-            "QuickBooks tax code": st.column_config.SelectboxColumn(
-                options=um.tax_code_choices(settings), required=True, width="medium"
-            ),
-            "Suggested": st.column_config.TextColumn(help="The tax code of the same name"),
-            "Status": st.column_config.TextColumn(width="large"),
-        },
-    )
+    edited_tax = mapping_grid(
+        flagged(tax_frame, bad_tax, ["POS tax code", "Status"]), f"tax_codes_{gen}",
+        ["POS tax code"], "QuickBooks tax code", um.tax_code_choices(settings),
+        "The tax code of the same name",
+    )  # fmt: skip
     tax_draft = um.with_tax_codes_table(draft, settings, keys, edited_tax.to_dict("records"))
     with st.container(border=True):
         st.markdown("**Set one tax code** (keyboard- and screen-reader-friendly)")
