@@ -32,7 +32,7 @@ _SAME_TYPE = {
 }
 _DECIMAL_SCALE = {"amount": 2, "quantity": 3}
 # Text compared as is with its canonical value (trimmed, blank = NULL) on the grouped rows.
-_GROUPED_TEXT = ("outlet", "receipt_no", "line_type", "category", "tax_code", "payment_method")
+GROUPED_TEXT = ("outlet", "receipt_no", "line_type", "category", "tax_code", "payment_method")
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ class CleanFile:
 def _fits(name: str, rtype: str | None) -> bool:
     """Whether the raw type types to the canonical one with no rule but 'is empty'."""
     if rtype is None:
-        return name not in ("business_date", "amount") and name not in _GROUPED_TEXT[:4]
+        return name not in ("business_date", "amount") and name not in GROUPED_TEXT[:4]
     if name in _DECIMAL_SCALE:
         if not rtype.startswith("DECIMAL("):
             return False
@@ -86,7 +86,7 @@ def clean_parquet(
 
     ``flagged``: SQL true on a line found wrong by other means (then None); and when
     ``expected_lines`` is given, the file must have exactly that many lines."""
-    names = (*_GROUPED_TEXT, "business_date", "amount", "quantity", "voided", "closed_at")
+    names = (*GROUPED_TEXT, "business_date", "amount", "quantity", "voided", "closed_at")
     if not all(_fits(n, type_of.get(source_of.get(n))) for n in names):
         return None
 
@@ -95,17 +95,18 @@ def clean_parquet(
 
     base = ", ".join([
         f"{col('business_date')} AS business_date",
-        *(f"{col(n)} AS {n}" for n in _GROUPED_TEXT),
+        *(f"{col(n)} AS {n}" for n in GROUPED_TEXT),
         f"CAST({col('amount')} AS DECIMAL(18,2)) AS amount",
         f"CAST({col('quantity')} AS DECIMAL(18,3)) AS quantity",
         f"coalesce({col('voided', 'false')}, false) AS voided",
         f"({flagged}) AS flagged",
     ])  # fmt: skip
-    by_receipt = """count(*) FILTER (amount IS NULL) AS no_amount,
-        coalesce(sum(amount) FILTER (line_type <> 'payment'), 0) AS lines,
-        coalesce(sum(amount) FILTER (line_type = 'payment'), 0) AS paid,
-        bool_or(voided) AS any_void, bool_and(voided) AS all_void,
-        count(*) AS line_count, count(*) FILTER (flagged) AS flagged_lines"""
+    # As few aggregates as the verdict needs (each costs ~0.1 s over 10 M lines): a receipt
+    # balances when its lines less its payments sum to zero; voids = line_count: all voided.
+    by_receipt = """count(amount) AS amounts,
+        sum(CASE WHEN line_type = 'payment' THEN -amount ELSE amount END) AS unpaid,
+        count(*) FILTER (voided) AS voids, count(*) AS line_count,
+        count(*) FILTER (flagged) AS flagged_lines"""
     by_day = """sum(amount) FILTER (NOT voided) AS amount,
         sum(quantity) FILTER (NOT voided) AS quantity, count(*) FILTER (NOT voided) AS kept"""
     receipt_keys = "business_date, outlet, receipt_no"
@@ -133,16 +134,16 @@ def clean_parquet(
                 f"SELECT {day_cols} FROM {days_from} {days_where} {group}")  # fmt: skip
     receipts_ok = " AND ".join([
         "business_date IS NOT NULL", "outlet IS NOT NULL", "receipt_no IS NOT NULL",
-        _plain("outlet"), _plain("receipt_no"), "no_amount = 0",
-        "any_void = all_void", "(any_void OR lines = paid)",
+        _plain("receipt_no"), "amounts = line_count",
+        "voids IN (0, line_count)", "(voids > 0 OR unpaid = 0)",
     ])  # fmt: skip
     known = ", ".join(literal(t) for t in LINE_TYPES)
     needed = [
         f"(line_type <> '{kind}' OR {name} IS NOT NULL)" for name, kind in REQUIRED_ON.items()
     ]
     days_ok = " AND ".join([
-        "line_type IS NOT NULL", f"line_type IN ({known})",
-        *(_plain(n) for n in ("category", "tax_code", "payment_method")), *needed,
+        "line_type IS NOT NULL", f"line_type IN ({known})", "outlet IS NOT NULL",
+        *(_plain(n) for n in ("outlet", "category", "tax_code", "payment_method")), *needed,
     ])  # fmt: skip
     [(count, first, last, bad_receipts, lines, flagged_lines)] = con.execute(
         "SELECT count(*), min(business_date), max(business_date), "
@@ -156,7 +157,7 @@ def clean_parquet(
     if not count or bad_receipts or bad_days:
         return None
     receipts = con.sql(
-        "SELECT business_date, outlet, count(*) FILTER (NOT all_void) AS receipt_count "
+        "SELECT business_date, outlet, count(*) FILTER (voids < line_count) AS receipt_count "
         "FROM clean_receipts GROUP BY ALL"
     ).to_arrow_table()
     day_sums = con.sql(
@@ -167,5 +168,5 @@ def clean_parquet(
     con.execute("DROP TABLE clean_receipts")
     con.execute("DROP TABLE clean_day_sums")
     # Item is not grouped (thousands of names): the view trims it, as for any text column.
-    plain = tuple(n for n in _GROUPED_TEXT if n in source_of)
+    plain = tuple(n for n in GROUPED_TEXT if n in source_of)
     return CleanFile(first, last, plain, receipts, day_sums)
