@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import duckdb
 import pytest
-
 from posbooks.pos import checks
 
 TRICKY = [

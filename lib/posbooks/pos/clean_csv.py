@@ -50,7 +50,8 @@ def clean_csv(con: duckdb.DuckDBPyConnection, path: Path) -> tuple[CleanFile, st
     # grouped rows (or looks closer), which costs nothing next to trimming 10 M values each.
     kept_raw = {n for n in GROUPED_TEXT if n in match.source_of}
     canonical = ", ".join(
-        f"{quote(('r_' if n in kept_raw else 't_') + n)} AS {quote(n)}" for n, _ in CANONICAL_COLUMNS
+        f"{quote(('r_' if n in kept_raw else 't_') + n)} AS {quote(n)}"
+        for n, _ in CANONICAL_COLUMNS
     )
     # Optional values that did not type; every other rule clean_parquet sees for itself.
     flags = [
