@@ -151,7 +151,7 @@ def test_a_file_unreadable_late_is_rejected_whole_and_leaves_no_scratch_file(
 
     assert reported(result) == [expected]
     assert view_rows(result) == []
-    assert set(Path(exports._spill_dir.name).iterdir()) == scratch, "no spill of its lines"
+    assert set(Path(exports._spill_dir.name).iterdir()) <= scratch, "no spill of its lines"
 
 
 def test_the_line_reader_hands_out_lines_before_it_has_read_the_whole_file(tmp_path):

@@ -12,6 +12,7 @@ the file is validated by the exact path, whose messages name every problem.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -22,7 +23,9 @@ from posbooks.pos.clean_parquet import GROUPED_TEXT, CleanFile, clean_parquet
 from posbooks.pos.columns import CANONICAL_COLUMNS, match_headers
 
 
-def clean_csv(con: duckdb.DuckDBPyConnection, path: Path) -> tuple[CleanFile, str] | None:
+def clean_csv(
+    con: duckdb.DuckDBPyConnection, path: Path, scratch: Callable[[], str]
+) -> tuple[CleanFile, str] | None:
     """The verdict on a clean CSV and the SELECT of its typed lines (read from the file by
     DuckDB on use), or None when the file needs the exact validation."""
     stream = loaders.stream_csv(path)  # the header as the exact readers see it
@@ -68,7 +71,7 @@ def clean_csv(con: duckdb.DuckDBPyConnection, path: Path) -> tuple[CleanFile, st
         return None
     try:
         clean = clean_parquet(con, f"({lines})", names, dict(CANONICAL_COLUMNS), "flagged",
-                              count - 1, one_pass=True)  # fmt: skip
+                              count - 1, one_pass=True, scratch=scratch)  # fmt: skip
     except duckdb.Error:  # DuckDB's reader refused a line: the exact readers will say why
         return None
     if clean is None:

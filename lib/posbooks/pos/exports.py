@@ -105,6 +105,8 @@ class _Checked:
     day_sums: pa.Table | str | None = None
     # The scratch Parquet file of typed lines (CSV, Excel), deleted when the entry goes.
     spill: str | None = None
+    # Scratch files of the tables above (a quick verdict writes them), deleted likewise.
+    scratch: tuple[str, ...] = ()
 
 
 _cache: OrderedDict[tuple, _Checked] = OrderedDict()
@@ -119,7 +121,7 @@ def _remember(cache: OrderedDict, key: tuple, value: object) -> None:
         cache.move_to_end(key)
         while len(cache) > _CACHE_SIZE:
             _, evicted = cache.popitem(last=False)
-            _forget(getattr(evicted, "spill", None))  # nothing will read its lines again
+            _forget(evicted.spill, *evicted.scratch)  # nothing will read them again
 
 
 def _recall(cache: OrderedDict, key: tuple) -> object | None:
@@ -134,7 +136,7 @@ def clear_cache() -> None:
     """Forget every cached validation (tests; a file edited within the same mtime tick)."""
     with _lock:
         for checked in _cache.values():
-            _forget(checked.spill)
+            _forget(checked.spill, *checked.scratch)
         _cache.clear()
         _duplicates_cache.clear()
 
@@ -270,10 +272,13 @@ def _check(con: duckdb.DuckDBPyConnection, headers: list[str], types: list[str],
     misfit = "false" if is_parquet else "misfit"
     raw_sql = f"SELECT {raw_cols}, {row_sql} AS source_row, {misfit} AS misfit FROM {raw_from}"
     checked_sql = _canonical_select(plans, raw_sql)
-    if is_parquet and (clean := clean_parquet(con, raw_from, match.source_of, type_of)):
+    if is_parquet and (
+        clean := clean_parquet(con, raw_from, match.source_of, type_of, scratch=_spill_path)
+    ):
         lines_sql = _canonical_lines(checked_sql, clean.plain)
         return _Checked((), clean.first_date, clean.last_date, parquet_sql=lines_sql,
-                        receipts=clean.receipts, day_sums=clean.day_sums)  # fmt: skip
+                        receipts=clean.receipts, day_sums=clean.day_sums,
+                        scratch=(clean.receipts, clean.day_sums))  # fmt: skip
     spill = None
     if not is_parquet:  # type the text once, to a Parquet file the checks and view then read
         spill = _spill_path()
@@ -347,10 +352,11 @@ def _spill_path() -> str:
     return str(Path(_spill_dir.name) / f"{uuid.uuid4().hex}.parquet")
 
 
-def _forget(spill: str | None) -> None:
-    """Remove the scratch file of a rejected file (nothing will read it)."""
-    if spill is not None:
-        Path(spill).unlink(missing_ok=True)
+def _forget(*spills: str | None) -> None:
+    """Remove scratch files nothing will read again (a rejected file's, an evicted entry's)."""
+    for spill in spills:
+        if spill is not None:
+            Path(spill).unlink(missing_ok=True)
 
 
 def _private_connection() -> duckdb.DuckDBPyConnection:
@@ -425,18 +431,23 @@ def _check_parquet_kept(path: Path, key: tuple) -> _Checked:
         "parquet_sql": checked.parquet_sql,
         "receipts": checked.receipts, "day_sums": checked.day_sums,
     })  # fmt: skip
-    return checked
+    kept = verdicts.load(folder, fingerprint)
+    if kept is None or kept["parquet_sql"] != checked.parquet_sql:
+        return checked  # the home could not keep it: this process's scratch copies serve
+    _forget(*checked.scratch)  # read from the home from now on, like the next process
+    return replace(checked, receipts=kept["receipts"], day_sums=kept["day_sums"], scratch=())
 
 
 def _check_csv_quick(path: Path) -> _Checked | None:
     """A clean CSV typed in one DuckDB pass (see clean_csv); None: validate it exactly."""
     con = _private_connection()
-    found = clean_csv(con, path)
+    found = clean_csv(con, path, _spill_path)
     if found is None:
         return None
     clean, lines_sql = found
     return _Checked((), clean.first_date, clean.last_date, parquet_sql=lines_sql,
-                    receipts=clean.receipts, day_sums=clean.day_sums)  # fmt: skip
+                    receipts=clean.receipts, day_sums=clean.day_sums,
+                    scratch=(clean.receipts, clean.day_sums))  # fmt: skip
 
 
 def _check_csv_stream(path: Path) -> _Checked | None:

@@ -90,7 +90,8 @@ def load(folder: Path, key: str) -> dict | None:
 
 
 def save(folder: Path, key: str, verdict: dict) -> None:
-    """Keep ``verdict`` (JSON-able values, dates, and Arrow tables under _TABLES' names).
+    """Keep ``verdict`` (JSON-able values, dates, and under _TABLES' names Arrow tables or
+    Parquet files, which are copied).
 
     Best effort: a home that cannot be written (full disk, read-only) only costs speed.
     """
@@ -102,20 +103,20 @@ def save(folder: Path, key: str, verdict: dict) -> None:
         folder.mkdir(mode=0o700, exist_ok=True)
         scratch.mkdir(mode=0o700)
         plain = {"rules": RULES_VERSION}
-        con = duckdb.connect()
         for name, value in verdict.items():
-            if name in _TABLES:
-                if value is not None:
+            if name not in _TABLES:
+                plain[name] = value.isoformat() if isinstance(value, date) else value
+            elif isinstance(value, str):  # a Parquet file already (a quick verdict's)
+                shutil.copyfile(value, scratch / f"{name}.parquet")
+                os.chmod(scratch / f"{name}.parquet", 0o600)
+            elif value is not None:  # an Arrow table (the exact validation's)
+                with duckdb.connect() as con:
                     con.register("kept", value)
                     con.execute(f"COPY kept TO '{scratch / name}.parquet' (FORMAT parquet)")
-                    con.unregister("kept")
-                    os.chmod(scratch / f"{name}.parquet", 0o600)
-            else:
-                plain[name] = value.isoformat() if isinstance(value, date) else value
+                os.chmod(scratch / f"{name}.parquet", 0o600)
         fd = os.open(scratch / _VERDICT, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             json.dump(plain, f)
-        con.close()
         os.rename(scratch, entry)  # atomic; fails if another process kept it first
     except (OSError, duckdb.Error):
         shutil.rmtree(scratch, ignore_errors=True)
