@@ -83,7 +83,7 @@ def clean_parquet(
     source_of: dict[str, str],
     type_of: dict,
     flagged: str = "false",
-    expected_lines: int | None = None,
+    expected_lines: Callable[[], int | None] | None = None,
     one_pass: bool = False,
     *,
     scratch: Callable[[], str],
@@ -92,7 +92,8 @@ def clean_parquet(
     when the file is not in canonical types or anything may be wrong with it.
 
     ``flagged``: SQL true on a line found wrong by other means (then None); and when
-    ``expected_lines`` is given, the file must have exactly that many lines. ``scratch()``
+    ``expected_lines`` is given, the file must have exactly as many lines as it answers once
+    the lines are read (None: their number is unknown, so look closer). ``scratch()``
     names a new file for each table kept (the receipt counts and the day sums)."""
     names = (*GROUPED_TEXT, "business_date", "amount", "quantity", "voided", "closed_at")
     if not all(_fits(n, type_of.get(source_of.get(n))) for n in names):
@@ -157,7 +158,7 @@ def clean_parquet(
         "SELECT count(*), min(business_date), max(business_date), "
         f"count(*) FILTER (NOT ({receipts_ok})), sum(line_count), sum(flagged_lines) FROM clean_receipts"
     ).fetchall()
-    if flagged_lines or (expected_lines is not None and lines != expected_lines):
+    if flagged_lines or (expected_lines is not None and lines != expected_lines()):
         return None
     [(bad_days,)] = con.execute(
         f"SELECT count(*) FROM clean_day_sums WHERE NOT ({days_ok})"
