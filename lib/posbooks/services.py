@@ -16,8 +16,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import requests
-
 import posbooks
 from posbooks.core.errors import WorkbenchError
 from posbooks.core.mapping_rules import (  # noqa: F401 - TRACK_*, DAY_*: Mapping page wording
@@ -135,6 +133,8 @@ _CONSENT_ERRORS = {
 
 def finish_connect(wb: Workbench, params: dict[str, str]) -> ConnectResult:
     """Complete the OAuth callback from its query parameters (code, state, realmId or error)."""
+    import requests  # its exception only: loaded with the HTTP clients, not with services
+
     from posbooks.qbo import connect as qbo_connect
 
     error = params.get("error")

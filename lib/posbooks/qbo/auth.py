@@ -8,6 +8,7 @@ two processes refreshing at once never lose the newest refresh token.
 
 from __future__ import annotations
 
+import functools
 import secrets
 import sqlite3
 import threading
@@ -16,24 +17,24 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlsplit
 
-import requests
-from intuitlib.client import AuthClient
-from intuitlib.enums import Scopes
-from intuitlib.exceptions import AuthClientError
-
 from posbooks.qbo.local import ensure_local_sandbox
 from posbooks.qbo.redaction import install_log_redaction, register_secret
 from posbooks.state.crypto import CryptoError, secret_box
 from posbooks.state.store import utc_now
 
 if TYPE_CHECKING:
+    from intuitlib.client import AuthClient
+    from intuitlib.exceptions import AuthClientError
+
     from posbooks.state.config import Config
     from posbooks.state.store import Store
+
+# intuit-oauth (with jwt, cryptography and requests: ~70 ms) is imported by the functions
+# that talk to QuickBooks, not here: `posbooks status` reads the stored connection only.
 
 STATE_TTL = timedelta(minutes=10)
 REFRESH_MARGIN = timedelta(minutes=5)  # refresh an access token with less than this left
 AUTH_TIMEOUT = 20.0  # below the store's 30 s busy timeout: refresh holds the write lock
-SCOPES = [Scopes.ACCOUNTING]
 _refresh_lock = threading.Lock()  # one refresh at a time per process (the store covers others)
 
 
@@ -95,14 +96,28 @@ class Tokens:
         return {"access_token": self.access_token, "refresh_token": self.refresh_token}
 
 
-class _AuthClient(AuthClient):
-    """intuit-oauth's client (a requests.Session) with a timeout on every call it makes."""
+@functools.cache
+def _auth_client_class() -> type[AuthClient]:
+    """``_AuthClient``, defined on first use (its base class is intuit-oauth's)."""
+    from intuitlib.client import AuthClient
 
-    request_timeout = AUTH_TIMEOUT
+    class _AuthClient(AuthClient):
+        """intuit-oauth's client (a requests.Session) with a timeout on every call it makes."""
 
-    def request(self, method, url, *args, **kwargs):  # noqa: D102 - requests.Session API
-        kwargs.setdefault("timeout", self.request_timeout)
-        return super().request(method, url, *args, **kwargs)
+        request_timeout = AUTH_TIMEOUT
+
+        def request(self, method, url, *args, **kwargs):  # noqa: D102 - requests.Session API
+            kwargs.setdefault("timeout", self.request_timeout)
+            return super().request(method, url, *args, **kwargs)
+
+    return _AuthClient
+
+
+def __getattr__(name: str):
+    """``_AuthClient`` on demand (PEP 562), so importing this module loads no intuit-oauth."""
+    if name == "_AuthClient":
+        return _auth_client_class()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def environment_key(config: Config) -> str:
@@ -131,10 +146,12 @@ def api_url(config: Config) -> str:
 
 def auth_client(config: Config, redirect_uri: str | None = None) -> AuthClient:
     """An intuit-oauth client for ``config`` (fetches the discovery document)."""
+    from intuitlib.exceptions import AuthClientError
+
     install_log_redaction()  # every path to a token passes here: logs are redacted first
     register_secret(config.client_secret)
     try:
-        return _AuthClient(
+        return _auth_client_class()(
             config.client_id,
             config.client_secret,
             redirect_uri or config.redirect_uri,
@@ -232,7 +249,9 @@ def start_authorization(config: Config, store: Store, redirect_uri: str | None =
             " VALUES (?, ?, ?, ?)",
             (state, redirect_uri, now.isoformat(), (now + STATE_TTL).isoformat()),
         )
-    return client.get_authorization_url(SCOPES, state)
+    from intuitlib.enums import Scopes
+
+    return client.get_authorization_url([Scopes.ACCOUNTING], state)
 
 
 def _consume_state(store: Store, state: str) -> str:
@@ -286,6 +305,8 @@ def exchange_code(
         )
     if not code or not realm_id:
         raise AuthorizationFailed("The sign-in reply lacks the code or the company (realmId).")
+    from intuitlib.exceptions import AuthClientError
+
     client = auth_client(config, stored_redirect)
     try:
         client.get_bearer_token(code, realm_id=realm_id)
@@ -376,6 +397,8 @@ def refresh_tokens(
     the rotated refresh token is committed before the new access token is used.
     invalid_grant marks the connection "reconnect needed" and raises ReconnectNeeded.
     """
+    from intuitlib.exceptions import AuthClientError
+
     reconnect_message: str | None = None
     with _refresh_lock, store.transaction() as conn:
         row = conn.execute("SELECT * FROM qbo_connection WHERE id=1").fetchone()
@@ -411,6 +434,9 @@ def refresh_tokens(
 
 def disconnect(config: Config, store: Store) -> ConnectionStatus:
     """Revoke the connection at QuickBooks and delete the tokens here."""
+    import requests
+    from intuitlib.exceptions import AuthClientError
+
     row = _connection_row(store)
     if row is None:
         return connection_status(config, store)

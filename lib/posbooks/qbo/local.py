@@ -21,8 +21,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-import requests
-
 if TYPE_CHECKING:
     from posbooks.state.config import Config
 
@@ -73,6 +71,8 @@ def allow_insecure_transport(url: str) -> bool:
 
 
 def _answers(base_url: str, timeout: float = 2.0) -> bool:
+    import requests  # here, not at the top: `posbooks status` and a preview never ask
+
     try:
         reply = requests.get(base_url + DISCOVERY_PATH, timeout=timeout)
         return reply.status_code == 200 and "token_endpoint" in reply.json()
@@ -167,6 +167,8 @@ def _allow_redirect(config: Config, base: str) -> None:
     Connect does not end on "redirect_uri is not registered"."""
     if not (config.redirect_uri and is_loopback(base) and is_loopback(config.redirect_uri)):
         return
+    import requests
+
     try:
         requests.post(
             base + "/_sandbox/redirect_uris",

@@ -15,8 +15,6 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cryptography.fernet import Fernet, InvalidToken
-
 if TYPE_CHECKING:
     from posbooks.state.config import Config
 
@@ -31,6 +29,9 @@ class SecretBox:
     """Seals and opens JSON-able dicts with one Fernet key."""
 
     def __init__(self, key: bytes | str, *, origin: str = "the secret key"):
+        # cryptography (~25 ms) only when a secret is sealed or opened, not to name CryptoError
+        from cryptography.fernet import Fernet
+
         self.origin = origin
         try:
             self._fernet = Fernet(key)
@@ -50,6 +51,8 @@ class SecretBox:
 
     def open(self, blob: bytes) -> dict[str, Any]:
         """Decrypt a blob made by ``seal``; a different key raises ``CryptoError``."""
+        from cryptography.fernet import InvalidToken
+
         try:
             raw = self._fernet.decrypt(bytes(blob))
         except InvalidToken:
@@ -63,6 +66,8 @@ class SecretBox:
 
 def _create_key_file(path: Path) -> None:
     """Write a new key to ``path`` atomically with mode 0600; keep an existing one."""
+    from cryptography.fernet import Fernet
+
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".secret-", dir=path.parent)  # mkstemp: mode 0600
     try:

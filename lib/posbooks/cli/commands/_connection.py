@@ -44,16 +44,19 @@ def reports_errors(run: Callable[[argparse.Namespace], int]) -> Callable[[argpar
 
     @functools.wraps(run)
     def wrapper(args: argparse.Namespace) -> int:
-        import requests
-
-        from posbooks.services import redact
-
         try:
             return run(args)
-        except expected_errors() as exc:
-            print(f"posbooks {args.command}: {redact(str(exc))}", file=sys.stderr)
-            return 1
-        except requests.RequestException as exc:
+        except Exception as exc:
+            from posbooks.services import redact
+
+            if isinstance(exc, expected_errors()):
+                print(f"posbooks {args.command}: {redact(str(exc))}", file=sys.stderr)
+                return 1
+            # only a command that loaded requests can fail with its errors: importing it
+            # here would cost `posbooks status` ~70 ms for nothing
+            requests = sys.modules.get("requests")
+            if requests is None or not isinstance(exc, requests.RequestException):
+                raise
             print(
                 f"posbooks {args.command}: QuickBooks could not be reached "
                 f"({type(exc).__name__}): {redact(str(exc))}",
