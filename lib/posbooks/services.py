@@ -18,38 +18,53 @@ from typing import TYPE_CHECKING
 
 import posbooks
 from posbooks.core.errors import WorkbenchError
-from posbooks.core.mapping_rules import (  # noqa: F401 - TRACK_*, DAY_*: Mapping page wording
-    DAY_DEPOSIT_UNMAPPED,
-    TRACK_CLASSES_STEPS,
-    TRACK_LOCATIONS_STEPS,
-    check_mapping,
-    mapping_to_send,
-    suggest_mapping,
-)
 from posbooks.core.model import DayTotals, Issue, JournalDraft, Mapping, ReceiptDraft
-from posbooks.core.qbo_settings import QboSettings
-from posbooks.core.render import DOC_LABELS
-from posbooks.qbo import auth
 from posbooks.qbo.errors import RECONNECT, QboError, plain_quickbooks_errors
 from posbooks.qbo.links import qbo_document_url
-from posbooks.qbo.local import SandboxUnavailable  # noqa: F401 - the CLI catches it
-from posbooks.state import uploads
 from posbooks.state.config import Config, ConfigError, load_config
-from posbooks.state.crypto import CryptoError  # noqa: F401 - the CLI catches it
 from posbooks.state.store import Store, StoreError, open_store
 
 if TYPE_CHECKING:
+    from posbooks.core.qbo_settings import QboSettings
     from posbooks.core.reconcile import DocumentCheck
     from posbooks.drafts.preview import PreviewResult
     from posbooks.drafts.source_profile import SourceProfile
     from posbooks.pos import Problem
     from posbooks.posting.outcome import PostOutcome
+    from posbooks.qbo.auth import ConnectionStatus
     from posbooks.reconcile.gather import Reconciliation
+    from posbooks.state.uploads import Upload
 
-ConnectionStatus = auth.ConnectionStatus
-AuthorizationFailed = auth.AuthorizationFailed
-ReconnectNeeded = auth.ReconnectNeeded
-redirect_parameters = auth.redirect_parameters  # code, state, realmId, error of a redirect URL
+# What the pages, the notebooks and the commands take from here beyond this module's own
+# functions, imported when first asked for (PEP 562 ``__getattr__`` below): `posbooks status`
+# and a preview need neither intuit-oauth and cryptography nor the POS readers' DuckDB.
+_ON_DEMAND = {
+    # the connection (posbooks.qbo.auth); redirect_parameters: code, state, realmId, error
+    "ConnectionStatus": ("posbooks.qbo.auth", "ConnectionStatus"),
+    "AuthorizationFailed": ("posbooks.qbo.auth", "AuthorizationFailed"),
+    "ReconnectNeeded": ("posbooks.qbo.auth", "ReconnectNeeded"),
+    "redirect_parameters": ("posbooks.qbo.auth", "redirect_parameters"),
+    # the Mapping page's wording and the mapping commands' rules
+    "DAY_DEPOSIT_UNMAPPED": ("posbooks.core.mapping_rules", "DAY_DEPOSIT_UNMAPPED"),
+    "TRACK_CLASSES_STEPS": ("posbooks.core.mapping_rules", "TRACK_CLASSES_STEPS"),
+    "TRACK_LOCATIONS_STEPS": ("posbooks.core.mapping_rules", "TRACK_LOCATIONS_STEPS"),
+    "check_mapping": ("posbooks.core.mapping_rules", "check_mapping"),
+    "mapping_to_send": ("posbooks.core.mapping_rules", "mapping_to_send"),
+    "suggest_mapping": ("posbooks.core.mapping_rules", "suggest_mapping"),
+    "QboSettings": ("posbooks.core.qbo_settings", "QboSettings"),
+    "DOC_LABELS": ("posbooks.core.render", "DOC_LABELS"),
+    "UploadRecord": ("posbooks.state.uploads", "Upload"),
+    # failures the commands catch
+    "SandboxUnavailable": ("posbooks.qbo.local", "SandboxUnavailable"),
+    "CryptoError": ("posbooks.state.crypto", "CryptoError"),
+    "CodeError": ("posbooks.core.docnumbers", "CodeError"),
+    "MappingFormatError": ("posbooks.core.mapping_json", "MappingFormatError"),
+    "ExportRejected": ("posbooks.pos", "ExportRejected"),
+    "SourceProfile": ("posbooks.drafts.source_profile", "SourceProfile"),
+    "ReconcileError": ("posbooks.reconcile.gather", "ReconcileError"),
+    "PosDataRejected": ("posbooks.posting.plan", "PosDataRejected"),
+    "DuplicateDocNumbers": ("posbooks.posting.plan", "DuplicateDocNumbers"),
+}
 
 
 class StartupError(WorkbenchError):
@@ -111,11 +126,15 @@ def home_warnings(wb: Workbench) -> list[str]:
 
 def connection(wb: Workbench) -> ConnectionStatus:
     """The connection and token health, as stored (no network)."""
+    from posbooks.qbo import auth
+
     return auth.connection_status(wb.config, wb.store)
 
 
 def connect_url(wb: Workbench, redirect_uri: str | None = None) -> str:
     """A fresh authorization URL (client id, redirect, scope, state: never the secret)."""
+    from posbooks.qbo import auth
+
     return auth.start_authorization(wb.config, wb.store, redirect_uri)
 
 
@@ -135,6 +154,7 @@ def finish_connect(wb: Workbench, params: dict[str, str]) -> ConnectResult:
     """Complete the OAuth callback from its query parameters (code, state, realmId or error)."""
     import requests  # its exception only: loaded with the HTTP clients, not with services
 
+    from posbooks.qbo import auth
     from posbooks.qbo import connect as qbo_connect
 
     error = params.get("error")
@@ -158,6 +178,8 @@ def finish_connect(wb: Workbench, params: dict[str, str]) -> ConnectResult:
 
 def disconnect(wb: Workbench) -> ConnectionStatus:
     """Revoke the tokens at QuickBooks and forget them here."""
+    from posbooks.qbo import auth
+
     return auth.disconnect(wb.config, wb.store)  # revocation failures are noted, not raised
 
 
@@ -166,6 +188,7 @@ def disconnect(wb: Workbench) -> ConnectionStatus:
 
 def refresh_settings(wb: Workbench) -> QboSettings:
     """Fetch accounts, classes, locations, items and preferences from QuickBooks now."""
+    from posbooks.qbo import auth
     from posbooks.qbo import settings as qbo_settings
 
     try:
@@ -196,6 +219,8 @@ def suggested_mapping(
     wb: Workbench, summary: SourceSummary, base: Mapping | None = None
 ) -> Mapping:
     """``base`` plus suggestions for what it leaves unmapped (all suggestions when None)."""
+    from posbooks.core.mapping_rules import suggest_mapping
+
     settings = current_settings(wb)
     if settings is None:
         raise WorkbenchError("Refresh QuickBooks Online Settings first: suggestions need them.")
@@ -213,6 +238,8 @@ def mapping_issues(
     wb: Workbench, mapping: Mapping, summary: SourceSummary, doc_type: str
 ) -> list[Issue]:
     """What in ``mapping`` blocks sending ``summary``'s data as ``doc_type``."""
+    from posbooks.core.mapping_rules import check_mapping
+
     return check_mapping(
         mapping, current_settings(wb), summary.keys, doc_type, outlets=summary.outlets
     )
@@ -266,10 +293,12 @@ def sample_source() -> DataSource:
 
 def save_uploads(wb: Workbench, files: Sequence[tuple[str, bytes]]) -> DataSource:
     """Keep uploaded exports under POSBOOKS_HOME/uploads (written atomically) and name them."""
+    from posbooks.state import uploads
+
     return _upload_source(wb, uploads.save_upload(wb.config.home, files))
 
 
-def _upload_source(wb: Workbench, upload: uploads.Upload) -> DataSource:
+def _upload_source(wb: Workbench, upload: Upload) -> DataSource:
     from posbooks.drafts.source_profile import current_source_profile
 
     return DataSource(
@@ -278,22 +307,25 @@ def _upload_source(wb: Workbench, upload: uploads.Upload) -> DataSource:
     )  # fmt: skip
 
 
-UploadRecord = uploads.Upload
-
-
-def list_uploads(wb: Workbench) -> list[UploadRecord]:
+def list_uploads(wb: Workbench) -> list[Upload]:
     """The uploads kept in this home, newest first (see posbooks.state.uploads for retention)."""
+    from posbooks.state import uploads
+
     return uploads.list_uploads(wb.config.home)
 
 
 def upload_source(wb: Workbench, upload_id: str) -> DataSource | None:
     """An earlier upload as a data source again, or None when it was deleted."""
+    from posbooks.state import uploads
+
     upload = uploads.find_upload(wb.config.home, upload_id)
     return None if upload is None else _upload_source(wb, upload)
 
 
 def delete_upload(wb: Workbench, upload_id: str) -> bool:
     """Delete one kept upload (files still named by another upload stay)."""
+    from posbooks.state import uploads
+
     return uploads.delete_upload(wb.config.home, upload_id)
 
 
@@ -587,6 +619,7 @@ def preview_period(
 
     Posted marks come from a dry run of the posting engine over the local ledger (no network).
     """
+    from posbooks.core.mapping_rules import check_mapping, mapping_to_send
     from posbooks.drafts.preview import preview
     from posbooks.drafts.source_profile import current_source_profile
     from posbooks.posting import plan as posting
@@ -705,6 +738,7 @@ def send_period(
 
     from posbooks.posting import plan as posting
     from posbooks.posting.outcome import RetryPolicy
+    from posbooks.qbo import auth
 
     policy = dataclasses.replace(RetryPolicy.from_env(), on_wait=waiting)
 
@@ -800,7 +834,7 @@ def document_link_maker(wb: Workbench) -> Callable[[str, str | None], str | None
 
 def doc_label(doc_type: str, doc_key: str = "") -> str:
     """``Journal Entry`` / ``Sales Receipt``, or ``Sales Receipt (Cash)`` with its method."""
-    from posbooks.core.render import document_type
+    from posbooks.core.render import DOC_LABELS, document_type
 
     return document_type(doc_type, doc_key) if doc_key else DOC_LABELS.get(doc_type, doc_type)
 
@@ -877,8 +911,8 @@ def notebook_workbench(*, demo_mapping: bool = True):
 
     from posbooks.drafts.mapping import current_mapping, pos_keys, save_mapping, suggest_mapping
     from posbooks.pos import open_exports
+    from posbooks.qbo import auth, local
     from posbooks.qbo import connect as qbo_connect
-    from posbooks.qbo import local
     from posbooks.qbo.settings import current_settings, refresh_settings
     from posbooks.state.config import load_config
     from posbooks.state.store import open_store
@@ -981,6 +1015,8 @@ def command_workbench(
 def command_errors() -> tuple[type[Exception], ...]:
     """Failures a bookkeeper can act on: a command prints them as one message, no traceback."""
     from posbooks.qbo.auth import AuthorizationFailed, ReconnectNeeded
+    from posbooks.qbo.local import SandboxUnavailable
+    from posbooks.state.crypto import CryptoError
 
     return (ConfigError, StoreError, CryptoError, SandboxUnavailable, AuthorizationFailed,
             ReconnectNeeded, QboError)  # fmt: skip
@@ -1032,8 +1068,9 @@ def complete_connect(wb: Workbench, redirect_url: str, redirect_uri: str) -> Con
     """Finish connecting from the address QuickBooks sent the browser back to; QuickBooks'
     refusals raised as they are (``AuthorizationFailed``)."""
     from posbooks.qbo import connect as qbo_connect
+    from posbooks.qbo.auth import redirect_parameters
 
-    params = auth.redirect_parameters(redirect_url)
+    params = redirect_parameters(redirect_url)
     return qbo_connect.complete_authorization(
         wb.config,
         wb.store,
@@ -1067,15 +1104,18 @@ def saved_home_mapping() -> tuple[Mapping, SourceProfile, Path] | None:
     """The mapping to send (as last saved, with the current settings), the source profile and
     the home they were read from; None when there is no home yet (a preview never creates
     one) or it cannot be read."""
-    from posbooks.drafts.mapping import current_mapping
-    from posbooks.drafts.source_profile import current_source_profile
-    from posbooks.qbo.settings import current_settings as settings_of
     from posbooks.state.store import DB_NAME
 
     try:
         config = load_config()
         if not (config.home / DB_NAME).is_file():
             return None
+        # only now: a preview outside any home reads no mapping, so it needs none of these
+        from posbooks.core.mapping_rules import mapping_to_send
+        from posbooks.drafts.mapping import current_mapping
+        from posbooks.drafts.source_profile import current_source_profile
+        from posbooks.qbo.settings import current_settings as settings_of
+
         store = open_store(config)
         try:
             mapping = mapping_to_send(current_mapping(store), settings_of(store))
@@ -1304,35 +1344,13 @@ def profile_first_lines(paths: Sequence[Path], profile: SourceProfile) -> list[t
 
 
 def __getattr__(name: str):
-    """Exception classes (and SourceProfile) a command uses, imported only when it asks for
-    them (PEP 562): ``posbooks.pos`` loads DuckDB, which `posbooks --help` must not, and
-    `posbooks status` needs none of them."""
-    if name == "CodeError":
-        from posbooks.core.docnumbers import CodeError
+    """A name of ``_ON_DEMAND``, imported from its module on first use (PEP 562)."""
+    import importlib
 
-        return CodeError
-    if name == "MappingFormatError":
-        from posbooks.core.mapping_json import MappingFormatError
-
-        return MappingFormatError
-    if name == "ExportRejected":
-        from posbooks.pos import ExportRejected
-
-        return ExportRejected
-    if name == "SourceProfile":
-        from posbooks.drafts.source_profile import SourceProfile
-
-        return SourceProfile
-    if name == "ReconcileError":
-        from posbooks.reconcile.gather import ReconcileError
-
-        return ReconcileError
-    if name == "PosDataRejected":
-        from posbooks.posting.plan import PosDataRejected
-
-        return PosDataRejected
-    if name == "DuplicateDocNumbers":
-        from posbooks.posting.plan import DuplicateDocNumbers
-
-        return DuplicateDocNumbers
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    try:
+        module, attribute = _ON_DEMAND[name]
+    except KeyError:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    value = getattr(importlib.import_module(module), attribute)
+    globals()[name] = value  # asked once
+    return value

@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from posbooks.core.model import CENT, Issue, JournalDraft, ReceiptDraft, Ref
-from posbooks.core.reconcile import document_total, lines_from_qbo
 from posbooks.core.tieout import TieOut
 
 DOC_LABELS = {"journal": "Journal Entry", "receipt": "Sales Receipt", "refund": "Refund Receipt"}
@@ -169,6 +168,9 @@ def status_words(row) -> str:
 def sent_amount(row) -> Decimal | None:
     """The total of what posbooks sent for a ledger row (a journal's debits, a receipt's
     takings); None when it holds no payload (never handed over)."""
+    # here, not at the top: a preview renders drafts and never compares sent documents
+    from posbooks.core.reconcile import document_total, lines_from_qbo
+
     return document_total(lines_from_qbo(row.payload)) if row.payload else None
 
 

@@ -15,7 +15,6 @@ import datetime as dt
 import re
 import zipfile
 from pathlib import PurePosixPath
-from xml.etree import ElementTree
 
 # numpy and pyarrow.compute (~0.2 s to import) when a workbook is read: every reader of
 # POS exports imports this module, only .xlsx uploads need them
@@ -48,6 +47,8 @@ def _column_number(letters: bytes) -> int:
 
 def _first_sheet_xml(book: zipfile.ZipFile) -> str:
     """The zip member holding the workbook's first sheet."""
+    from xml.etree import ElementTree  # ~2 ms: loaded when a workbook is opened
+
     workbook = ElementTree.fromstring(_bounded(book, "xl/workbook.xml", 16 << 20))
     first = workbook.find(f"{_MAIN}sheets/{_MAIN}sheet")
     rels = ElementTree.fromstring(_bounded(book, "xl/_rels/workbook.xml.rels", 16 << 20))

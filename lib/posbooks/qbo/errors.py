@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from posbooks.core.errors import WorkbenchError
-from posbooks.qbo.auth import ReconnectNeeded
 from posbooks.qbo.redaction import redact
 
 RECONNECT = "QuickBooks no longer accepts this connection. Go to Connect and reconnect."
@@ -47,6 +46,9 @@ class QboError(Exception):
 @contextmanager
 def plain_quickbooks_errors() -> Iterator[None]:
     """QuickBooks refusing the connection or not answering, as a ``WorkbenchError``."""
+    # here: naming QboError (services, the commands) needs none of auth's imports
+    from posbooks.qbo.auth import ReconnectNeeded
+
     try:
         yield
     except ReconnectNeeded:

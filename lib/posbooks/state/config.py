@@ -8,7 +8,6 @@ so a fresh checkout works offline. See docs/configuration.md.
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,6 +65,8 @@ def _read_secrets(path: Path) -> dict[str, str]:
     """The QBO_* / POSBOOKS_* keys of a Streamlit secrets file (top level or a [qbo] table)."""
     if not path.is_file():
         return {}
+    import tomllib  # only with a secrets file: most commands run without one
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
