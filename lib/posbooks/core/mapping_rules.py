@@ -23,7 +23,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import replace
-from difflib import SequenceMatcher
 
 from posbooks.core.model import Issue, Mapping, Ref
 from posbooks.core.qbo_settings import Account, Item, ListItem, QboSettings
@@ -666,6 +665,8 @@ class _Chart:
         tied = [n for rank, n in ranked if rank == top]
         if len(tied) == 1:
             return self.accounts[tied[0]]
+        from difflib import SequenceMatcher  # suggestions only: a preview never ranks names
+
         patterns = [" ".join(_words(p.format(k=key or ""))) for p in PATTERNS.get(source, ("{k}",))]
         best: tuple[float, int] | None = None
         for n in tied:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 
@@ -75,6 +74,8 @@ def match_headers(headers: list[str]) -> HeaderMatch:
     for name, _ in CANONICAL_COLUMNS:
         if name in source_of or any(c == name for c, _ in problems):
             continue
+        import difflib  # only for a missing column: a clean export never gets here
+
         cutoff = SUGGEST_CUTOFF if name in REQUIRED else TYPO_CUTOFF
         near = difflib.get_close_matches(name, list(norm_unmatched), n=1, cutoff=cutoff)
         hint = f" (did you mean '{norm_unmatched[near[0]]}'?)" if near else ""

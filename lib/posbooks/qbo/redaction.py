@@ -10,9 +10,12 @@ logs whole token dicts at DEBUG, at INFO.
 
 from __future__ import annotations
 
-import logging
 import re
 import threading
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import logging
 
 REDACTED = "[redacted]"
 _MIN_SECRET_LENGTH = 8  # shorter values would blank ordinary words
@@ -61,6 +64,8 @@ def _redact_record(record: logging.LogRecord) -> logging.LogRecord:
         record.msg, record.args = cleaned, None
     if record.exc_info and record.exc_info[1] is not None:
         # a traceback carries exception text: when it holds a secret, pre-render it redacted
+        import logging
+
         rendered = logging.Formatter().formatException(record.exc_info)
         cleaned = redact(rendered)
         if cleaned != rendered:
@@ -76,6 +81,8 @@ TOKEN_DEBUG_LOGGERS = ("requests_oauthlib",)
 def install_log_redaction() -> None:
     """Redact every log record created in this process from now on (idempotent), and keep
     the loggers that print whole tokens at DEBUG (``TOKEN_DEBUG_LOGGERS``) at INFO."""
+    import logging  # here: ``redact`` alone (QboError's message) needs none of it
+
     global _installed
     for name in TOKEN_DEBUG_LOGGERS:
         logger = logging.getLogger(name)
