@@ -4,6 +4,11 @@ Each figure is the median of N runs of a whole process (interpreter start, impor
 validation, the query, the JSON printed), run alternately with its floor in the same loop
 so both suffer the machine's load alike; ratios are what to read on a busy machine.
 
+The processes run as on a user's machine: without PYTHONDONTWRITEBYTECODE (a development
+environment may set it; then every run compiles posbooks' editable sources again, ~0.1 s),
+after one untimed warm-up run of each command that writes the bytecode and fills the OS
+file cache.
+
 - one day from the year Parquet, the file never seen (an empty POSBOOKS_HOME each run),
   then a second process on the unchanged file (the verdict kept in the home);
 - one day from the year CSV, fresh process, and its peak memory;
@@ -74,8 +79,23 @@ def median(values: list[float]) -> float:
     return statistics.median(values)
 
 
+def user_environment() -> dict:
+    """This environment as a user's shell has it: bytecode written and read again."""
+    return {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
+def warm_up(parquet: Path, csv: Path, day: date, env: dict, home: Path) -> None:
+    """One untimed run of each command: bytecode compiled, files in the OS cache."""
+    home.mkdir()
+    env = {**env, "POSBOOKS_HOME": str(home)}
+    for argv in (floor(parquet, day), preview(parquet, day), preview(parquet, day),
+                 floor(csv, day), preview(csv, day), [*POSBOOKS, "--help"],
+                 [*POSBOOKS, "status"]):  # fmt: skip
+        run(argv, env)
+
+
 def measure(parquet: Path, csv: Path, day: date, runs: int) -> list[list]:
-    env = {**os.environ, "POSBOOKS_HOME": ""}
+    env = {**user_environment(), "POSBOOKS_HOME": ""}
     homes = Path(tempfile.mkdtemp(prefix="posbooks-bench-homes-"))
     t = {
         k: [] for k in ("floor_pq", "first", "second", "floor_csv", "csv", "pass", "help", "status")
@@ -83,6 +103,7 @@ def measure(parquet: Path, csv: Path, day: date, runs: int) -> list[list]:
     mem = {"csv": [], "first": [], "floor_csv": []}
     outputs = set()
     try:
+        warm_up(parquet, csv, day, env, homes / "warm-up")
         for i in range(runs):
             home = homes / f"home{i}"
             home.mkdir()
@@ -158,7 +179,9 @@ def main(argv: list[str] | None = None) -> int:
         "",
         f"Whole `posbooks preview --date {args.day} --format json` processes, medians of "
         f"{args.runs}, each run alternating posbooks and the DuckDB floor (the day's sums in one "
-        "query over the same file, fresh interpreter). Read the ratios: the machine is shared.",
+        "query over the same file, fresh interpreter). Read the ratios: the machine is shared. "
+        "As on a user's machine: bytecode written (PYTHONDONTWRITEBYTECODE removed from the "
+        "processes' environment) and one untimed warm-up run of each command first.",
         "",
         table(["Figure", "posbooks", "Compared with", "Ratio", "Target", "Met"], rows),
         "",
