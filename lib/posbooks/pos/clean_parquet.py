@@ -137,15 +137,24 @@ def clean_parquet(
         receipt_cols = f"{receipt_keys}, {by_receipt}"
         day_cols = f"{day_keys}, {by_day}"
     group = "" if one_pass else "GROUP BY ALL"
-    con.execute(f"CREATE OR REPLACE TEMP TABLE clean_receipts AS "
-                f"SELECT {receipt_cols} FROM {receipts_from} {receipts_where} {group}")  # fmt: skip
-    con.execute(f"CREATE OR REPLACE TEMP TABLE clean_day_sums AS "
-                f"SELECT {day_cols} FROM {days_from} {days_where} {group}")  # fmt: skip
-    receipts_ok = " AND ".join([
-        "business_date IS NOT NULL", "outlet IS NOT NULL", "receipt_no IS NOT NULL",
-        _plain("receipt_no"), "amounts = line_count",
+    receipt_ok = " AND ".join([
+        "receipt_no IS NOT NULL", _plain("receipt_no"), "amounts = line_count",
         "voids IN (0, line_count)", "(voids > 0 OR unpaid = 0)",
     ])  # fmt: skip
+    # Judged and counted per day and outlet as they are grouped: ~7k rows are kept, not the
+    # 1.5 M receipts of a chain's year (writing and rescanning those cost ~0.2 s).
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE clean_receipts AS
+        SELECT business_date, outlet, count(*) AS receipts,
+               count(*) FILTER (voids < line_count) AS receipt_count,
+               count(*) FILTER (NOT ({receipt_ok})) AS bad, sum(line_count) AS lines,
+               sum(flagged_lines) AS flagged_lines
+        FROM (SELECT {receipt_cols} FROM {receipts_from} {receipts_where} {group})
+        GROUP BY ALL
+    """)  # fmt: skip
+    con.execute(f"CREATE OR REPLACE TEMP TABLE clean_day_sums AS "
+                f"SELECT {day_cols} FROM {days_from} {days_where} {group}")  # fmt: skip
+    day_outlet_ok = " AND ".join(["business_date IS NOT NULL", "outlet IS NOT NULL", "bad = 0"])
     known = ", ".join(literal(t) for t in LINE_TYPES)
     needed = [
         f"(line_type <> '{kind}' OR {name} IS NOT NULL)" for name, kind in REQUIRED_ON.items()
@@ -155,8 +164,9 @@ def clean_parquet(
         *(_plain(n) for n in ("outlet", "category", "tax_code", "payment_method")), *needed,
     ])  # fmt: skip
     [(count, first, last, bad_receipts, lines, flagged_lines)] = con.execute(
-        "SELECT count(*), min(business_date), max(business_date), "
-        f"count(*) FILTER (NOT ({receipts_ok})), sum(line_count), sum(flagged_lines) FROM clean_receipts"
+        "SELECT sum(receipts), min(business_date), max(business_date), "
+        f"count(*) FILTER (NOT ({day_outlet_ok})), sum(lines), sum(flagged_lines) "
+        "FROM clean_receipts"
     ).fetchall()
     if flagged_lines or (expected_lines is not None and lines != expected_lines()):
         return None
@@ -168,10 +178,7 @@ def clean_parquet(
     # Written as Parquet, not handed over as Arrow: a preview then never loads pyarrow
     # (~0.2 s of a fresh process) and a kept verdict copies the files as they are.
     receipts = _write(
-        con,
-        scratch(),
-        "SELECT business_date, outlet, count(*) FILTER "
-        "(voids < line_count) AS receipt_count FROM clean_receipts GROUP BY ALL",
+        con, scratch(), "SELECT business_date, outlet, receipt_count FROM clean_receipts"
     )
     day_sums = _write(
         con,
