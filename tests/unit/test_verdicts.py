@@ -4,6 +4,7 @@ and any change to the file is validated afresh."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -117,4 +118,24 @@ def test_quick_verdict_on_a_clean_csv_equals_the_exact_validation(tmp_path, monk
     exact = open_exports([path])
     assert exact.ok
     assert seen == everything(exact)
+    exports.clear_cache()
+
+
+def test_a_verdict_whose_home_is_gone_is_validated_again(tmp_path, monkeypatch):
+    """One process, two homes (a notebook switching companies, a home deleted and made
+    again): the file's verdict kept in the first home must not be read from the second."""
+    path = copy_of_sample(tmp_path / "sales.parquet")
+    exports.clear_cache()
+    first = tmp_path / "first"
+    first.mkdir()
+    monkeypatch.setenv("POSBOOKS_HOME", str(first))
+    seen = everything(open_exports([path]))
+    shutil.rmtree(first)
+    second = tmp_path / "second"
+    second.mkdir()
+    monkeypatch.setenv("POSBOOKS_HOME", str(second))
+    again = open_exports([path])
+    assert again.ok, again.problems
+    assert everything(again) == seen
+    assert len(list((second / "verdicts").iterdir())) == 1
     exports.clear_cache()

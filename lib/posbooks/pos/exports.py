@@ -519,6 +519,8 @@ def _check_file(path: Path) -> tuple[tuple, _Checked]:
         return (str(path),), _file_problem("file not found or not readable")
     key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
     cached = _recall(_cache, key)
+    if cached is not None and not _tables_readable(cached):
+        cached = None  # its kept tables went with their home (deleted, or another home's)
     if cached is None:
         if suffix == ".parquet":
             cached = _check_parquet_kept(path, key)
@@ -528,6 +530,15 @@ def _check_file(path: Path) -> tuple[tuple, _Checked]:
             cached = _check_csv_quick(path) or _check_csv_stream(path) or _check_csv_lines(path)
         _remember(_cache, key, cached)
     return key, cached
+
+
+def _tables_readable(checked: _Checked) -> bool:
+    """Whether the tables a verdict keeps on disk are still there."""
+    return all(
+        os.path.exists(table)
+        for table in (checked.receipts, checked.day_sums)
+        if isinstance(table, str)
+    )
 
 
 def _table_name(key: tuple) -> str:
