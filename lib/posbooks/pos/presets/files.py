@@ -50,14 +50,7 @@ def read_headers(path: Path, name: str) -> PosFile | None:
                 f.seek(0)
                 headers = next(csv.reader(f, delimiter=loaders.sniff_separator(first)), [])
         elif suffix == ".xlsx":
-            import openpyxl
-
-            workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-            try:
-                row = next(workbook.worksheets[0].iter_rows(values_only=True), ())
-            finally:
-                workbook.close()
-            headers = ["" if h is None else str(h) for h in row]
+            headers = excel.header_row(path)
         else:
             return None
     except Exception:  # unreadable files are judged by the canonical reader, in its words
