@@ -173,6 +173,11 @@ keep_state.restore(ss, "pv_from", last, _day)
 keep_state.restore(
     ss, "pv_to", ss["pv_from"], lambda v: v if _day(v) and v >= ss["pv_from"] else None
 )
+# Another source (a new upload, the sample) starts with all its outlets: a few picked for
+# the previous one would silently leave the new file's other outlets out of the preview.
+if ss.get("pv_outlets_of") != source.paths:
+    keep_state.forget(ss, "pv_outlets")
+    ss["pv_outlets_of"] = source.paths
 keep_state.restore(
     ss,
     "pv_outlets",

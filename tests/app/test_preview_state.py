@@ -153,3 +153,20 @@ def test_the_wait_message_names_the_attempt():
     assert waiting_message(4.2, 2, 6, "HTTP 503") == (
         "QuickBooks is busy, retrying in 4 s, attempt 2 of 6 (HTTP 503)."
     )
+
+
+def test_a_new_upload_starts_with_all_its_outlets(workbench_env, tmp_path):
+    """Outlets picked for the sample must not narrow the preview of a file uploaded next."""
+    both = tmp_path / "two-outlets.csv"
+    duckdb.sql(
+        f"COPY (SELECT * FROM read_parquet('{SAMPLE.paths[0]}') WHERE business_date = "
+        "DATE '2026-11-20' AND outlet IN ('KLCC', 'Bangsar')) TO '" + str(both) + "' (HEADER)"
+    )
+    at = open_page("preview_send")
+    at.multiselect[0].set_value(["KLCC"]).run()
+    at.radio[0].set_value("Uploaded POS exports").run()
+    at.file_uploader[0].set_value((both.name, both.read_bytes(), "text/csv")).run()
+    assert sorted(at.multiselect[0].value) == ["Bangsar", "KLCC"]
+    at.multiselect[0].set_value(["Bangsar"]).run()
+    _round_trip(at)  # the same upload: the choice is kept
+    assert at.multiselect[0].value == ["Bangsar"]
