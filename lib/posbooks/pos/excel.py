@@ -6,18 +6,19 @@ rectangle (python-calamine aborts the process). So before anything is parsed, th
 XML is streamed once, counting its unpacked bytes and the rectangle its cells span; a
 workbook over a limit is refused with a plain message. The sheet is then read by
 python-calamine (Rust), row by row, and each value becomes the text a CSV export of it
-would hold (``_cell_text``).
+would hold (``cells.cell_text``).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import zipfile
 from pathlib import PurePosixPath
 
 # numpy and pyarrow.compute (~0.2 s to import) when a workbook is read: every reader of
 # POS exports imports this module, only .xlsx uploads need them
+from posbooks.core.bulk import cycle_collection_paused
+from posbooks.pos.cells import cell_text, column_text, float_text
 from posbooks.pos.loaders import ANON, RawTable, Unreadable, np, pa, pc
 from posbooks.pos.problems import Problem
 
@@ -147,7 +148,7 @@ def header_row(path) -> list[str]:
             texts.append("true" if value == "1" else "false")
         elif kind == "n" and value:
             try:
-                texts.append(_float_text(float(value)))
+                texts.append(float_text(float(value)))
             except ValueError:
                 texts.append(value)
         else:
@@ -206,57 +207,15 @@ def _span(book: zipfile.ZipFile, sheet: str, pattern: re.Pattern) -> tuple[int, 
     return rows, columns
 
 
-def _cell_text(value: object) -> str | None:
-    """An Excel cell as the text a CSV export of it would hold."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dt.datetime):
-        if value.time() == dt.time(0):
-            return value.date().isoformat()
-        return value.isoformat(sep=" ")
-    if isinstance(value, dt.date | dt.time):
-        return value.isoformat()
-    if isinstance(value, float):
-        # Ten places hide binary noise (10.600000000000001) but keep a real third decimal.
-        text = f"{value:.10f}".rstrip("0").rstrip(".")
-        return text if text not in ("", "-0") else "0"
-    return str(value)
-
-
-def _float_text(value: float) -> str:
-    text = f"{value:.10f}".rstrip("0").rstrip(".")  # as _cell_text, without its checks
-    return text if text not in ("", "-0") else "0"
-
-
-# The text of each kind of value python-calamine gives (the same as _cell_text).
-_TEXT_OF = {
-    str: lambda v: v,
-    float: _float_text,
-    int: str,
-    bool: lambda v: "true" if v else "false",
-    dt.datetime: _cell_text,
-    dt.date: dt.date.isoformat,
-    dt.time: dt.time.isoformat,
-}
-
-
-def _column_text(values: tuple) -> pa.Array:
-    """One column of cells as text, blank as null: converted by kind, not cell by cell."""
-    kinds = set(map(type, values))
-    if kinds <= {str}:
-        texts = values
-    elif len(kinds) == 1 and (kind := kinds.pop()) in _TEXT_OF:
-        texts = list(map(_TEXT_OF[kind], values))
-    else:
-        texts = [_TEXT_OF.get(type(v), _cell_text)(v) for v in values]
-    array = pa.array(texts, type=pa.string())
-    return pc.if_else(pc.equal(array, ""), pa.scalar(None, pa.string()), array)
-
-
 def read_xlsx(path) -> RawTable:
     """Read the first sheet of an .xlsx workbook as text (header in row 1)."""
+    # A row a list, a cell an object: millions of them, in no cycle; the collector's walks
+    # over them took 3 of 12 s on 421k lines (bench/bench_excel.py)
+    with cycle_collection_paused():
+        return _read_sheet(path)
+
+
+def _read_sheet(path) -> RawTable:
     from python_calamine import CalamineWorkbook  # only Excel uploads pay for it
 
     try:
@@ -274,12 +233,12 @@ def read_xlsx(path) -> RawTable:
     header = cells[0] if cells else None
     if header is None or not any(str(h).strip() for h in header):
         raise Unreadable("the first sheet is empty (no header row)")
-    header_cells = [_cell_text(h) or "" for h in header]
+    header_cells = [cell_text(h) or "" for h in header]
     while header_cells and not header_cells[-1].strip():
         header_cells.pop()  # trailing blank header cells are formatting, not columns
     headers = [h.strip() for h in header_cells]
     width, count = len(headers), len(cells) - 1
-    columns = [_column_text(c) for c in zip(*cells[1:], strict=True)] if count else []
+    columns = [column_text(c) for c in zip(*cells[1:], strict=True)] if count else []
     del cells
     if not columns:
         columns = [pa.array([], pa.string()) for _ in header]
