@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from decimal import Decimal
 
 import openpyxl
@@ -51,6 +52,27 @@ def test_a_cell_at_the_far_corner_is_refused_not_allocated(tmp_path):
     assert messages(open_exports([path])) == [
         "far.xlsx: the first sheet spans 1,048,576 rows x 16,384 columns, more than posbooks "
         "reads from a workbook (40,000,000 cells, 1,048,576 rows); export the sales as CSV instead"
+    ]
+
+
+def test_a_far_cell_whose_reference_is_not_its_first_attribute_is_refused(tmp_path):
+    """XML lets a hand-made file order a cell's attributes and quote them as it likes."""
+    plain = workbook(tmp_path / "plain.xlsx", XFD1048576="x")
+    path = tmp_path / "reordered.xlsx"
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                data = data.replace(
+                    b'<c r="XFD1048576" t="inlineStr">', b"<c t='inlineStr' r='XFD1048576'>"
+                )
+            dst.writestr(item, data)
+    with zipfile.ZipFile(path) as book:
+        assert b"r='XFD1048576'" in book.read("xl/worksheets/sheet1.xml")
+    assert messages(open_exports([path])) == [
+        "reordered.xlsx: the first sheet spans 1,048,576 rows x 16,384 columns, more than "
+        "posbooks reads from a workbook (40,000,000 cells, 1,048,576 rows); export the sales "
+        "as CSV instead"
     ]
 
 

@@ -30,9 +30,11 @@ MAX_CELL_CHARS = 32_767
 # rectangle of cells a sheet may span (~40 columns of Excel's full height).
 MAX_UNPACKED_BYTES = 512 << 20
 MAX_CELLS = 40_000_000
-_CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
+# A cell's r= in any place among its attributes and either quotes (a hostile file may write
+# <c s="1" r='XFD1048576'>); an attribute merely ending in r only makes the span larger.
+_CELL_REF = re.compile(rb"""r=["']([A-Z]{1,3})([0-9]{1,7})["']""")
 # A reference past column Z or row 999,999: few in a POS export, so far cheaper to find.
-_FAR_REF = re.compile(rb'<c r="(?=[A-Z]{2}|[A-Z][0-9]{7})([A-Z]{1,3})([0-9]{1,7})"')
+_FAR_REF = re.compile(rb"""r=["'](?=[A-Z]{2}|[A-Z][0-9]{7})([A-Z]{1,3})([0-9]{1,7})["']""")
 _NEAR_ROWS, _NEAR_COLUMNS = 999_999, 26
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
