@@ -11,7 +11,6 @@ validation in ``exports``, which names every problem by row and column as before
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ import duckdb
 
 from posbooks.core.model import LINE_TYPES
 from posbooks.pos.checks import REQUIRED_ON, literal, quote
+from posbooks.pos.verdicts import write_private
 
 # Raw types whose canonical value is the raw value, losslessly (see checks.column_plan).
 _SAME_TYPE = {
@@ -42,13 +42,6 @@ class CleanFile:
     plain: tuple[str, ...]  # text columns whose raw value is already the canonical one
     receipts: str  # Parquet file of receipts not voided per business_date and outlet
     day_sums: str  # Parquet file of the sums per day, outlet and key (sql/line_sums.sql)
-
-
-def _write(con: duckdb.DuckDBPyConnection, path: str, select: str) -> str:
-    """``select`` written to the Parquet file ``path``, readable by its owner only."""
-    con.execute(f"COPY ({select}) TO {literal(path)} (FORMAT parquet)")
-    os.chmod(path, 0o600)  # DuckDB writes a new file with the umask's mode
-    return path
 
 
 def _fits(name: str, rtype: str | None) -> bool:
@@ -177,14 +170,14 @@ def clean_parquet(
         return None
     # Written as Parquet, not handed over as Arrow: a preview then never loads pyarrow
     # (~0.2 s of a fresh process) and a kept verdict copies the files as they are.
-    receipts = _write(
-        con, scratch(), "SELECT business_date, outlet, receipt_count FROM clean_receipts"
+    receipts = write_private(
+        con, "SELECT business_date, outlet, receipt_count FROM clean_receipts", scratch()
     )
-    day_sums = _write(
+    day_sums = write_private(
         con,
-        scratch(),
         "SELECT business_date, outlet, line_type, category, "
         "tax_code, payment_method, amount, quantity FROM clean_day_sums WHERE kept > 0",
+        scratch(),
     )
     con.execute("DROP TABLE IF EXISTS clean_groups")
     con.execute("DROP TABLE clean_receipts")

@@ -283,8 +283,7 @@ def _check(con: duckdb.DuckDBPyConnection, headers: list[str], types: list[str],
     if not is_parquet:  # type the text once, to a Parquet file the checks and view then read
         spill = _spill_path()
         try:
-            con.execute(f"COPY ({checked_sql}) TO {literal(spill)} (FORMAT parquet)")
-            os.chmod(spill, 0o600)  # DuckDB writes a new file with the umask's mode
+            verdicts.write_private(con, checked_sql, spill)
         except (duckdb.Error, OSError):
             _forget(spill)  # a CSV stream that turned out inexact: the caller reads it again
             raise

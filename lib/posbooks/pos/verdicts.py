@@ -32,6 +32,8 @@ from pathlib import Path
 
 import duckdb
 
+from posbooks.pos.checks import literal
+
 # Raise whenever validation rules or what a verdict holds change: older entries are ignored.
 RULES_VERSION = 1
 MAX_ENTRIES = 64
@@ -42,6 +44,15 @@ _BLOCK = 64 << 10
 _BLOCKS = 16
 _VERDICT = "verdict.json"
 _TABLES = ("receipts", "day_sums")
+
+
+def write_private(con: duckdb.DuckDBPyConnection, select: str, path: str | Path) -> str:
+    """``select`` written to the Parquet file ``path``, readable by its owner only (DuckDB
+    writes a new file with the umask's mode); the one writer of posbooks' scratch and kept
+    tables."""
+    con.execute(f"COPY ({select}) TO {literal(str(path))} (FORMAT parquet)")
+    os.chmod(path, 0o600)
+    return str(path)
 
 
 def fingerprint(path: Path, size: int, mtime_ns: int) -> str:
@@ -112,8 +123,7 @@ def save(folder: Path, key: str, verdict: dict) -> None:
             elif value is not None:  # an Arrow table (the exact validation's)
                 with duckdb.connect() as con:
                     con.register("kept", value)
-                    con.execute(f"COPY kept TO '{scratch / name}.parquet' (FORMAT parquet)")
-                os.chmod(scratch / f"{name}.parquet", 0o600)
+                    write_private(con, "SELECT * FROM kept", scratch / f"{name}.parquet")
         fd = os.open(scratch / _VERDICT, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             json.dump(plain, f)
