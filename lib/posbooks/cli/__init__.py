@@ -21,50 +21,25 @@ from posbooks.cli.output import printable_output
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The ``posbooks`` parser with every sub-command."""
-    return _parser()[0]
-
-
-def _parser(only: str | None = None) -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]:
-    """The parser and its sub-commands: all of them, or only those of the module ``only``."""
     parser = argparse.ArgumentParser(
         prog="posbooks",
         description="Book a POS system's daily sales in QuickBooks Online.",
     )
     parser.add_argument("--version", action="version", version=f"posbooks {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in _command_modules():
-        if only is None or name == only:
-            importlib.import_module(f"posbooks.cli.commands.{name}").register(sub)
-    return parser, sub
-
-
-def _command_modules() -> list[str]:
-    """The modules of ``posbooks.cli.commands`` that define commands, by name."""
-    found = pkgutil.iter_modules(commands.__path__)
-    return sorted(m.name for m in found if not m.name.startswith("_"))
-
-
-def parser_for(argv: Sequence[str]) -> argparse.ArgumentParser:
-    """The parser for ``argv``: when it starts with a command, one that knows only it (the
-    module named after it: ``outlet-codes`` in ``outlet_codes``), since importing and
-    registering the others costs each run ~10 ms; else the whole one, for --help's list and
-    the choices an error names."""
-    first = argv[0] if argv else "-"
-    module = first.replace("-", "_")
-    if not first.startswith("-") and module in _command_modules():
-        parser, sub = _parser(only=module)
-        if first in sub.choices:
-            return parser
-    return build_parser()
+    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
+        if info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"posbooks.cli.commands.{info.name}")
+        module.register(sub)
+    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else list(argv)
-    parser = parser_for(argv)
+    parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
-        build_parser().print_help()  # every command listed
+        parser.print_help()
         return 2
     try:
         with printable_output():  # names from the POS and QuickBooks cannot drive the terminal
