@@ -75,3 +75,21 @@ def test_a_preview_from_a_kept_verdict_loads_no_client_or_arrow_library(tmp_path
     assert second == 0
     assert "posbooks.pos.exports" in loaded  # it did read the exports
     assert loaded_of(loaded, NOT_FOR_A_PREVIEW) == []
+
+
+@pytest.mark.skipif(not SAMPLE.is_file(), reason="data/sample_sales.parquet missing")
+def test_a_first_preview_of_a_clean_csv_loads_no_arrow_library(tmp_path):
+    # A clean CSV is judged by one DuckDB pass: Arrow's reader (and pyarrow's ~0.2 s import)
+    # is only for files that pass needs to look closer at.
+    home = tmp_path / "home"
+    home.mkdir()
+    ((day,),) = duckdb.sql(f"SELECT max(business_date) FROM read_parquet('{SAMPLE}')").fetchall()
+    csv = tmp_path / "sales.csv"
+    duckdb.execute(f"COPY (SELECT * FROM read_parquet('{SAMPLE}')) TO '{csv}' (HEADER)")
+    argv = ["preview", "--source", str(csv), "--date", str(day), "--format", "json"]
+
+    status, loaded = run_loaded(argv, home)
+
+    assert status == 0
+    assert "posbooks.pos.clean_csv" in loaded  # the quick pass read it
+    assert loaded_of(loaded, NOT_FOR_A_PREVIEW) == []

@@ -8,6 +8,7 @@ row 1 and blank lines still count, so a message points at the line in their edit
 from __future__ import annotations
 
 import csv
+import functools
 import importlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -169,13 +170,19 @@ class CsvStream:
         self.path, self.headers = path, headers
         self.separator, self._block_size = separator, block_size
         self._names = [f"c{i}" for i in range(len(headers))]
-        # Plain text: batches are small, and dictionary-encoding them cost ~10% more time.
-        self._types = dict.fromkeys(self._names, pa.string())
         self.failed = False
         self.finished = False
-        self.schema = pa.schema(
-            [*self._types.items(), ("source_row", pa.int64()), ("misfit", pa.bool_())]
-        )
+
+    # Built on first use: a CSV the quick DuckDB pass finds clean only needs the header
+    # above, and importing pyarrow for these would cost a fresh process ~0.2 s.
+    @functools.cached_property
+    def _types(self) -> dict:
+        # Plain text: batches are small, and dictionary-encoding them cost ~10% more time.
+        return dict.fromkeys(self._names, pa.string())
+
+    @functools.cached_property
+    def schema(self) -> pa.Schema:
+        return pa.schema([*self._types.items(), ("source_row", pa.int64()), ("misfit", pa.bool_())])
 
     def reader(self) -> pa.RecordBatchReader:
         """The batches, in file order (read once)."""
