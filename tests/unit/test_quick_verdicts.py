@@ -150,3 +150,24 @@ def test_a_line_without_an_amount_is_named_by_row_and_column(tmp_path, monkeypat
     assert not quick.ok
     assert [str(p) for p in quick.problems] == [str(p) for p in exact.problems]
     assert any("row 8, column amount: amount is empty" in str(p) for p in quick.problems)
+
+
+@pytest.mark.parametrize("kind", ["csv", "parquet"])
+@pytest.mark.parametrize("text", [" K-1", "K-1 ", "K-1\u00a0", "\u3000K-1", "K-1\t", "Kédai-1"])
+def test_names_with_spaces_at_their_ends_are_judged_by_the_exact_rules(
+    tmp_path, monkeypatch, kind, text
+):
+    # Receipt and category names as a POS may pad them, with ASCII or Unicode spaces.
+    lines = [line.replace(",K-1,", f",{text},").replace(",Drinks,", f",{text},") for line in LINES]
+    path = write_csv(tmp_path / "sales.csv", lines)
+    if kind == "parquet":
+        path = write_parquet(tmp_path, path)
+    verdicts: list = []
+    quick = opened(path, True, monkeypatch, verdicts)
+    quick_totals, quick_problems = totals(quick), [str(p) for p in quick.problems]
+    exact = opened(path, False, monkeypatch)
+    assert quick_problems == [str(p) for p in exact.problems]
+    assert quick_totals == totals(exact)
+    # Only a name that is its own trimmed value may be taken as written (a tab is no space
+    # to trim, for either path).
+    assert (verdicts[0] is not None) == (text in ("K-1\t", "Kédai-1"))
