@@ -331,3 +331,33 @@ def test_the_upload_route_keeps_a_large_file_in_memory_while_parsing(workbench_e
 
     open_page("preview_send")
     assert MultiPartParser.spool_max_size >= 200 * 2**20  # Streamlit's default upload limit
+
+
+def _numbers(values) -> list[float]:
+    """A Plotly array as numbers: a plain list, or typed bytes ({"dtype", "bdata"})."""
+    if isinstance(values, dict):
+        import base64
+
+        import numpy as np
+
+        return np.frombuffer(base64.b64decode(values["bdata"]), values["dtype"]).tolist()
+    return list(values)
+
+
+def test_the_chart_stacks_each_categorys_sales_per_outlet(workbench_env):
+    import json
+
+    at = open_page("preview_send")
+    assert not at.exception
+    charts = at.get("plotly_chart")
+    assert len(charts) == 1
+    spec = json.loads(charts[0].proto.spec)
+    assert spec["layout"]["barmode"] == "stack"
+    assert "Sales by outlet and category" in spec["layout"]["title"]["text"]
+    shown = {
+        (outlet, bar["name"]): round(amount, 2)
+        for bar in spec["data"]
+        for outlet, amount in zip(bar["x"], _numbers(bar["y"]), strict=True)
+    }
+    expected = services.sales_by_outlet_category(preview(list(SAMPLE.paths), LAST_DAY).day_totals)
+    assert shown == {(o, c): float(a) for o, c, a in expected}
