@@ -18,24 +18,6 @@ from posbooks.app.format import md_escape
 
 st.set_page_config(page_title="posbooks", page_icon=":ledger:", layout="wide")
 
-
-def _uploads_parsed_in_memory() -> None:
-    """Let Streamlit's upload route keep a file's part in memory while parsing it.
-
-    Starlette spools any part over 1 MiB to a temporary file (a thread hop per chunk)
-    that Streamlit then reads back whole, to keep it in memory anyway: 0.3 s of a 76 MiB
-    CSV's upload. The upload limit (server.maxUploadSize) still bounds the part.
-    """
-    try:
-        from starlette.formparsers import MultiPartParser
-    except ImportError:  # a Streamlit served otherwise: nothing to tune
-        return
-    limit = int(st.get_option("server.maxUploadSize")) * 2**20
-    MultiPartParser.spool_max_size = max(MultiPartParser.spool_max_size, limit)
-
-
-_uploads_parsed_in_memory()
-
 # Settings the configuration reads: a change (another POSBOOKS_HOME) opens another workbench.
 _CONFIG_ENV = (
     "POSBOOKS_HOME",

@@ -325,14 +325,6 @@ def test_an_upload_empties_the_file_chooser_and_is_saved_once(workbench_env, tmp
     assert len(at.selectbox(key="pv_upload").options) == 1  # the same file again: one upload
 
 
-def test_the_upload_route_keeps_a_large_file_in_memory_while_parsing(workbench_env):
-    """A month's CSV is not spooled to disk and read back before Streamlit keeps it."""
-    from starlette.formparsers import MultiPartParser
-
-    open_page("preview_send")
-    assert MultiPartParser.spool_max_size >= 200 * 2**20  # Streamlit's default upload limit
-
-
 def _numbers(values) -> list[float]:
     """A Plotly array as numbers: a plain list, or typed bytes ({"dtype", "bdata"})."""
     if isinstance(values, dict):
