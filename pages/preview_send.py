@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
-import plotly.express as px
+import plotly.graph_objects as go
 import streamlit as st
 from posbooks import services
 from posbooks.app import columns as uc
 from posbooks.app import mapping as um
 from posbooks.app import preview as up
 from posbooks.app import state as keep_state
-from posbooks.app.format import chart_label, date_label, md_escape, money
+from posbooks.app.format import date_label, md_escape, money
 
 if "workbench" not in st.session_state:  # a bookmarked page opened before app.py first ran
     st.switch_page("app.py")
@@ -27,11 +27,15 @@ uploads = services.list_uploads(wb)
 upload_ids = [u.id for u in uploads]
 
 
-def _save_new_upload() -> None:
-    files = ss.get("pv_files") or []
+def _save_new_upload(chooser: str) -> None:
+    files = ss.get(chooser) or []
     if files:  # the new files become the upload shown; the list keeps the earlier ones
         saved = services.save_uploads(wb, [(f.name, f.getvalue()) for f in files])
         ss["pv_upload"] = saved.upload_id
+        # Kept, the files would stay in the chooser, and Streamlit copies a widget's value on
+        # every run: 76 MiB took 0.1-0.3 s a run. A fresh chooser is empty; the upload is
+        # listed under Upload.
+        ss["pv_chooser"] = ss.get("pv_chooser", 0) + 1
 
 
 def _delete_upload() -> None:
@@ -44,12 +48,14 @@ kind = st.radio("Data source", [SAMPLE, UPLOADED], horizontal=True, key="pv_kind
 if kind == SAMPLE:
     source = services.sample_source()
 else:
+    chooser = f"pv_files_{ss.get('pv_chooser', 0)}"
     st.file_uploader(
         "Add POS exports (CSV, Parquet or Excel; several files at once)",
         type=["csv", "parquet", "xlsx"],
         accept_multiple_files=True,
-        key="pv_files",
+        key=chooser,
         on_change=_save_new_upload,
+        args=(chooser,),
     )
     uploads = services.list_uploads(wb)  # with the one just added
     upload_ids = [u.id for u in uploads]
@@ -311,20 +317,20 @@ elif pending_send is not None and pv.can_send:
         bar.empty()
 
 
-if pv.sales:
-    chart = pd.DataFrame(
-        [
-            {"Outlet": chart_label(o), "Category": chart_label(c), "Sales": float(a)}
-            for o, c, a in pv.sales
-        ]  # float for the chart only
-    )
-    fig = px.bar(
-        chart,
-        x="Outlet",
-        y="Sales",
-        color="Category",
+if pv.sales:  # what px.bar(color="Category", barmode="stack") drew, built in 6 ms, not 45
+    fig = go.Figure()
+    for category, outlet_names, amounts in up.sales_chart_bars(pv.sales):
+        fig.add_trace(go.Bar(
+            name=category, x=outlet_names, y=amounts, legendgroup=category,
+            hovertemplate=f"Category={category}<br>Outlet=%{{x}}<br>Sales=%{{y}}<extra></extra>",
+        ))  # fmt: skip
+    fig.update_layout(
         barmode="stack",
-        title=f"Sales by outlet and category, {up.period_title(date_from, date_to)}",
+        title_text=f"Sales by outlet and category, {up.period_title(date_from, date_to)}",
+        xaxis_title_text="Outlet",
+        yaxis_title_text="Sales",
+        legend_title_text="Category",
+        legend_tracegroupgap=0,
     )
     st.plotly_chart(fig, width="stretch")
 

@@ -293,3 +293,63 @@ def test_a_long_period_counts_its_documents_with_thousands_separators(workbench_
     assert count >= 1000
     assert {m.label: m.value for m in at.metric}["Documents"] == f"{count:,}"
     assert any(f"of {count:,} documents" in c.value for c in at.caption), texts(at)
+
+
+def test_an_upload_empties_the_file_chooser_and_is_saved_once(workbench_env, tmp_path):
+    """The chooser does not hold the files after saving them (Streamlit copies a widget's
+    value on every run: 0.1-0.3 s for a month's CSV); the upload is listed and shown, and
+    the next runs save nothing again."""
+    import duckdb
+
+    day_file = tmp_path / "klcc-2026-11-20.csv"
+    duckdb.sql(
+        f"COPY (SELECT * FROM read_parquet('{SAMPLE.paths[0]}') "
+        "WHERE business_date = DATE '2026-11-20' AND outlet = 'KLCC') "
+        f"TO '{day_file}' (HEADER)"
+    )
+    at = open_page("preview_send")
+    at.radio[0].set_value("Uploaded POS exports").run()
+    at.file_uploader[0].set_value((day_file.name, day_file.read_bytes(), "text/csv")).run()
+    assert not at.exception, texts(at)
+    assert not at.file_uploader[0].value  # empty, ready for the next export
+    listed = at.selectbox(key="pv_upload")
+    assert len(listed.options) == 1 and day_file.name in listed.format_func(listed.value)
+    assert at.multiselect[0].value == ["KLCC"]
+
+    at.radio[1].set_value("Sales Receipt").run()  # another run of the page
+    assert not at.exception, texts(at)
+    assert at.multiselect[0].value == ["KLCC"]
+    batches = list((load_config().home / "uploads" / "batches").glob("*.json"))
+    assert len(batches) == 1  # saved once
+    at.file_uploader[0].set_value((day_file.name, day_file.read_bytes(), "text/csv")).run()
+    assert len(at.selectbox(key="pv_upload").options) == 1  # the same file again: one upload
+
+
+def _numbers(values) -> list[float]:
+    """A Plotly array as numbers: a plain list, or typed bytes ({"dtype", "bdata"})."""
+    if isinstance(values, dict):
+        import base64
+
+        import numpy as np
+
+        return np.frombuffer(base64.b64decode(values["bdata"]), values["dtype"]).tolist()
+    return list(values)
+
+
+def test_the_chart_stacks_each_categorys_sales_per_outlet(workbench_env):
+    import json
+
+    at = open_page("preview_send")
+    assert not at.exception
+    charts = at.get("plotly_chart")
+    assert len(charts) == 1
+    spec = json.loads(charts[0].proto.spec)
+    assert spec["layout"]["barmode"] == "stack"
+    assert "Sales by outlet and category" in spec["layout"]["title"]["text"]
+    shown = {
+        (outlet, bar["name"]): round(amount, 2)
+        for bar in spec["data"]
+        for outlet, amount in zip(bar["x"], _numbers(bar["y"]), strict=True)
+    }
+    expected = services.sales_by_outlet_category(preview(list(SAMPLE.paths), LAST_DAY).day_totals)
+    assert shown == {(o, c): float(a) for o, c, a in expected}

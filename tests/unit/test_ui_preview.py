@@ -15,6 +15,7 @@ from posbooks.app.preview import (
     period_figures,
     period_issues,
     problem_rows,
+    sales_chart_bars,
     tieout_rows,
 )
 from posbooks.core.model import EntryLine, Issue, JournalDraft, ReceiptDraft, ReceiptLine, Ref
@@ -167,3 +168,15 @@ def test_document_counts_read_naturally():
     assert count_documents(1, "journal") == "1 journal entry"
     assert count_documents(3, "journal") == "3 journal entries"
     assert count_documents(2, "receipt") == "2 sales receipts"
+
+
+def test_chart_bars_stack_categories_in_the_order_met_with_names_plotly_shows_as_typed():
+    sales = [
+        ("Bangsar", "Food", D("10.50")),
+        ("Bangsar", "<b>Drinks</b>", D("2.25")),
+        ("KLCC", "Food", D("7.00")),
+    ]
+    assert sales_chart_bars(sales) == [
+        ("Food", ["Bangsar", "KLCC"], [10.5, 7.0]),
+        ("&lt;b&gt;Drinks&lt;/b&gt;", ["Bangsar"], [2.25]),
+    ]

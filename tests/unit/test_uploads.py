@@ -39,8 +39,8 @@ def test_a_write_cut_short_leaves_no_file_under_the_final_name(tmp_path, monkeyp
     monkeypatch.setattr(os, "fsync", disk_full)
     with pytest.raises(OSError, match="No space"):
         uploads.save_upload(tmp_path, [("day.csv", CSV)])
-    folder = tmp_path / "uploads" / hashlib.sha256(CSV).hexdigest()
-    assert list(folder.iterdir()) == []  # neither the final name nor the temporary file
+    left = [p for p in (tmp_path / "uploads").rglob("*") if p.is_file()]
+    assert left == []  # neither the final name nor the temporary file
     assert uploads.list_uploads(tmp_path) == []
 
 
@@ -64,3 +64,17 @@ def test_only_the_most_recent_uploads_are_kept(tmp_path, monkeypatch):
     kept = uploads.list_uploads(tmp_path)
     assert [u.id for u in kept] == [u.id for u in reversed(made[2:])]
     assert not made[0].files[0].path.exists()
+
+
+def test_a_new_file_is_kept_under_its_hash_and_the_same_bytes_again_are_reused(tmp_path):
+    first = uploads.save_upload(tmp_path, [("day.csv", CSV)])
+    kept = first.files[0].path
+    assert kept == tmp_path / "uploads" / hashlib.sha256(CSV).hexdigest() / "day.csv"
+    assert kept.read_bytes() == CSV and oct(kept.stat().st_mode & 0o777) == "0o600"
+    written = kept.stat().st_mtime_ns
+
+    again = uploads.save_upload(tmp_path, [("day.csv", CSV)])
+    assert again.files[0].path == kept and kept.stat().st_mtime_ns == written  # not rewritten
+    other = uploads.save_upload(tmp_path, [("day.csv", CSV.replace(b"KLCC", b"KLCX"))])
+    assert other.files[0].path != kept and kept.read_bytes() == CSV  # same name, new bytes
+    assert [p.name for p in (tmp_path / "uploads").iterdir() if p.is_file()] == []  # no leftovers

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
-from posbooks.app.format import date_label, money
+from posbooks.app.format import chart_label, date_label, money
 from posbooks.core.mapping_rules import row_label
 from posbooks.core.model import Issue, JournalDraft, ReceiptDraft, Ref
 
@@ -310,3 +310,14 @@ def waited_message(retries: int, seconds: float) -> str:
         f"QuickBooks was busy: posbooks waited {seconds:.1f} s in all over {tries}; "
         "nothing was sent twice."
     )
+
+
+def sales_chart_bars(sales: Iterable[tuple[str, str, Decimal]]) -> list[tuple[str, list, list]]:
+    """The stacked chart's bars: per category, in the order first met, the outlets and their
+    sales (float, for the chart only), named safely for Plotly."""
+    bars: dict[str, tuple[list, list]] = {}
+    for outlet, category, amount in sales:
+        xs, ys = bars.setdefault(chart_label(category), ([], []))
+        xs.append(chart_label(outlet))
+        ys.append(float(amount))
+    return [(category, xs, ys) for category, (xs, ys) in bars.items()]
