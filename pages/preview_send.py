@@ -27,15 +27,11 @@ uploads = services.list_uploads(wb)
 upload_ids = [u.id for u in uploads]
 
 
-def _save_new_upload(chooser: str) -> None:
-    files = ss.get(chooser) or []
+def _save_new_upload() -> None:
+    files = ss.get("pv_files") or []
     if files:  # the new files become the upload shown; the list keeps the earlier ones
         saved = services.save_uploads(wb, [(f.name, f.getvalue()) for f in files])
         ss["pv_upload"] = saved.upload_id
-        # Kept, the files would stay in the chooser, and Streamlit copies a widget's value on
-        # every run: 76 MiB took 0.1-0.3 s a run. A fresh chooser is empty; the upload is
-        # listed under Upload.
-        ss["pv_chooser"] = ss.get("pv_chooser", 0) + 1
 
 
 def _delete_upload() -> None:
@@ -48,14 +44,12 @@ kind = st.radio("Data source", [SAMPLE, UPLOADED], horizontal=True, key="pv_kind
 if kind == SAMPLE:
     source = services.sample_source()
 else:
-    chooser = f"pv_files_{ss.get('pv_chooser', 0)}"
     st.file_uploader(
         "Add POS exports (CSV, Parquet or Excel; several files at once)",
         type=["csv", "parquet", "xlsx"],
         accept_multiple_files=True,
-        key=chooser,
+        key="pv_files",
         on_change=_save_new_upload,
-        args=(chooser,),
     )
     uploads = services.list_uploads(wb)  # with the one just added
     upload_ids = [u.id for u in uploads]
