@@ -17,6 +17,7 @@ from posbooks.app.preview import (
     problem_rows,
     sales_chart_bars,
     tieout_rows,
+    upload_label,
 )
 from posbooks.core.model import EntryLine, Issue, JournalDraft, ReceiptDraft, ReceiptLine, Ref
 from posbooks.core.tieout import TieOut
@@ -180,3 +181,17 @@ def test_chart_bars_stack_categories_in_the_order_met_with_names_plotly_shows_as
         ("Food", ["Bangsar", "KLCC"], [10.5, 7.0]),
         ("&lt;b&gt;Drinks&lt;/b&gt;", ["Bangsar"], [2.25]),
     ]
+
+
+def test_an_upload_shows_the_size_the_file_chooser_showed_for_it():
+    from datetime import UTC, datetime
+    from types import SimpleNamespace
+
+    def label(size: int) -> str:
+        saved = datetime(2026, 12, 3, 18, 56, tzinfo=UTC)
+        return upload_label(SimpleNamespace(names=("sales.csv",), saved_at=saved, size=size))
+
+    # Streamlit's chooser counts 1 MB as 1,000,000 bytes: a 39,548,309-byte CSV is 39.5MB there.
+    assert label(39_548_309).endswith(" · 39.5 MB")
+    assert label(812_345).endswith(" · 812 kB")
+    assert label(120).endswith(" · 1 kB")

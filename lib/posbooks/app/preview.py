@@ -238,7 +238,8 @@ UPLOAD_RETENTION = (
 
 
 def _size(size: int) -> str:
-    return f"{size / 1_048_576:,.1f} MB" if size >= 1_048_576 else f"{max(size // 1024, 1):,} kB"
+    """In the file chooser's own units (1 MB = 1,000,000 bytes), so one file shows one size."""
+    return f"{size / 1_000_000:,.1f} MB" if size >= 1_000_000 else f"{max(size // 1000, 1):,} kB"
 
 
 def upload_label(upload) -> str:
