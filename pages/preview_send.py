@@ -311,12 +311,14 @@ elif pending_send is not None and pv.can_send:
         bar.empty()
 
 
+# The trace's own name, not the category pasted in: a name holding %{y} stays text.
+HOVER = "Category=%{fullData.name}<br>Outlet=%{x}<br>Sales=%{y}<extra></extra>"
 if pv.sales:  # what px.bar(color="Category", barmode="stack") drew, built in 6 ms, not 45
     fig = go.Figure()
     for category, outlet_names, amounts in up.sales_chart_bars(pv.sales):
         fig.add_trace(go.Bar(
             name=category, x=outlet_names, y=amounts, legendgroup=category,
-            hovertemplate=f"Category={category}<br>Outlet=%{{x}}<br>Sales=%{{y}}<extra></extra>",
+            hovertemplate=HOVER,
         ))  # fmt: skip
     fig.update_layout(
         barmode="stack",

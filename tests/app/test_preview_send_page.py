@@ -206,7 +206,8 @@ def test_quickbooks_refusing_a_day_is_said_in_plain_words(connected, monkeypatch
     assert not at.success
 
 
-def test_an_uploaded_export_is_previewed_and_kept_under_the_home(workbench_env, tmp_path):
+def klcc_day_csv(tmp_path):
+    """KLCC's 20 Nov 2026 from the sample, as the CSV a bookkeeper would upload."""
     import duckdb
 
     day_file = tmp_path / "klcc-2026-11-20.csv"
@@ -215,6 +216,11 @@ def test_an_uploaded_export_is_previewed_and_kept_under_the_home(workbench_env, 
         "WHERE business_date = DATE '2026-11-20' AND outlet = 'KLCC') "
         f"TO '{day_file}' (HEADER)"
     )
+    return day_file
+
+
+def test_an_uploaded_export_is_previewed_and_kept_under_the_home(workbench_env, tmp_path):
+    day_file = klcc_day_csv(tmp_path)
     at = open_page("preview_send")
     at.radio[0].set_value("Uploaded POS exports").run()
     at.file_uploader[0].set_value((day_file.name, day_file.read_bytes(), "text/csv")).run()
@@ -297,14 +303,7 @@ def test_a_long_period_counts_its_documents_with_thousands_separators(workbench_
 
 def test_an_upload_is_listed_shown_and_saved_once(workbench_env, tmp_path):
     """The upload is listed and shown, and the next runs of the page save nothing again."""
-    import duckdb
-
-    day_file = tmp_path / "klcc-2026-11-20.csv"
-    duckdb.sql(
-        f"COPY (SELECT * FROM read_parquet('{SAMPLE.paths[0]}') "
-        "WHERE business_date = DATE '2026-11-20' AND outlet = 'KLCC') "
-        f"TO '{day_file}' (HEADER)"
-    )
+    day_file = klcc_day_csv(tmp_path)
     at = open_page("preview_send")
     at.radio[0].set_value("Uploaded POS exports").run()
     at.file_uploader[0].set_value((day_file.name, day_file.read_bytes(), "text/csv")).run()

@@ -128,6 +128,11 @@ def _fast(canonical: str, value: str, general: str) -> str:
     return f"CASE WHEN {canonical} THEN {value} ELSE {general} END"
 
 
+def written_as_its_date(text: str) -> str:
+    """SQL true where the text ``text`` is exactly its date's own rendering (2026-11-24)."""
+    return f"length({text}) = 10 AND CAST(TRY_CAST({text} AS DATE) AS VARCHAR) = {text}"
+
+
 def _date_rules(name: str, raw: str, rtype: str) -> ColumnPlan:
     empty = Rule(name, f"{raw} IS NULL", literal(f"{name} is empty"))
     if rtype == "DATE":
@@ -141,7 +146,7 @@ def _date_rules(name: str, raw: str, rtype: str) -> ColumnPlan:
         raise WrongColumnType(f"column {name} holds {rtype} values; expected dates")
     s = f"NULLIF(trim({raw}), '')"
     typed = _fast(
-        f"length({raw}) = 10 AND CAST(TRY_CAST({raw} AS DATE) AS VARCHAR) = {raw}",
+        written_as_its_date(raw),
         f"TRY_CAST({raw} AS DATE)",
         f"CASE WHEN regexp_full_match({s}, '{DATE_PATTERN}') THEN TRY_CAST({s} AS DATE) END",
     )

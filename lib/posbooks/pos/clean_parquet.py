@@ -18,7 +18,7 @@ from datetime import date
 import duckdb
 
 from posbooks.core.model import LINE_TYPES
-from posbooks.pos.checks import REQUIRED_ON, literal, quote
+from posbooks.pos.checks import REQUIRED_ON, literal, quote, written_as_its_date
 from posbooks.pos.verdicts import write_private
 
 # Raw types whose canonical value is the raw value, losslessly (see checks.column_plan).
@@ -116,9 +116,17 @@ def clean_parquet(
     # its payments sum to zero; voids = line_count: all voided. The day sums are grouped by
     # voided too, so they need no filter, and the same signed sum gives a day's amount
     # (its line type is a key).
-    signed = "sum(CASE WHEN line_type = 'payment' THEN -amount ELSE amount END) AS signed"
-    by_receipt = f"{signed}, count(*) FILTER (voided) AS voids, count(*) AS line_count"
-    by_day = f"{signed}, sum(quantity) AS quantity, count(*) AS line_count"
+    aggregate = {
+        "signed": "sum(CASE WHEN line_type = 'payment' THEN -amount ELSE amount END)",
+        "voids": "count(*) FILTER (voided)",
+        "quantity": "sum(quantity)",
+        "line_count": "count(*)",
+    }
+    by_receipt, by_day = ("signed", "voids", "line_count"), ("signed", "quantity", "line_count")
+
+    def computed(names: tuple[str, ...]) -> str:
+        return ", ".join(f"{aggregate[n]} AS {n}" for n in names)
+
     receipt_keys = "business_date, outlet, receipt_no"
     day_keys = "business_date, outlet, line_type, category, tax_code, payment_method, voided"
     lines = f"(SELECT {base} FROM {source})"
@@ -126,18 +134,17 @@ def clean_parquet(
         con.execute(f"""
             CREATE OR REPLACE TEMP TABLE clean_groups AS
             SELECT GROUPING(receipt_no) AS by_day, {receipt_keys}, line_type, category,
-                   tax_code, payment_method, voided, {signed}, sum(quantity) AS quantity,
-                   count(*) FILTER (voided) AS voids, count(*) AS line_count
+                   tax_code, payment_method, voided, {computed(tuple(aggregate))}
             FROM {lines} GROUP BY GROUPING SETS (({receipt_keys}), ({day_keys}))
         """)  # fmt: skip
         receipts_from = days_from = "clean_groups"
         receipts_where, days_where = "WHERE by_day = 0", "WHERE by_day = 1"
-        receipt_cols = f"{receipt_keys}, signed, voids, line_count"
-        day_cols = f"{day_keys}, signed, quantity, line_count"
+        receipt_cols = f"{receipt_keys}, {', '.join(by_receipt)}"
+        day_cols = f"{day_keys}, {', '.join(by_day)}"
     else:
         receipts_from, days_from, receipts_where, days_where = lines, lines, "", ""
-        receipt_cols = f"{receipt_keys}, {by_receipt}"
-        day_cols = f"{day_keys}, {by_day}"
+        receipt_cols = f"{receipt_keys}, {computed(by_receipt)}"
+        day_cols = f"{day_keys}, {computed(by_day)}"
     group = "" if one_pass else "GROUP BY ALL"
     receipt_ok = " AND ".join([
         "receipt_no IS NOT NULL", _plain("receipt_no"), "voids IN (0, line_count)",
@@ -147,7 +154,7 @@ def clean_parquet(
     # own (' 2026-11-24', '2026-1-5') could split a receipt in two, so it looks closer.
     if date_text:
         day = "TRY_CAST(business_date AS DATE)"
-        date_bad = f"(length(business_date) <> 10 OR CAST({day} AS VARCHAR) <> business_date)"
+        date_bad = f"NOT ({written_as_its_date('business_date')})"
     else:
         day, date_bad = "business_date", "false"
     # Judged and counted per day and outlet as they are grouped: ~7k rows are kept, not the
