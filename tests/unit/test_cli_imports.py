@@ -93,3 +93,24 @@ def test_a_first_preview_of_a_clean_csv_loads_no_arrow_library(tmp_path):
     assert status == 0
     assert "posbooks.pos.clean_csv" in loaded  # the quick pass read it
     assert loaded_of(loaded, NOT_FOR_A_PREVIEW) == []
+
+
+@pytest.mark.parametrize("argv", [["status"], ["outlet-codes"], ["preview", "--help"]])
+def test_a_command_loads_its_own_module_only(argv, tmp_path):
+    # Every command's module registering its parser cost each run ~20 ms; now a run loads
+    # the one it names (outlet-codes lives in outlet_codes).
+    _, loaded = run_loaded(argv, tmp_path / "home")
+    commands = [m for m in loaded if m.startswith("posbooks.cli.commands.")]
+    own = "posbooks.cli.commands." + argv[0].replace("-", "_")
+    assert own in commands
+    assert [m for m in commands if m != own and not m.split(".")[-1].startswith("_")] == []
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["outlet_codes"], ["sned"]])
+def test_help_and_a_mistyped_command_still_list_every_command(argv, tmp_path):
+    script = f"from posbooks.cli import main\nmain({argv!r})\n"
+    env = {**os.environ, "POSBOOKS_HOME": str(tmp_path / "home")}
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True)
+    shown = done.stdout + done.stderr
+    for command in ("connect", "history", "outlet-codes", "preview", "refresh-settings", "send"):
+        assert command in shown, shown
