@@ -22,12 +22,15 @@ st.title("Mapping")
 
 # --- QuickBooks settings ------------------------------------------------------------------
 status = services.connection(wb)
-left, right = st.columns([2, 5], vertical_alignment="center")
-if left.button(
+# One row, the button as wide as its label (a 2/7 column clipped it at 1280 px).
+row = st.container(horizontal=True, vertical_alignment="center")
+refresh = row.button(
     "Refresh QuickBooks Online Settings",
     disabled=not status.connected,
     help=None if status.connected else "Connect to QuickBooks first.",
-):
+)
+right = row.container()  # what was fetched, beside the button
+if refresh:
     with st.spinner("Reading accounts, classes, locations and items from QuickBooks ..."):
         try:
             fresh = services.refresh_settings(wb)

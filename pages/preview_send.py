@@ -58,9 +58,10 @@ else:
         st.stop()
     names = {u.id: up.upload_label(u) for u in uploads}
     keep_state.restore(ss, "pv_upload", upload_ids[0], lambda v: v if v in names else None)
-    u1, u2 = st.columns([5, 1], vertical_alignment="bottom")
-    chosen = u1.selectbox("Upload", upload_ids, format_func=names.get, key="pv_upload")
-    u2.button("Delete this upload", on_click=_delete_upload, help=up.UPLOAD_RETENTION)
+    # One row: the button as wide as its label (a 1/6 column clipped it at 1280 px).
+    row = st.container(horizontal=True, vertical_alignment="bottom")
+    chosen = row.selectbox("Upload", upload_ids, format_func=names.get, key="pv_upload")
+    row.button("Delete this upload", on_click=_delete_upload, help=up.UPLOAD_RETENTION)
     source = services.upload_source(wb, chosen)
     if source is None:  # deleted in another tab meanwhile
         st.rerun()

@@ -248,6 +248,9 @@ BAD_CSV = (
 )
 
 
+GOOD_CSV = BAD_CSV.replace("12.345", "12.35")
+
+
 def test_an_uploaded_export_with_a_bad_row_is_reported_and_cannot_be_sent(servers, page, tmp_path):
     bad = tmp_path / "till-export.csv"
     bad.write_text(BAD_CSV)
@@ -277,6 +280,7 @@ CLIPPABLE = ", ".join(
         "[data-testid='stDateInput'] *",  # the day/month/year fields and their box
         "[data-testid='stBaseButton-primary']",
         "[data-testid='stBaseButton-secondary']",
+        "[data-testid^='stBaseButton'] [data-testid='stMarkdownContainer']",  # its label
         "[data-testid='stMultiSelect'] [data-baseweb='tag'] span",
         "[data-testid='stMetricValue'] div",
         "[data-testid='stMetricLabel'] p",
@@ -294,7 +298,7 @@ PAGES = ("Connect", "Mapping", "Preview & Send", "History")
 
 @pytest.mark.parametrize("width,height", [(1280, 800), (1400, 1000)])
 def test_nothing_is_clipped_and_every_page_is_saved_at_both_window_sizes(
-    servers, page, width, height
+    servers, page, width, height, tmp_path
 ):
     """Runs after the journey (a mapping saved, a day sent), at a laptop's and a desktop's size."""
     page.set_viewport_size({"width": width, "height": height})
@@ -315,4 +319,21 @@ def test_nothing_is_clipped_and_every_page_is_saved_at_both_window_sizes(
             clipped[title] = found
         slug = title.lower().replace(" & ", "_").replace(" ", "_")
         shot(page, f"{slug}-{width}x{height}.png", folder=SIZES)
+    # Preview & Send with an upload: its own row (the upload chosen, a button to delete it)
+    # clipped "Delete this upload" at 1280 px until it was laid out by content.
+    export = tmp_path / f"pos-export-{width}.csv"
+    export.write_text(GOOD_CSV)
+    go_to(page, "Preview & Send")
+    page.get_by_text("Uploaded POS exports", exact=True).click()
+    settle(page)
+    with page.expect_file_chooser() as chooser:
+        page.locator("[data-testid='stFileUploaderDropzone'] button").first.click()
+    chooser.value.set_files(str(export))
+    settle(page)
+    expect(page.get_by_role("button", name="Delete this upload")).to_be_visible()
+    page.wait_for_timeout(500)
+    found = page.evaluate(CLIPPED_JS, CLIPPABLE)
+    if found:
+        clipped["Preview & Send, an upload chosen"] = found
+    shot(page, f"preview_send_upload-{width}x{height}.png", folder=SIZES)
     assert not clipped, clipped
