@@ -106,7 +106,7 @@ def test_a_command_loads_its_own_module_only(argv, tmp_path):
     assert [m for m in commands if m != own and not m.split(".")[-1].startswith("_")] == []
 
 
-@pytest.mark.parametrize("argv", [["--help"], ["outlet_codes"], ["sned"]])
+@pytest.mark.parametrize("argv", [["--help"], ["-h", "send"], ["outlet_codes"], ["sned"]])
 def test_help_and_a_mistyped_command_still_list_every_command(argv, tmp_path):
     script = f"from posbooks.cli import main\nmain({argv!r})\n"
     env = {**os.environ, "POSBOOKS_HOME": str(tmp_path / "home")}

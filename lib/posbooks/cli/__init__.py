@@ -47,8 +47,14 @@ def _top_level() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]:
 
 
 def _command_named(argv: Sequence[str]) -> str | None:
-    """The sub-command a command line names: its first word (the top level takes no values)."""
-    return next((a for a in argv if not a.startswith("-")), None)
+    """The sub-command a command line names: its first word (the top level takes no values),
+    or None when the top level is asked for its help first (`posbooks -h send` lists all)."""
+    for arg in argv:
+        if arg in ("-h", "--help"):
+            return None
+        if not arg.startswith("-"):
+            return arg
+    return None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
