@@ -219,12 +219,18 @@ def klcc_day_csv(tmp_path):
     return day_file
 
 
-def test_an_uploaded_export_is_previewed_and_kept_under_the_home(workbench_env, tmp_path):
+def klcc_day_uploaded(tmp_path):
+    """Preview & Send with KLCC's day uploaded as CSV: the page and the file."""
     day_file = klcc_day_csv(tmp_path)
     at = open_page("preview_send")
     at.radio[0].set_value("Uploaded POS exports").run()
     at.file_uploader[0].set_value((day_file.name, day_file.read_bytes(), "text/csv")).run()
     assert not at.exception, texts(at)
+    return at, day_file
+
+
+def test_an_uploaded_export_is_previewed_and_kept_under_the_home(workbench_env, tmp_path):
+    at, day_file = klcc_day_uploaded(tmp_path)
     assert at.date_input[0].value == date(2026, 11, 20)  # the upload's latest day
     assert at.multiselect[0].value == ["KLCC"]
     expected = preview(list(SAMPLE.paths), date(2026, 11, 20), outlets=["KLCC"])
@@ -303,11 +309,7 @@ def test_a_long_period_counts_its_documents_with_thousands_separators(workbench_
 
 def test_an_upload_is_listed_shown_and_saved_once(workbench_env, tmp_path):
     """The upload is listed and shown, and the next runs of the page save nothing again."""
-    day_file = klcc_day_csv(tmp_path)
-    at = open_page("preview_send")
-    at.radio[0].set_value("Uploaded POS exports").run()
-    at.file_uploader[0].set_value((day_file.name, day_file.read_bytes(), "text/csv")).run()
-    assert not at.exception, texts(at)
+    at, day_file = klcc_day_uploaded(tmp_path)
     listed = at.selectbox(key="pv_upload")
     assert len(listed.options) == 1 and day_file.name in listed.format_func(listed.value)
     assert at.multiselect[0].value == ["KLCC"]

@@ -114,3 +114,13 @@ def settle(page) -> None:
 def go_to(page, title: str) -> None:
     page.locator("[data-testid='stSidebarNav']").get_by_text(title, exact=True).click()
     settle(page)
+
+
+def upload(page, export: Path) -> None:
+    """Choose "Uploaded POS exports" and add ``export`` through the user's own file dialog."""
+    page.get_by_text("Uploaded POS exports", exact=True).click()
+    settle(page)
+    with page.expect_file_chooser() as chooser:
+        page.locator("[data-testid='stFileUploaderDropzone'] button").first.click()
+    chooser.value.set_files(str(export))
+    settle(page)

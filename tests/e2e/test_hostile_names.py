@@ -29,6 +29,7 @@ from browser_support import (
     go_to,
     sandbox_process,
     settle,
+    upload,
 )
 
 pytestmark = pytest.mark.e2e
@@ -127,15 +128,6 @@ def test_hostile_names_load_nothing_from_another_origin(app, tmp_path):
     assert seen, "the route recorded nothing: the guard is not in place"
     assert not elsewhere, f"the page asked another origin for: {elsewhere}"
     assert sockets and all(urlsplit(u).netloc == urlsplit(origin).netloc for u in sockets)
-
-
-def upload(page, export: Path) -> None:
-    page.get_by_text("Uploaded POS exports", exact=True).click()
-    settle(page)
-    with page.expect_file_chooser() as chooser:
-        page.locator("[data-testid='stFileUploaderDropzone'] button").first.click()
-    chooser.value.set_files(str(export))
-    settle(page)
 
 
 def pick_day(page) -> None:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from browser_support import upload
 
 pytestmark = pytest.mark.e2e
 
@@ -257,12 +258,7 @@ def test_an_uploaded_export_with_a_bad_row_is_reported_and_cannot_be_sent(server
     page.goto(servers["app"])
     settle(page)
     go_to(page, "Preview & Send")
-    page.get_by_text("Uploaded POS exports", exact=True).click()
-    settle(page)
-    with page.expect_file_chooser() as chooser:  # the user's own file dialog
-        page.locator("[data-testid='stFileUploaderDropzone'] button").first.click()
-    chooser.value.set_files(str(bad))
-    settle(page)
+    upload(page, bad)
     expect(page.get_by_text("The POS export was rejected")).to_be_visible()
     report = page.locator("[data-testid='stDataFrame']")
     expect(report).to_be_visible()
@@ -324,12 +320,7 @@ def test_nothing_is_clipped_and_every_page_is_saved_at_both_window_sizes(
     export = tmp_path / f"pos-export-{width}.csv"
     export.write_text(GOOD_CSV)
     go_to(page, "Preview & Send")
-    page.get_by_text("Uploaded POS exports", exact=True).click()
-    settle(page)
-    with page.expect_file_chooser() as chooser:
-        page.locator("[data-testid='stFileUploaderDropzone'] button").first.click()
-    chooser.value.set_files(str(export))
-    settle(page)
+    upload(page, export)
     expect(page.get_by_role("button", name="Delete this upload")).to_be_visible()
     page.wait_for_timeout(500)
     found = page.evaluate(CLIPPED_JS, CLIPPABLE)
